@@ -1,0 +1,175 @@
+"""The contract between the engine and a rule family.
+
+A rule family is one module under ``netra_lint/rules/`` that defines a ``Checker``
+subclass. The engine finds it by itself (see ``registry``), so it knows no rule by name.
+A checker:
+
+* describes its rules (``rules``: code, name, summary, documentation, fix safety);
+* says what a file must contain to be worth parsing (``needles``), so files that can't
+  match are never parsed;
+* reads the file through a ``FileContext``, which parses lazily and at most once
+  (stdlib ``ast`` for fast questions, LibCST for lossless rewrites);
+* yields ``Diagnostic`` objects, with ``Fix`` edits only when ``ctx.want_fixes``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .source import SourceFile
+
+if TYPE_CHECKING:
+    from .index import ProjectIndex
+    from .settings import Settings
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """The documentation of one rule code, as ``netra-lint rule CODE`` prints it."""
+
+    code: str
+    name: str
+    summary: str
+    doc: str
+    fix: str  # "safe", "unsafe", "report", or a short combination such as "safe / report"
+
+
+class PackError(Exception):
+    """A rule pack entry is invalid; the message names the file and the entry."""
+
+
+class Checker:
+    """Base class of a rule family. Subclasses set the class attributes and ``check``."""
+
+    rules: ClassVar[tuple[RuleInfo, ...]] = ()
+    #: Top-level keys of rule-pack TOML files that this family reads (see ``parse_pack``).
+    pack_sections: ClassVar[tuple[str, ...]] = ()
+    #: Extra ``[tool.netra-lint]`` keys this family understands, with their Python type.
+    options: ClassVar[Mapping[str, type]] = {}
+    #: True if ``check`` needs ``ctx.index`` (the first-party project index).
+    uses_index: ClassVar[bool] = False
+
+    def __init__(self, settings: "Settings") -> None:
+        self.settings = settings
+
+    @classmethod
+    def parse_pack(cls, section: str, value: Any, origin: str) -> list[Any]:
+        """Validate one section of one pack file; return its entries. Raise ``PackError``."""
+        raise PackError(f"{origin}: section [{section}] is not read by {cls.__name__}")
+
+    @classmethod
+    def validate_packs(cls, section: str, entries: list[Any]) -> None:
+        """Check the entries of every loaded pack together (e.g. no cycles); raise ``PackError``."""
+
+    def needles(self) -> Collection[str]:
+        """Substrings of which a file must contain one to be worth checking; empty: every file."""
+        return ()
+
+    def check(self, ctx: "FileContext") -> Iterable[Diagnostic]:
+        raise NotImplementedError
+
+    def packs(self, section: str) -> list[Any]:
+        """The parsed entries of ``section`` from every loaded pack."""
+        return self.settings.packs.get(section, [])
+
+
+class FileContext:
+    """One file as the checkers see it; every parse is lazy and done at most once."""
+
+    def __init__(
+        self,
+        source: SourceFile,
+        display_path: str,
+        settings: "Settings",
+        enabled: Collection[str],
+        want_fixes: bool,
+        index: "ProjectIndex | None" = None,
+    ) -> None:
+        self.source = source
+        self.path = display_path
+        self.settings = settings
+        self.enabled_codes = frozenset(enabled)
+        self.want_fixes = want_fixes
+        self.index = index
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    def enabled(self, code: str) -> bool:
+        return code in self.enabled_codes
+
+    @cached_property
+    def ast_tree(self) -> ast.Module:
+        """The stdlib AST (about ten times faster than LibCST); raises ``SyntaxError``."""
+        return ast.parse(self.source.text, filename=self.path)
+
+    @cached_property
+    def cst_module(self) -> cst.Module:
+        """The lossless LibCST tree; raises ``libcst.ParserSyntaxError``."""
+        return cst.parse_module(self.source.text)
+
+    @cached_property
+    def cst_wrapper(self) -> MetadataWrapper:
+        # unsafe_skip_copy: the module is ours and never mutated, so node identity holds.
+        return MetadataWrapper(self.cst_module, unsafe_skip_copy=True)
+
+    @cached_property
+    def _cst_positions(self) -> Mapping[cst.CSTNode, Any]:
+        return self.cst_wrapper.resolve(PositionProvider)
+
+    def cst_span(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Text offsets of a LibCST node (without its surrounding whitespace)."""
+        pos = self._cst_positions[node]
+        return (
+            self.source.offset(pos.start.line, pos.start.column),
+            self.source.offset(pos.end.line, pos.end.column),
+        )
+
+    def code_for(self, node: cst.CSTNode) -> str:
+        """Source text of a (possibly new) LibCST node, in this file's style."""
+        return self.cst_module.code_for_node(node)
+
+    def diagnostic(
+        self,
+        code: str,
+        message: str,
+        span: tuple[int, int],
+        fix: Callable[[], Iterable[Edit]] | None = None,
+        applicability: Applicability | None = None,
+        fix_title: str = "",
+    ) -> Diagnostic:
+        """Build a diagnostic; ``fix`` is called for its edits only when fixes are wanted."""
+        built: Fix | None = None
+        if fix is not None and applicability is not None and self.want_fixes:
+            edits = tuple(fix())
+            built = Fix(applicability, edits, fix_title) if edits else None
+        return Diagnostic(
+            code=code,
+            message=message,
+            start=span[0],
+            end=span[1],
+            fix_applicability=applicability if fix is not None else None,
+            fix=built,
+            fix_title=fix_title,
+        )
+
+
+__all__ = [
+    "Applicability",
+    "Checker",
+    "Diagnostic",
+    "Edit",
+    "FileContext",
+    "Fix",
+    "PackError",
+    "RuleInfo",
+]

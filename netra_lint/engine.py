@@ -1,0 +1,331 @@
+"""Runs the checkers over files, applies fixes safely, and collects the report.
+
+The engine knows no rule: it asks the registry for the checkers, gives each file to those
+whose needles it contains, filters by selection, ``per-file-ignores`` and ``# noqa``, and,
+when asked, applies fixes pass after pass until nothing changes. A fixed text is only
+kept if it parses again and still compiles wherever the original compiled.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import multiprocessing
+import os
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from .checker import Checker, FileContext
+from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .noqa import NoqaMap
+from .registry import checker_classes
+from .settings import Settings
+from .source import DecodeError, SourceFile
+
+MAX_FIX_PASSES = 10
+PARSE_ERROR = "NL001"
+
+
+@dataclass
+class RunOptions:
+    fix: bool = False
+    diff: bool = False
+    unsafe_fixes: bool = False
+    jobs: int | None = None
+
+    @property
+    def want_fixes(self) -> bool:
+        return self.fix or self.diff
+
+
+@dataclass
+class FileResult:
+    path: Path
+    display: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    original: str | None = None  # set only when fixes changed the text
+    fixed: str | None = None
+    fixes_applied: int = 0
+    encoding: str = "utf-8"
+    errors: list[str] = field(default_factory=list)
+
+    def write(self) -> None:
+        """Write the fixed text atomically; refuses if the file changed since it was read."""
+        assert self.original is not None and self.fixed is not None
+        original = SourceFile(self.path, self.original, self.encoding, raw=self.original.encode(self.encoding))
+        original.write_atomic(self.fixed)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+class Linter:
+    """The checkers and settings of one run; ``lint_file`` is what each worker calls."""
+
+    def __init__(self, settings: Settings, options: RunOptions, index: object | None = None) -> None:
+        self.settings = settings
+        self.options = options
+        self.index = index
+        self.checkers: list[tuple[Checker, frozenset[str], tuple[str, ...]]] = []
+        for cls in checker_classes():
+            codes = frozenset(r.code for r in cls.rules) & settings.enabled
+            if codes:
+                checker = cls(settings)
+                self.checkers.append((checker, codes, tuple(checker.needles())))
+
+    # -- one file ---------------------------------------------------------------------
+
+    def lint_file(self, path: Path) -> FileResult:
+        result = FileResult(path=path, display=display_path(path))
+        try:
+            source = SourceFile.read(path)
+        except DecodeError as exc:
+            result.diagnostics.append(self._parse_error_at(exc.row, exc.column, str(exc), result))
+            return result
+        except OSError as exc:
+            result.errors.append(f"{result.display}: cannot read file: {exc.strerror or exc}")
+            return result
+        result.encoding = source.encoding
+        relative = _relative_to(path, self.settings.project_root)
+        ignored = self.settings.ignored_for(relative)
+        enabled = self.settings.enabled - ignored
+        diagnostics = self._check(source, result, enabled, want_fixes=self.options.want_fixes)
+        if self.options.want_fixes and any(d.fix for d in diagnostics):
+            diagnostics = self._fix(source, result, enabled, diagnostics)
+        result.diagnostics = diagnostics
+        return result
+
+    def _check(self, source: SourceFile, result: FileResult, enabled: frozenset[str], want_fixes: bool) -> list[Diagnostic]:
+        ctx = FileContext(source, result.display, self.settings, enabled, want_fixes, self.index)
+        found: list[Diagnostic] = []
+        for checker, codes, needles in self.checkers:
+            if not codes & enabled or (needles and not any(n in source.text for n in needles)):
+                continue
+            try:
+                found.extend(d for d in checker.check(ctx) if d.code in enabled)
+            except SyntaxError as exc:
+                return [self._syntax_error(source, exc, result)]
+            except cst.ParserSyntaxError as exc:
+                return [self._parse_error_at(exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}", result, source)]
+            except RecursionError:
+                return [self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source)]
+            except Exception as exc:  # a bug in a rule must not stop the run
+                name = type(checker).__name__
+                result.errors.append(f"{result.display}: internal error in {name}: {type(exc).__name__}: {exc}")
+        if PARSE_ERROR in enabled and "ast_tree" not in vars(ctx) and "cst_module" not in vars(ctx) and not self._index_parsed(source):
+            try:
+                ctx.ast_tree
+            except SyntaxError as exc:
+                return [self._syntax_error(source, exc, result)]
+            except (RecursionError, MemoryError):
+                return [self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source)]
+        return self._finish(source, result, found)
+
+    def _index_parsed(self, source: SourceFile) -> bool:
+        parsed = getattr(self.index, "parsed_ok", None)
+        return bool(parsed and parsed(source.path))
+
+    def _finish(self, source: SourceFile, result: FileResult, found: list[Diagnostic]) -> list[Diagnostic]:
+        if not found:
+            return []
+        noqa = NoqaMap.from_source(source.text)
+        kept = []
+        for diag in found:
+            diag.path = result.display
+            diag.row, diag.column = source.location(diag.start)
+            diag.end_row, diag.end_column = source.location(max(diag.end, diag.start))
+            diag.noqa_row = diag.row
+            diag.source_line = source.line_text(diag.row)
+            if not noqa.suppresses(diag.noqa_row, diag.code):
+                kept.append(diag)
+        kept.sort(key=Diagnostic.sort_key)
+        return kept
+
+    def _syntax_error(self, source: SourceFile, exc: SyntaxError, result: FileResult) -> Diagnostic:
+        row = exc.lineno or 1
+        column = max(exc.offset or 1, 1)
+        return self._parse_error_at(row, column, f"cannot parse: {exc.msg}", result, source)
+
+    def _parse_error_at(self, row: int, column: int, message: str, result: FileResult, source: SourceFile | None = None) -> Diagnostic:
+        start = source.offset(row, column - 1) if source else 0
+        diag = Diagnostic(code=PARSE_ERROR, message=message, start=start, end=start)
+        diag.path = result.display
+        diag.row, diag.column = row, column
+        diag.end_row, diag.end_column = row, column
+        diag.noqa_row = row
+        diag.source_line = source.line_text(row) if source else ""
+        return diag
+
+    # -- fixing -----------------------------------------------------------------------
+
+    def _allowed(self, fix: Fix | None) -> bool:
+        if fix is None:
+            return False
+        return fix.applicability is Applicability.SAFE or self.options.unsafe_fixes
+
+    def _fix(self, source: SourceFile, result: FileResult, enabled: frozenset[str], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        original = source.text
+        original_compiles = _compiles(original, result.display)
+        text = original
+        applied = 0
+        for _ in range(MAX_FIX_PASSES):
+            fixes = [(d.code, d.fix) for d in diagnostics if self._allowed(d.fix)]
+            if not fixes:
+                break
+            chosen = _non_overlapping(fixes)
+            new_text = apply_edits(text, [e for _, fix in chosen for e in fix.edits])
+            if new_text == text:
+                break
+            problem = _validate(new_text, result.display, original_compiles)
+            if problem:
+                culprits = sorted({code for code, fix in chosen if _validate(apply_edits(text, list(fix.edits)), result.display, original_compiles)})
+                named = ", ".join(culprits) or ", ".join(sorted({c for c, _ in chosen}))
+                result.errors.append(
+                    f"{result.display}: internal error: the fix for {named} produced invalid code ({problem}); file left unchanged"
+                )
+                return self._check(source, result, enabled, want_fixes=False)
+            applied += len(chosen)
+            text = new_text
+            current = SourceFile(path=source.path, text=text, encoding=source.encoding, raw=source.raw)
+            diagnostics = self._check(current, result, enabled, want_fixes=True)
+        else:
+            if any(self._allowed(d.fix) for d in diagnostics):
+                result.errors.append(f"{result.display}: fixes did not converge after {MAX_FIX_PASSES} passes; file left unchanged")
+                return self._check(source, result, enabled, want_fixes=False)
+        if text != original:
+            result.original, result.fixed, result.fixes_applied = original, text, applied
+        return diagnostics
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _non_overlapping(fixes: list[tuple[str, Fix]]) -> list[tuple[str, Fix]]:
+    """Fixes whose edits don't overlap, in text order; the rest wait for the next pass."""
+    chosen: list[tuple[str, Fix]] = []
+    taken: list[tuple[int, int]] = []
+    for code, fix in sorted(fixes, key=lambda item: item[1].span):
+        spans = [(e.start, e.end) for e in fix.edits]
+        if any(_overlaps(a, b) for a in spans for b in taken):
+            continue
+        chosen.append((code, fix))
+        taken.extend(spans)
+    return chosen
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] == a[1] == b[0] == b[1]:
+        return True  # two insertions at the same point: order would be arbitrary
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply non-overlapping edits to ``text``."""
+    out: list[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < position:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+        out.append(text[position : edit.start])
+        out.append(edit.content)
+        position = edit.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _compiles(text: str, filename: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, filename, "exec", dont_inherit=True)
+        return True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
+def _validate(text: str, filename: str, must_compile: bool) -> str | None:
+    """Why a fixed text must not be written, or None if it is fine."""
+    try:
+        cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        return f"does not parse: {exc.message}"
+    except RecursionError:
+        return "does not parse: too deeply nested"
+    if must_compile and not _compiles(text, filename):
+        return "no longer compiles"
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return f"does not parse: {exc.msg}"
+    return None
+
+
+def unified_diff(result: FileResult) -> str:
+    if result.original is None or result.fixed is None:
+        return ""
+    return "".join(
+        difflib.unified_diff(
+            result.original.splitlines(keepends=True),
+            result.fixed.splitlines(keepends=True),
+            fromfile=f"a/{result.display}",
+            tofile=f"b/{result.display}",
+        )
+    )
+
+
+# -- many files ------------------------------------------------------------------------
+
+_WORKER: Linter | None = None
+
+
+def _worker_lint(path: Path) -> FileResult:
+    assert _WORKER is not None
+    return _WORKER.lint_file(path)
+
+
+def lint_files(
+    linter: Linter,
+    files: Sequence[Path],
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[FileResult]:
+    """Lint ``files`` in a stable order, on several processes when it pays off."""
+    global _WORKER
+    jobs = linter.options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < 32 or "fork" not in multiprocessing.get_all_start_methods():
+        for path in files:
+            result = linter.lint_file(path)
+            if progress:
+                progress(1)
+            yield result
+        return
+    _WORKER = linter
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(jobs)
+    try:
+        chunk = max(1, min(64, len(files) // (jobs * 8)))
+        for result in pool.imap(_worker_lint, files, chunksize=chunk):
+            if progress:
+                progress(1)
+            yield result
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _WORKER = None
+
+
+def iter_results(results: Iterable[FileResult]) -> Iterator[Diagnostic]:
+    for result in results:
+        yield from result.diagnostics
