@@ -181,7 +181,7 @@ class Linter:
             if not fixes:
                 break
             chosen = _non_overlapping(fixes)
-            new_text = apply_edits(text, [e for _, fix in chosen for e in fix.edits])
+            new_text = apply_edits(text, sorted({e for _, fix in chosen for e in fix.edits}))
             if new_text == text:
                 break
             problem = _validate(new_text, result.display, original_compiles)
@@ -215,13 +215,13 @@ def _relative_to(path: Path, root: Path) -> str:
 def _non_overlapping(fixes: list[tuple[str, Fix]]) -> list[tuple[str, Fix]]:
     """Fixes whose edits don't overlap, in text order; the rest wait for the next pass."""
     chosen: list[tuple[str, Fix]] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[Edit] = set()
     for code, fix in sorted(fixes, key=lambda item: item[1].span):
-        spans = [(e.start, e.end) for e in fix.edits]
-        if any(_overlaps(a, b) for a in spans for b in taken):
+        fresh = [e for e in fix.edits if e not in taken]  # identical edits (a shared import) merge
+        if any(_overlaps((a.start, a.end), (b.start, b.end)) for a in fresh for b in taken):
             continue
         chosen.append((code, fix))
-        taken.extend(spans)
+        taken.update(fresh)
     return chosen
 
 

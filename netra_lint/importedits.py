@@ -1,0 +1,116 @@
+"""Text edits that add or remove top-level imports, shared by every rule that rewrites them.
+
+Edits are small and local so that fixes of several rules can be applied in one pass:
+a new import is one new line after the module's import block (identical insertions from
+several fixes merge into one), and a removed import deletes exactly its own line(s).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .checker import FileContext
+from .diagnostics import Edit
+
+
+def _dotted(node: cst.BaseExpression | None) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _is_import_line(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
+    )
+
+
+def has_import(module: cst.Module, source_module: str, name: str | None = None, asname: str | None = None) -> bool:
+    """True if ``from source_module import name [as asname]`` (or ``import source_module``
+    when ``name`` is None) is already a top-level statement of ``module``."""
+    for stmt in module.body:
+        if not _is_import_line(stmt):
+            continue
+        for imp in stmt.body:  # type: ignore[attr-defined]
+            if name is None and isinstance(imp, cst.Import):
+                if any(_dotted(a.name) == source_module and a.asname is None for a in imp.names):
+                    return True
+            if (
+                name is not None
+                and isinstance(imp, cst.ImportFrom)
+                and not imp.relative
+                and _dotted(imp.module) == source_module
+                and not isinstance(imp.names, cst.ImportStar)
+            ):
+                for alias in imp.names:
+                    alias_as = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+                    if _dotted(alias.name) == name and alias_as == asname:
+                        return True
+    return False
+
+
+def import_line(source_module: str, name: str | None = None, asname: str | None = None) -> str:
+    """The text of one import statement, without line ending."""
+    alias = f" as {asname}" if asname else ""
+    if name is None:
+        return f"import {source_module}{alias}"
+    return f"from {source_module} import {name}{alias}"
+
+
+def insertion_offset(ctx: FileContext) -> int:
+    """Where a new top-level import goes: after the leading docstring and import block."""
+    module = ctx.cst_module
+    anchor: cst.CSTNode | None = None
+    for stmt in module.body:
+        if _is_docstring(stmt) and anchor is None:
+            anchor = stmt
+        elif _is_import_line(stmt):
+            anchor = stmt
+        else:
+            break
+    if anchor is None:
+        if not module.body:
+            return len(ctx.text)
+        row = ctx.source.location(ctx.cst_span(module.body[0])[0])[0]
+        return ctx.source.line_starts[row - 1]
+    end_row = ctx.source.location(ctx.cst_span(anchor)[1])[0]
+    starts = ctx.source.line_starts
+    return starts[end_row] if end_row < len(starts) else len(ctx.text)
+
+
+def add_import(ctx: FileContext, source_module: str, name: str | None = None, asname: str | None = None) -> list[Edit]:
+    """Edits that make the import available: none if it is already there, else one new line."""
+    if has_import(ctx.cst_module, source_module, name, asname):
+        return []
+    offset = insertion_offset(ctx)
+    newline = ctx.source.newline
+    prefix = "" if offset == 0 or ctx.text[offset - 1] in "\r\n" else newline
+    return [Edit(offset, offset, f"{prefix}{import_line(source_module, name, asname)}{newline}")]
+
+
+def remove_line(ctx: FileContext, stmt: cst.SimpleStatementLine) -> Edit:
+    """Delete a whole simple-statement line (with its trailing comment and line ending)."""
+    start, end = ctx.cst_span(stmt)
+    starts = ctx.source.line_starts
+    start_row = ctx.source.location(start)[0]
+    end_row = ctx.source.location(end)[0]
+    line_end = starts[end_row] if end_row < len(starts) else len(ctx.text)
+    return Edit(starts[start_row - 1], line_end, "")
+
+
+def replace_node(ctx: FileContext, old: cst.CSTNode, new: cst.CSTNode | str) -> Edit:
+    """Replace the text of ``old`` by ``new`` (a node rendered in this file's style, or text)."""
+    start, end = ctx.cst_span(old)
+    content = new if isinstance(new, str) else ctx.code_for(new)
+    return Edit(start, end, content)
