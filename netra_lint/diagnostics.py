@@ -62,6 +62,8 @@ class Diagnostic:
     end_column: int = 0
     noqa_row: int = 0
     source_line: str = field(default="", repr=False)
+    #: (row, column, end_row, end_column, content) of each fix edit, for reports.
+    edit_locations: list[tuple[int, int, int, int, str]] = field(default_factory=list, repr=False)
 
     @property
     def fixable(self) -> bool:

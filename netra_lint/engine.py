@@ -13,6 +13,7 @@ import difflib
 import multiprocessing
 import os
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +37,16 @@ class RunOptions:
     diff: bool = False
     unsafe_fixes: bool = False
     jobs: int | None = None
+    #: Build fix edits for the report even when nothing is applied (JSON output shows them).
+    report_edits: bool = False
+
+    @property
+    def apply_fixes(self) -> bool:
+        return self.fix or self.diff
 
     @property
     def want_fixes(self) -> bool:
-        return self.fix or self.diff
+        return self.apply_fixes or self.report_edits
 
 
 @dataclass
@@ -49,7 +56,7 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     original: str | None = None  # set only when fixes changed the text
     fixed: str | None = None
-    fixes_applied: int = 0
+    fixes_applied: Counter[str] = field(default_factory=Counter)
     encoding: str = "utf-8"
     errors: list[str] = field(default_factory=list)
 
@@ -98,7 +105,7 @@ class Linter:
         ignored = self.settings.ignored_for(relative)
         enabled = self.settings.enabled - ignored
         diagnostics = self._check(source, result, enabled, want_fixes=self.options.want_fixes)
-        if self.options.want_fixes and any(d.fix for d in diagnostics):
+        if self.options.apply_fixes and any(d.fix for d in diagnostics):
             diagnostics = self._fix(source, result, enabled, diagnostics)
         result.diagnostics = diagnostics
         return result
@@ -144,6 +151,10 @@ class Linter:
             diag.end_row, diag.end_column = source.location(max(diag.end, diag.start))
             diag.noqa_row = diag.row
             diag.source_line = source.line_text(diag.row)
+            if diag.fix is not None:
+                diag.edit_locations = [
+                    (*source.location(e.start), *source.location(e.end), e.content) for e in diag.fix.edits
+                ]
             if not noqa.suppresses(diag.noqa_row, diag.code):
                 kept.append(diag)
         kept.sort(key=Diagnostic.sort_key)
@@ -175,7 +186,7 @@ class Linter:
         original = source.text
         original_compiles = _compiles(original, result.display)
         text = original
-        applied = 0
+        applied: Counter[str] = Counter()
         for _ in range(MAX_FIX_PASSES):
             fixes = [(d.code, d.fix) for d in diagnostics if self._allowed(d.fix)]
             if not fixes:
@@ -192,7 +203,7 @@ class Linter:
                     f"{result.display}: internal error: the fix for {named} produced invalid code ({problem}); file left unchanged"
                 )
                 return self._check(source, result, enabled, want_fixes=False)
-            applied += len(chosen)
+            applied.update(code for code, _ in chosen)
             text = new_text
             current = SourceFile(path=source.path, text=text, encoding=source.encoding, raw=source.raw)
             diagnostics = self._check(current, result, enabled, want_fixes=True)

@@ -1,4 +1,4 @@
-"""One run from paths to results: settings → files → project index → checks → fixes."""
+"""One run from paths to results: settings → files → project index → cache → checks → fixes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import CACHE_DIR_NAME, ResultCache
+from .diagnostics import Applicability, Diagnostic
 from .discovery import discover
-from .engine import FileResult, Linter, RunOptions, lint_files
+from .engine import FileResult, Linter, RunOptions, display_path, lint_files
 from .registry import checker_classes
 from .settings import Settings
 from .source import FileChangedError
@@ -19,14 +21,24 @@ class RunResult:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     files_written: int = 0
+    cache_hits: int = 0
 
     @property
-    def diagnostics(self) -> list:
+    def diagnostics(self) -> list[Diagnostic]:
         return [d for r in self.results for d in r.diagnostics]
 
 
 def needs_index(settings: Settings) -> bool:
     return any(cls.uses_index and {r.code for r in cls.rules} & settings.enabled for cls in checker_classes())
+
+
+def _needs_fixing(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
+    if not options.apply_fixes:
+        return False
+    return any(
+        d.fix_applicability is Applicability.SAFE or (d.fix_applicability is Applicability.UNSAFE and options.unsafe_fixes)
+        for d in diagnostics
+    )
 
 
 def run(
@@ -44,9 +56,22 @@ def run(
         from .index import ProjectIndex
 
         index = ProjectIndex.build(settings, jobs=options.jobs)
-    linter = Linter(settings, options, index)
+    index_key = str(getattr(index, "fingerprint", "")) if index is not None else ""
+    cache = None
+    if settings.use_cache and not options.report_edits:
+        cache = ResultCache.open(settings.cache_dir or settings.project_root / CACHE_DIR_NAME, settings.fingerprint())
+
     total = len(found.files)
-    done = 0
+    by_path: dict[Path, FileResult] = {}
+    to_lint: list[Path] = []
+    for path in found.files:
+        cached = cache.lookup(path, display_path(path), index_key) if cache else None
+        if cached is not None and not _needs_fixing(cached, options):
+            by_path[path] = FileResult(path=path, display=display_path(path), diagnostics=cached)
+            outcome.cache_hits += 1
+        else:
+            to_lint.append(path)
+    done = len(by_path)
 
     def advance(step: int) -> None:
         nonlocal done
@@ -54,14 +79,23 @@ def run(
         if progress:
             progress(done, total)
 
-    for result in lint_files(linter, found.files, advance if progress else None):
-        outcome.results.append(result)
-        outcome.errors.extend(result.errors)
-        if options.fix and result.fixed is not None:
-            try:
-                result.write()
-                outcome.files_written += 1
-            except (FileChangedError, OSError) as exc:
-                outcome.errors.append(f"{result.display}: not written: {exc}")
-                result.fixed = result.original = None
+    linter = Linter(settings, options, index)
+    try:
+        for result in lint_files(linter, to_lint, advance if progress else None):
+            by_path[result.path] = result
+            outcome.errors.extend(result.errors)
+            if options.fix and result.fixed is not None:
+                try:
+                    result.write()
+                    outcome.files_written += 1
+                except (FileChangedError, OSError) as exc:
+                    outcome.errors.append(f"{result.display}: not written: {exc}")
+                    result.fixed = result.original = None
+                    continue
+            if cache is not None and not result.errors and not (options.diff and result.fixed is not None):
+                cache.store(result.path, result.diagnostics, index_key)
+    finally:
+        if cache is not None:
+            cache.save()
+    outcome.results = [by_path[p] for p in found.files if p in by_path]
     return outcome

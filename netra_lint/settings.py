@@ -70,6 +70,7 @@ class Settings:
     options: dict[str, Any] = field(default_factory=dict)
     pyproject: dict[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
+    use_cache: bool = True
 
     def ignored_for(self, relative_path: str) -> frozenset[str]:
         """Codes switched off for one file by ``per-file-ignores``."""
