@@ -1,0 +1,1013 @@
+"""The project index: a static model of the project's own (first-party) code.
+
+Rules ask it questions instead of walking the tree themselves:
+
+* ``module_exists(name)`` / ``find_module(name)`` — does ``import name`` work? Resolution
+  follows CPython's ``PathFinder``/``FileFinder`` on the first-party roots: in one
+  directory a package ``x/__init__.py`` wins over a module ``x.py``, which wins over a
+  namespace directory ``x/``; namespace portions merge across roots.
+* ``is_first_party(name)`` — does the top-level name belong to the project?
+* ``member(module, name)`` — what ``module.name`` is (a ``Ref``), ``UNKNOWN_REF`` when the
+  index can't tell (``__getattr__``, unresolved star import, compiled module), ``None``
+  when it is certainly missing. Star imports and re-exports are followed.
+* ``resolve(qualname)`` — the same for a dotted path such as ``pkg.mod.Class.method``.
+* ``binders(name)`` — the first-party modules that bind ``name`` (for "did you mean").
+* ``module_info(name)`` / ``class_info(qualname)`` — bindings, ``__all__``, classes with
+  bases, decorators, metaclass and members, functions with their return annotations.
+* ``summary_for(path, text)`` — the per-file summary the index already extracted
+  (imports with positions, ``mock.patch``-style string targets), so a rule never parses a
+  file again just to find out that nothing is wrong.
+
+The index is built with stdlib ``ast`` only, in parallel (forked workers) when there are
+many files, and cached on disk keyed by file content and tool version; a file whose
+``(mtime_ns, size)`` did not change is not even read on a warm run.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+import importlib.machinery
+import marshal
+import multiprocessing
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from . import __version__
+from .discovery import discover
+from .settings import Settings
+from .source import DecodeError, SourceFile
+
+CACHE_NAME = "project-index.marshal"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v1"
+_PARALLEL_THRESHOLD = 64
+_PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+_EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+_BYTECODE_SUFFIXES = tuple(importlib.machinery.BYTECODE_SUFFIXES)
+#: Modules CPython has loaded before any project code runs: a project file can't shadow them.
+_PRELOADED = frozenset(sys.builtin_module_names) | {
+    "abc", "codecs", "encodings", "genericpath", "io", "ntpath", "os", "posixpath", "site", "stat", "zipimport",
+}
+#: Attributes every module has without binding them.
+_MODULE_DUNDERS = frozenset(
+    {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__dict__", "__path__", "__cached__", "__annotations__"}
+)
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+_PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
+_PATCH_SUFFIXES = ((), ("dict",), ("multiple",))
+
+
+class Ref(NamedTuple):
+    """What a dotted name refers to: ``kind`` is module, class, function, value or unknown."""
+
+    kind: str
+    qualname: str
+
+
+UNKNOWN_REF = Ref("unknown", "")
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """Where ``import name`` leads: a ``package``, ``module`` or ``namespace`` (portions)."""
+
+    name: str
+    kind: str
+    locations: tuple[str, ...]  # the file (package: its __init__), or the namespace portions
+    search: tuple[str, ...]  # directories searched for submodules
+
+    @property
+    def origin(self) -> str | None:
+        return self.locations[0] if self.kind != "namespace" else None
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    """A first-party class: bases, decorators and metaclass as qualified names where the
+    module's imports tell them, and members (name → method/property/attribute/class/self)."""
+
+    qualname: str
+    bases: tuple[str, ...]
+    decorators: tuple[str, ...]
+    metaclass: str | None
+    members: dict[str, str]
+    returns: dict[str, str]  # method → return annotation (qualified where resolvable)
+
+    @property
+    def has_getattr(self) -> bool:
+        return "__getattr__" in self.members or "__getattribute__" in self.members
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """What a first-party module binds at top level."""
+
+    name: str
+    path: str
+    is_package: bool
+    bindings: dict[str, tuple[str, ...]]  # name → ("def"|"class"|"value"|"ambiguous",) or ("module", m) or ("from", m, name)
+    stars: tuple[str | None, ...]  # modules star-imported (None: not resolvable)
+    all_names: tuple[str, ...] | None  # a static ``__all__``
+    all_dynamic: bool
+    open: bool  # module-level __getattr__, globals() writes...: any name may exist
+    dynamic_path: bool  # __path__ is changed: submodules may come from anywhere
+    functions: dict[str, str]  # top-level function → return annotation ("" when none)
+
+
+# -- per-file summaries --------------------------------------------------------------------
+
+
+def text_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def absolute_module(current: str | None, is_package: bool, level: int, module: str | None) -> str | None:
+    """The absolute name of a (relative) import target, or None if it goes beyond the top."""
+    if level == 0:
+        return module
+    if not current:
+        return None
+    parts = current.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level - 1 > len(parts) - 1 or not parts:
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join(base + ([module] if module else []))
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
+    for handler in handlers:
+        if handler.type is None:
+            return True
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any((_dotted(t) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types):
+            return True
+    return False
+
+
+def _suppresses_import_error(node: ast.With | ast.AsyncWith) -> bool:
+    for item in node.items:
+        call = item.context_expr
+        if isinstance(call, ast.Call) and (_dotted(call.func) or "").endswith("suppress"):
+            if any((_dotted(a) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for a in call.args):
+                return True
+    return False
+
+
+def _pos(node: Any) -> tuple[int, int, int, int]:
+    return (node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
+
+
+class _Summarizer:
+    """One pass of stdlib ``ast`` over a file, producing a marshal-able summary."""
+
+    def __init__(self, tree: ast.Module, module: str | None, is_package: bool) -> None:
+        self.tree = tree
+        self.module = module
+        self.is_package = is_package
+        self.bindings: dict[str, tuple[str, ...]] = {}
+        self.stars: list[str | None] = []
+        self.all_names: list[str] | None = None
+        self.all_dynamic = False
+        self.open = False
+        self.dynamic_path = False
+        self.aliases: dict[str, str] = {}  # local name → qualified name, from every import in the file
+        self.imports: list[tuple[Any, ...]] = []
+        self.calls: list[tuple[str, ast.Call]] = []
+
+    # -- top-level bindings --
+
+    def bind(self, name: str, value: tuple[str, ...]) -> None:
+        old = self.bindings.get(name)
+        self.bindings[name] = value if old is None or old == value else ("ambiguous",)
+
+    def absolute(self, level: int, module: str | None) -> str | None:
+        return absolute_module(self.module, self.is_package, level, module)
+
+    def top_level(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.bind(stmt.name, ("def",))
+                if stmt.name == "__getattr__":
+                    self.open = True
+            elif isinstance(stmt, ast.ClassDef):
+                self.bind(stmt.name, ("class",))
+            elif isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        self.bind(alias.asname, ("module", alias.name))
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.bind(top, ("module", top))
+            elif isinstance(stmt, ast.ImportFrom):
+                source = self.absolute(stmt.level, stmt.module)
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        self.stars.append(source)
+                    elif source is None:
+                        self.bind(alias.asname or alias.name, ("value",))
+                    else:
+                        self.bind(alias.asname or alias.name, ("from", source, alias.name))
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    for name in _target_names(target):
+                        self.bind(name, ("value",))
+                        if name == "__all__":
+                            self.record_all(stmt)
+                        elif name == "__getattr__":
+                            self.open = True
+                        elif name == "__path__":
+                            self.dynamic_path = True
+            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+                for name in _target_names(stmt.target):
+                    self.bind(name, ("value",))
+                self.top_level(stmt.body + stmt.orelse)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    if item.optional_vars is not None:
+                        for name in _target_names(item.optional_vars):
+                            self.bind(name, ("value",))
+                self.top_level(stmt.body)
+            elif isinstance(stmt, (ast.If, ast.While)):
+                self.top_level(stmt.body + stmt.orelse)
+            elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+                handlers = stmt.handlers  # type: ignore[attr-defined]
+                for handler in handlers:
+                    if handler.name:
+                        self.bind(handler.name, ("value",))
+                    self.top_level(handler.body)
+                self.top_level(stmt.body + stmt.orelse + stmt.finalbody)  # type: ignore[attr-defined]
+            elif isinstance(stmt, ast.Match):
+                self.open = True  # capture patterns bind names we don't model
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                func = _dotted(stmt.value.func) or ""
+                if func in ("__all__.extend", "__all__.append"):
+                    self.extend_all(stmt.value.args)
+                elif func.startswith("__path__."):
+                    self.dynamic_path = True
+            elif type(stmt).__name__ == "TypeAlias":
+                self.bind(stmt.name.id, ("value",))  # type: ignore[attr-defined]
+
+    def record_all(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        value = stmt.value
+        if isinstance(stmt, ast.AugAssign):
+            self.extend_all([value])
+            return
+        self.all_names = []
+        self.extend_all([value] if value is not None else [])
+
+    def extend_all(self, values: list[ast.expr]) -> None:
+        for value in values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                strings = [value]
+            elif isinstance(value, (ast.List, ast.Tuple)):
+                strings = value.elts
+            else:
+                self.all_dynamic = True
+                return
+            for element in strings:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    self.all_names = (self.all_names or []) + [element.value]
+                else:
+                    self.all_dynamic = True
+
+    # -- every import and call in the file --
+
+    def walk(self) -> None:
+        stack: list[tuple[ast.AST, bool]] = [(self.tree, False)]
+        while stack:
+            node, guarded = stack.pop()
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.aliases.setdefault(alias.asname or alias.name.split(".")[0], alias.name if alias.asname else alias.name.split(".")[0])
+                    self.imports.append(("i", alias.name, alias.asname or "", _pos(alias), _pos(node), guarded))
+                continue
+            if isinstance(node, ast.ImportFrom):
+                source = self.absolute(node.level, node.module)
+                names = tuple((a.name, a.asname or "", _pos(a)) for a in node.names)
+                for alias in node.names:
+                    if source and alias.name != "*":
+                        self.aliases.setdefault(alias.asname or alias.name, f"{source}.{alias.name}")
+                self.imports.append(("f", node.module or "", node.level, names, _pos(node), guarded))
+                continue
+            if isinstance(node, ast.Call):
+                self.note_call(node)
+            elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec"):
+                self.open = True
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _dotted(node.value) == "sys.modules":
+                self.open = True
+            if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                inner = guarded or _catches_import_error(node.handlers)  # type: ignore[attr-defined]
+                stack.extend((child, inner) for child in node.body)  # type: ignore[attr-defined]
+                for part in (node.handlers, node.orelse, node.finalbody):  # type: ignore[attr-defined]
+                    stack.extend((child, guarded) for child in part)
+                continue
+            if isinstance(node, (ast.With, ast.AsyncWith)) and _suppresses_import_error(node):
+                stack.extend((child, True) for child in node.body)
+                stack.extend((item, guarded) for item in node.items)
+                continue
+            stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
+
+    def note_call(self, node: ast.Call) -> None:
+        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            return
+        name = _dotted(node.func)
+        if name:
+            self.calls.append((name, node))
+
+    def qualify(self, dotted: str) -> str:
+        """A dotted name in this file, made absolute through the file's imports."""
+        head, _, rest = dotted.partition(".")
+        if head in self.aliases:
+            base = self.aliases[head]
+        elif head in self.bindings and self.bindings[head] in (("class",), ("def",)) and self.module:
+            base = f"{self.module}.{head}"
+        elif head in vars(builtins):
+            base = f"builtins.{head}"
+        else:
+            base = head
+        return f"{base}.{rest}" if rest else base
+
+    def annotation(self, node: ast.expr | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value.strip()
+            return self.qualify(text) if all(p.isidentifier() for p in text.split(".")) else text
+        dotted = _dotted(node)
+        if dotted:
+            return self.qualify(dotted)
+        try:
+            return ast.unparse(node)
+        except (ValueError, RecursionError):  # pragma: no cover - exotic trees only
+            return ""
+
+    def patch_targets(self) -> list[tuple[Any, ...]]:
+        """``mock.patch``/``mocker.patch``/``monkeypatch.setattr``/``import_module`` string calls."""
+        found = []
+        for callee, node in self.calls:
+            parts = callee.split(".")
+            qualified = self.qualify(callee)
+            kind = None
+            if any(qualified == p + "".join("." + s for s in suffix) for p in _PATCHERS for suffix in _PATCH_SUFFIXES):
+                kind = "patch"
+            elif (parts[0] == "mocker" or parts[0].endswith("_mocker")) and tuple(parts[1:]) in (("patch",), ("patch", "dict"), ("patch", "multiple")):
+                kind = "patch"
+            elif callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["setattr"] and len(node.args) == 2:
+                kind = "setattr"
+            elif callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["delattr"] and len(node.args) == 1:
+                kind = "setattr"
+            elif qualified == "importlib.import_module":
+                kind = "import"
+            if kind is None:
+                continue
+            keywords = {k.arg: k.value for k in node.keywords if k.arg}
+            lenient = any(
+                isinstance(keywords.get(k), ast.Constant) and keywords[k].value is flag  # type: ignore[union-attr]
+                for k, flag in (("create", True), ("raising", False))
+            ) or any(k.arg is None for k in node.keywords)
+            package = ""
+            if kind == "import":
+                arg = keywords.get("package") or (node.args[1] if len(node.args) > 1 else None)
+                if arg is not None:
+                    if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                        continue
+                    package = arg.value
+            found.append((kind, node.args[0].value, _pos(node.args[0]), lenient, package))  # type: ignore[union-attr]
+        return found
+
+    # -- classes and functions --
+
+    def classes_and_functions(self) -> tuple[dict[str, Any], dict[str, str]]:
+        classes: dict[str, Any] = {}
+        functions: dict[str, str] = {}
+        for stmt in _flatten(self.tree.body):
+            if isinstance(stmt, ast.ClassDef):
+                self.add_class(stmt, stmt.name, classes)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[stmt.name] = self.annotation(stmt.returns)
+        return classes, functions
+
+    def add_class(self, node: ast.ClassDef, qualname: str, classes: dict[str, Any]) -> None:
+        members: dict[str, str] = {}
+        returns: dict[str, str] = {}
+        for stmt in _flatten(node.body):
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                decorators = [_dotted(d) or "" for d in stmt.decorator_list]
+                is_property = any(d in ("property", "functools.cached_property", "cached_property") or d.endswith((".setter", ".getter", ".deleter")) for d in decorators)
+                members.setdefault(stmt.name, "property" if is_property else "method")
+                returns.setdefault(stmt.name, self.annotation(stmt.returns))
+                if "staticmethod" not in decorators:
+                    self.self_attributes(stmt, members)
+            elif isinstance(stmt, ast.ClassDef):
+                members[stmt.name] = "class"
+                self.add_class(stmt, f"{qualname}.{stmt.name}", classes)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    for name in _target_names(target):
+                        members.setdefault(name, "attribute")
+                        if name == "__slots__" and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                            for element in stmt.value.elts:
+                                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                                    members.setdefault(element.value, "self")
+        metaclass = next((self.annotation(k.value) for k in node.keywords if k.arg == "metaclass"), None)
+        classes[qualname] = {
+            "b": [self.annotation(b) for b in node.bases],
+            "d": [self.annotation(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list],
+            "mc": metaclass,
+            "m": members,
+            "r": returns,
+        }
+
+    @staticmethod
+    def self_attributes(function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str]) -> None:
+        params = function.args.posonlyargs + function.args.args
+        if not params:
+            return
+        receiver = params[0].arg
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for element in ast.walk(target):
+                        if isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name) and element.value.id == receiver:
+                            members.setdefault(element.attr, "self")
+
+    def run(self) -> dict[str, Any]:
+        self.top_level(self.tree.body)
+        self.walk()
+        classes, functions = self.classes_and_functions()
+        return {
+            "b": self.bindings,
+            "s": self.stars,
+            "a": self.all_names,
+            "ad": self.all_dynamic,
+            "o": self.open,
+            "p": self.dynamic_path,
+            "c": classes,
+            "f": functions,
+            "i": self.imports,
+            "t": self.patch_targets(),
+        }
+
+
+def _flatten(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements of a block, including those nested in if/try/with (not in defs/classes)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.If, ast.While, ast.For, ast.AsyncFor)):
+            yield from _flatten(stmt.body + stmt.orelse)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            yield from _flatten(stmt.body)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            yield from _flatten(stmt.body + stmt.orelse + stmt.finalbody)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                yield from _flatten(handler.body)
+
+
+def summarize(tree: ast.Module, module: str | None, is_package: bool) -> dict[str, Any]:
+    """The summary of one parsed file (plain data: dicts, lists, tuples, strings)."""
+    return _Summarizer(tree, module, is_package).run()
+
+
+def summarize_text(text: str, module: str | None, is_package: bool, filename: str = "<unknown>") -> dict[str, Any]:
+    """Parse and summarize ``text``; raises ``SyntaxError`` (and ``RecursionError``)."""
+    summary = summarize(ast.parse(text, filename=filename), module, is_package)
+    summary["td"] = text_digest(text)
+    return summary
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """What a rule needs from one file, without parsing it again.
+
+    ``imports``: ``("i", dotted, asname, alias_pos, stmt_pos, guarded)`` or
+    ``("f", module, level, ((name, asname, pos), ...), stmt_pos, guarded)``;
+    ``targets``: ``(kind, string, pos, lenient, package)`` with kind patch/setattr/import.
+    Positions are ``(line, utf8_col, end_line, end_utf8_col)`` as ``ast`` gives them.
+    """
+
+    module: str | None
+    is_package: bool
+    imports: tuple[tuple[Any, ...], ...]
+    targets: tuple[tuple[Any, ...], ...]
+
+
+def _extract(job: tuple[str, str | None, bool]) -> tuple[str, tuple[int, int] | None, bytes | None, dict[str, Any] | None]:
+    """Worker: read and summarize one file → (path, stat, digest, summary or None)."""
+    path, module, is_package = job
+    try:
+        stat = os.stat(path)
+        source = SourceFile.read(Path(path))
+    except (OSError, DecodeError):
+        return path, None, None, None
+    digest = text_digest(source.text)
+    try:
+        summary = summarize(ast.parse(source.text, filename=path), module, is_package)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return path, (stat.st_mtime_ns, stat.st_size), digest, None
+    summary["td"] = digest
+    return path, (stat.st_mtime_ns, stat.st_size), digest, summary
+
+
+# -- the index ---------------------------------------------------------------------------
+
+
+class ProjectIndex:
+    """The first-party modules of a project and what they bind. Build it with ``build``."""
+
+    def __init__(self, roots: list[Path], project_root: Path) -> None:
+        self.roots = [str(r) for r in roots]
+        self.project_root = str(project_root)
+        self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, summary)
+        self._by_module: dict[str, str] = {}  # module name → path
+        self._listings: dict[str, frozenset[str]] = {}
+        self._specs: dict[str, ModuleSpec | None] = {}
+        self._first_party: dict[str, bool] = {}
+        self._modules: dict[str, ModuleInfo] = {}
+        self._binders: dict[str, list[tuple[str, str]]] | None = None
+
+    # -- building --
+
+    @classmethod
+    def build(cls, settings: Settings, jobs: int | None = None) -> "ProjectIndex":
+        """Discover the first-party files, reuse the cache, summarize what changed."""
+        root = settings.project_root
+        files = discover([root, *(p for p in settings.src if p.is_dir() and root not in (p, *p.parents))], settings).files
+        roots = [p for p in settings.src if p.is_dir()] if settings.src else detect_roots(root, files)
+        index = cls(roots, root)
+        cache_file = (settings.cache_dir or root / ".netra_lint_cache") / CACHE_NAME
+        cached = _load_cache(cache_file)
+        todo: list[tuple[str, str | None, bool]] = []
+        for path in files:
+            if path.suffix != ".py":
+                continue
+            key = str(path)
+            module, is_package = index.module_for_path(key)
+            old = cached.get(key)
+            if old is not None and old[2] == module and old[3] == is_package:
+                try:
+                    stat = os.stat(key)
+                except OSError:
+                    continue
+                if old[0] == (stat.st_mtime_ns, stat.st_size):
+                    index._entries[key] = old
+                    continue
+            todo.append((key, module, is_package))
+        changed = bool(todo) or len(index._entries) != len(cached)
+        for path, stat, digest, summary in _run_jobs(todo, jobs):
+            if stat is None:
+                continue
+            old = cached.get(path)
+            module, is_package = index.module_for_path(path)
+            if summary is None and old is not None and old[1] == digest and old[2] == module and old[3] == is_package:
+                summary = old[4]
+            index._entries[path] = (stat, digest, module, is_package, summary)
+        for path, entry in index._entries.items():
+            if entry[2] is not None and entry[4] is not None:
+                index._by_module.setdefault(entry[2], path)
+        if changed:
+            _save_cache(cache_file, index._entries)
+        return index
+
+    def module_for_path(self, path: str) -> tuple[str | None, bool]:
+        """The module name of a file (from the deepest root holding it) and whether it is
+        a package's ``__init__``; ``(None, False)`` outside the roots or for a bad name."""
+        best: str | None = None
+        for root in self.roots:
+            if path.startswith(root.rstrip(os.sep) + os.sep) and (best is None or len(root) > len(best)):
+                best = root
+        if best is None:
+            return None, False
+        parts = path[len(best.rstrip(os.sep)) + 1 :].split(os.sep)
+        stem, dot, suffix = parts[-1].rpartition(".")
+        if not dot or suffix not in ("py", "pyi"):
+            return None, False
+        parts[-1] = stem
+        is_package = stem == "__init__"
+        if is_package:
+            parts.pop()
+        if not parts or not all(p.isidentifier() for p in parts):
+            return None, False
+        return ".".join(parts), is_package
+
+    # -- questions about files --
+
+    def parsed_ok(self, path: Path) -> bool:
+        """True when the index parsed this file successfully (so the engine needn't)."""
+        entry = self._entry(path)
+        return entry is not None and entry[4] is not None
+
+    def _entry(self, path: Path | str) -> tuple[Any, ...] | None:
+        entry = self._entries.get(str(path))
+        if entry is None:
+            entry = self._entries.get(os.path.realpath(path))
+        return entry
+
+    def summary_for(self, path: Path, text: str) -> FileSummary | None:
+        """The stored summary of ``path`` if it was made from exactly ``text``."""
+        entry = self._entry(path)
+        if entry is None or entry[4] is None or entry[1] != text_digest(text):
+            return None
+        return self._file_summary(entry[4], entry[2], entry[3])
+
+    def summarize_file(self, path: Path, text: str) -> FileSummary:
+        """Summarize a text the index doesn't hold (a fixed text, a file outside the roots)."""
+        module, is_package = self.module_for_path(str(path))
+        if module is None:
+            module, is_package = self.module_for_path(os.path.realpath(path))
+        return self._file_summary(summarize_text(text, module, is_package, str(path)), module, is_package)
+
+    @staticmethod
+    def _file_summary(summary: dict[str, Any], module: str | None, is_package: bool) -> FileSummary:
+        return FileSummary(module, is_package, tuple(summary["i"]), tuple(summary["t"]))
+
+    # -- module resolution (CPython's PathFinder/FileFinder on the roots) --
+
+    def _listing(self, directory: str) -> frozenset[str]:
+        listing = self._listings.get(directory)
+        if listing is None:
+            try:
+                listing = frozenset(os.listdir(directory))
+            except OSError:
+                listing = frozenset()
+            self._listings[directory] = listing
+        return listing
+
+    def _find_in(self, name: str, tail: str, directories: Iterable[str]) -> ModuleSpec | None:
+        portions: list[str] = []
+        for directory in directories:
+            listing = self._listing(directory)
+            if tail in listing:
+                base = os.path.join(directory, tail)
+                inside = self._listing(base)
+                for suffix in (*_EXTENSION_SUFFIXES, ".py", *_BYTECODE_SUFFIXES):
+                    if "__init__" + suffix in inside:
+                        return ModuleSpec(name, "package", (os.path.join(base, "__init__" + suffix),), (base,))
+            for suffix in (*_EXTENSION_SUFFIXES, ".py", *_BYTECODE_SUFFIXES, ".pyi"):
+                if tail + suffix in listing:
+                    location = os.path.join(directory, tail + suffix)
+                    if suffix == ".pyi" or os.path.isfile(location):
+                        return ModuleSpec(name, "module", (location,), ())
+            if tail in listing and os.path.isdir(os.path.join(directory, tail)):
+                portions.append(os.path.join(directory, tail))
+        if portions:
+            return ModuleSpec(name, "namespace", tuple(portions), tuple(portions))
+        return None
+
+    def find_module(self, name: str) -> ModuleSpec | None:
+        """Where ``import name`` leads within the first-party roots, or None."""
+        if name in self._specs:
+            return self._specs[name]
+        parent, _, tail = name.rpartition(".")
+        spec: ModuleSpec | None = None
+        if not all(p.isidentifier() for p in name.split(".")):
+            spec = None
+        elif not parent:
+            spec = self._find_in(name, tail, self.roots)
+        else:
+            parent_spec = self.find_module(parent)
+            if parent_spec is not None:
+                spec = self._find_in(name, tail, parent_spec.search)
+        self._specs[name] = spec
+        return spec
+
+    def module_exists(self, name: str) -> bool:
+        return self.find_module(name) is not None
+
+    def is_first_party(self, name: str) -> bool:
+        """Whether the top-level package of ``name`` is the project's own code."""
+        top = name.split(".")[0]
+        known = self._first_party.get(top)
+        if known is None:
+            spec = self.find_module(top)
+            if spec is None or top in _PRELOADED:
+                known = False
+            elif spec.kind != "namespace":
+                known = True
+            else:  # a namespace directory loses to any regular package of that name elsewhere
+                known = top not in sys.stdlib_module_names and not _installed(top, self.project_root)
+            self._first_party[top] = known
+        return known
+
+    def dynamic_search(self, name: str) -> bool:
+        """True when a package changes its ``__path__``, so its submodules can't be known."""
+        info = self.module_info(name)
+        return info is not None and info.dynamic_path
+
+    # -- module contents --
+
+    def module_info(self, name: str) -> ModuleInfo | None:
+        """The bindings of a first-party module the index parsed (None: not parsed/unknown)."""
+        info = self._modules.get(name)
+        if info is not None:
+            return info
+        spec = self.find_module(name)
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            return None
+        entry = self._entry(spec.origin)
+        if entry is None or entry[4] is None:
+            return None
+        summary = entry[4]
+        info = ModuleInfo(
+            name=name,
+            path=spec.origin,
+            is_package=spec.kind == "package",
+            bindings=summary["b"],
+            stars=tuple(summary["s"]),
+            all_names=tuple(summary["a"]) if summary["a"] is not None else None,
+            all_dynamic=summary["ad"],
+            open=summary["o"],
+            dynamic_path=summary["p"],
+            functions=summary["f"],
+        )
+        self._modules[name] = info
+        return info
+
+    def class_info(self, qualname: str) -> ClassInfo | None:
+        """A first-party class by qualified name (``pkg.mod.Outer.Inner``), following re-exports."""
+        ref = self.resolve(qualname)
+        if ref is None or ref.kind != "class":
+            return None
+        module, _, local = ref.qualname.partition("::")
+        summary = self._summary_of(module)
+        data = summary["c"].get(local) if summary else None
+        if data is None:
+            return None
+        return ClassInfo(f"{module}.{local}", tuple(data["b"]), tuple(data["d"]), data["mc"], data["m"], data["r"])
+
+    def _summary_of(self, module: str) -> dict[str, Any] | None:
+        info = self.module_info(module)
+        entry = self._entry(info.path) if info else None
+        return entry[4] if entry else None
+
+    def exported(self, module: str) -> tuple[str, ...] | None:
+        """The names ``from module import *`` binds, or None when unknown."""
+        info = self.module_info(module)
+        if info is None or info.all_dynamic or info.open:
+            return None
+        if info.all_names is not None:
+            return info.all_names
+        names = [n for n in info.bindings if not n.startswith("_")]
+        for star in info.stars:
+            more = self.exported(star) if star and star != module else None
+            if more is None:
+                return None
+            names.extend(n for n in more if not n.startswith("_"))
+        return tuple(names)
+
+    def member(self, module: str, name: str, _seen: frozenset[tuple[str, str]] = frozenset()) -> Ref | None:
+        """What ``from module import name`` gives: a ``Ref``, ``UNKNOWN_REF``, or None (missing)."""
+        if (module, name) in _seen or len(_seen) > 50:
+            return UNKNOWN_REF
+        seen = _seen | {(module, name)}
+        spec = self.find_module(module)
+        if spec is None:
+            return None
+        info = self.module_info(module)
+        if info is None and spec.kind != "namespace":
+            return UNKNOWN_REF
+        if info is not None and name in info.bindings:
+            binding = info.bindings[name]
+            kind = binding[0]
+            if kind in ("def", "class"):
+                return Ref("function" if kind == "def" else "class", f"{module}::{name}")
+            if kind == "module":
+                return Ref("module", binding[1]) if self.module_exists(binding[1]) else UNKNOWN_REF
+            if kind == "from":
+                if binding[1] == module:  # ``from . import sub`` in the package itself
+                    return Ref("module", f"{module}.{name}") if self.module_exists(f"{module}.{name}") else UNKNOWN_REF
+                if not self.is_first_party(binding[1]):
+                    return UNKNOWN_REF
+                return self.member(binding[1], binding[2], seen) or UNKNOWN_REF
+            return Ref("value", f"{module}::{name}") if kind == "value" else UNKNOWN_REF
+        if name in _MODULE_DUNDERS:
+            return UNKNOWN_REF
+        if spec.kind != "module" and self.module_exists(f"{module}.{name}"):
+            return Ref("module", f"{module}.{name}")
+        if info is None:  # a namespace package: only submodules
+            return None
+        for star in info.stars:
+            if star is None or not self.is_first_party(star):
+                return UNKNOWN_REF
+            exported = self.exported(star)
+            if exported is None:
+                return UNKNOWN_REF
+            if name in exported:
+                return self.member(star, name, seen) or UNKNOWN_REF
+        if info.open or info.dynamic_path:
+            return UNKNOWN_REF
+        return None
+
+    def resolve(self, qualname: str) -> Ref | None:
+        """What a dotted path names, the way ``mock.patch`` finds it: import the longest
+        module prefix, then ``getattr`` the rest (class members included).
+
+        Returns None when some part is certainly missing; ``UNKNOWN_REF`` when unsure.
+        """
+        return self.resolve_steps(qualname)[0]
+
+    def resolve_steps(self, qualname: str) -> tuple[Ref | None, int]:
+        """Like ``resolve``, plus how many leading parts resolved before the failure."""
+        parts = qualname.split(".")
+        if not self.module_exists(parts[0]):
+            return None, 0
+        current = Ref("module", parts[0])
+        for position, part in enumerate(parts[1:], start=1):
+            if current.kind == "module":
+                found = self.member(current.qualname, part)
+            elif current.kind == "class":
+                found = self._class_member(current.qualname, part)
+            else:
+                return UNKNOWN_REF, position
+            if found is None:
+                return None, position
+            if found.kind == "unknown":
+                return UNKNOWN_REF, position
+            current = found
+        return current, len(parts)
+
+    def _class_member(self, ref: str, name: str, depth: int = 0) -> Ref | None:
+        module, _, local = ref.partition("::")
+        summary = self._summary_of(module)
+        data = summary["c"].get(local) if summary else None
+        if data is None or depth > 20:
+            return UNKNOWN_REF
+        kind = data["m"].get(name)
+        if kind == "class":
+            return Ref("class", f"{ref}.{name}")
+        if kind is not None:
+            return Ref("value", f"{ref}.{name}")
+        if data["mc"] or data["d"] or "__getattr__" in data["m"] or "__getattribute__" in data["m"]:
+            return UNKNOWN_REF  # a metaclass or class decorator may add members
+        if name.startswith("__") and name.endswith("__"):
+            return UNKNOWN_REF  # inherited from object or type
+        for base in data["b"]:
+            if base in ("builtins.object", "object"):
+                continue
+            target = self.resolve(base) if self.is_first_party(base) else UNKNOWN_REF
+            if target is None or target.kind != "class":
+                return UNKNOWN_REF
+            found = self._class_member(target.qualname, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def dotted(ref: Ref) -> str:
+        """A ``Ref``'s qualified name written with dots only."""
+        return ref.qualname.replace("::", ".")
+
+    # -- reverse lookups, for suggestions and fixes --
+
+    def modules(self) -> list[str]:
+        """Every first-party module name the index holds a parsed file for."""
+        return sorted(self._by_module)
+
+    def binders(self, name: str) -> list[tuple[str, str]]:
+        """``(module, how)`` for each first-party module binding ``name``: how is
+        ``define`` (def/class/assignment), ``import`` (a re-export) or ``submodule``."""
+        if self._binders is None:
+            table: dict[str, list[tuple[str, str]]] = {}
+            for module, path in self._by_module.items():
+                if self.find_module(module) is None or self.find_module(module).origin != path:  # type: ignore[union-attr]
+                    continue  # shadowed file (x.py beside x/__init__.py)
+                for bound, binding in self._entries[path][4]["b"].items():
+                    table.setdefault(bound, []).append((module, "import" if binding[0] in ("from", "module") else "define"))
+                parent, _, last = module.rpartition(".")
+                if parent:
+                    table.setdefault(last, []).append((parent, "submodule"))
+            self._binders = table
+        return sorted(set(self._binders.get(name, [])))
+
+
+def detect_roots(project_root: Path, files: Iterable[Path]) -> list[Path]:
+    """First-party roots without a ``src`` setting: the project root, its ``src/``, and every
+    sub-project (a directory with its own pyproject/setup file that is not inside a package)."""
+    roots = [project_root]
+    if (project_root / "src").is_dir():
+        roots.append(project_root / "src")
+    directories: set[Path] = set()
+    for path in files:
+        for parent in path.parents:
+            if parent == project_root or project_root not in parent.parents or parent in directories:
+                break
+            directories.add(parent)
+    for directory in sorted(directories):
+        if not any((directory / marker).is_file() for marker in _PROJECT_MARKERS):
+            continue
+        if not any((d / "__init__.py").exists() for d in (directory, *directory.parents) if project_root in d.parents):
+            roots.append(directory)
+            if (directory / "src").is_dir():
+                roots.append(directory / "src")
+    return roots
+
+
+def _installed(name: str, project_root: str) -> bool:
+    """Whether a regular package ``name`` is installed beside netra-lint (outside the project)."""
+    import site
+
+    try:
+        directories = [*site.getsitepackages(), site.getusersitepackages()]
+    except AttributeError:  # pragma: no cover - some embedded interpreters
+        directories = []
+    directories = [d for d in directories if os.path.isdir(d) and not d.startswith(project_root + os.sep)]
+    try:
+        spec = importlib.machinery.PathFinder.find_spec(name, directories)
+    except (ImportError, OSError, ValueError):
+        return False
+    return spec is not None
+
+
+def _run_jobs(todo: list[tuple[str, str | None, bool]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any]]:
+    workers = min(jobs or os.cpu_count() or 1, len(todo) // 16 or 1)
+    if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_extract, todo)
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        yield from pool.imap_unordered(_extract, todo, chunksize=16)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _load_cache(path: Path) -> dict[str, tuple[Any, ...]]:
+    """The cached entries, or nothing if the file is missing, corrupt or from another version."""
+    try:
+        with open(path, "rb") as handle:
+            data = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, tuple) or len(data) != 2 or data[0] != _CACHE_MAGIC or not isinstance(data[1], dict):
+        return {}
+    entries = data[1]
+    if not all(isinstance(v, tuple) and len(v) == 5 for v in entries.values()):
+        return {}
+    return entries
+
+
+def _save_cache(path: Path, entries: dict[str, tuple[Any, ...]]) -> None:
+    """Write atomically (temp file + rename), so concurrent runs never see half a cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                marshal.dump((_CACHE_MAGIC, entries), out)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except (OSError, ValueError):
+        pass  # a read-only tree still lints; it is just slower next time
+
+
+__all__ = [
+    "ClassInfo",
+    "FileSummary",
+    "ModuleInfo",
+    "ModuleSpec",
+    "ProjectIndex",
+    "Ref",
+    "UNKNOWN_REF",
+    "absolute_module",
+    "detect_roots",
+    "summarize",
+    "summarize_text",
+]
