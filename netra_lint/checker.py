@@ -40,6 +40,8 @@ class RuleInfo:
     summary: str
     doc: str
     fix: str  # "safe", "unsafe", "report", or a short combination such as "safe / report"
+    #: A hosted ruff code that reports the same problem; ruff's finding is then dropped.
+    ruff_equivalent: str = ""
 
 
 class PackError(Exception):
@@ -75,6 +77,11 @@ class Checker:
 
     def check(self, ctx: "FileContext") -> Iterable[Diagnostic]:
         raise NotImplementedError
+
+    def banned_apis(self) -> Mapping[str, str]:
+        """Qualified module or member names this family flags → the message, for
+        ``netra-lint export-ruff-config`` (ruff's ``banned-api`` shows them in editors)."""
+        return {}
 
     def packs(self, section: str) -> list[Any]:
         """The parsed entries of ``section`` from every loaded pack."""

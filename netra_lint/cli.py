@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, baseline, ruff_config
 from .engine import RunOptions, unified_diff
 from .output import FORMATS, RENDERERS, statistics
 from .registry import all_rules
@@ -88,6 +88,7 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
 @click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line that fails now (a baseline).")
 def check(
     paths: tuple[Path, ...],
     fix: bool,
@@ -106,6 +107,7 @@ def check(
     force_exclude: bool,
     jobs: int | None,
     verbose: bool,
+    add_noqa: bool,
 ) -> None:
     """Check PATHS (default: the current directory) and optionally fix them."""
     targets = list(paths) or [Path(".")]
@@ -130,6 +132,12 @@ def check(
         progress = _Progress(enabled=not quiet and sys.stderr.isatty())
         outcome = run(targets, settings, options, force_exclude=force_exclude, progress=progress)
         progress.clear()
+        if add_noqa:
+            added, failures = baseline.add_noqa(outcome)
+            for failure in failures:
+                click.echo(f"netra-lint: warning: {failure}", err=True)
+            click.echo(f"Added {added} noqa directive{'s' * (added != 1)}.")
+            sys.exit(EXIT_ERROR if outcome.errors else EXIT_OK)
     except ConfigError as exc:
         click.echo(f"netra-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -152,6 +160,9 @@ def _report(
     if verbose:
         for path, reason in outcome.skipped:
             click.echo(f"netra-lint: skipped {path}: {reason}", err=True)
+    if not quiet:
+        for warning in outcome.warnings:
+            click.echo(f"netra-lint: warning: {warning}", err=True)
     for error in outcome.errors:
         click.echo(f"netra-lint: error: {error}", err=True)
     if options.diff:
@@ -233,3 +244,20 @@ def rule(code: str | None, show_all: bool) -> None:
         click.echo(f"netra-lint: error: unknown rule code: {code!r} (see `netra-lint rule --all`)", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(f"# {info.name} ({info.code})\n\nFix: {info.fix}\n\n{info.summary}\n\n{info.doc.rstrip()}")
+
+
+@main.command("export-ruff-config")
+@click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if the written ruff config is stale (for CI).")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the ruff config instead of writing it.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="netra-lint config to read.")
+def export_ruff_config(path: Path | None, check_only: bool, to_stdout: bool, config_path: Path | None) -> None:
+    """Write the rule packs' deprecated names as ruff banned-api entries (editor feedback)."""
+    try:
+        settings = load_settings([path or Path(".")], config=config_path)
+        code, message = ruff_config.export(settings, check=check_only, to_stdout=to_stdout)
+    except ConfigError as exc:
+        click.echo(f"netra-lint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(message, nl=not to_stdout)
+    sys.exit(code)

@@ -22,8 +22,8 @@ import libcst as cst
 
 from .checker import Checker, FileContext
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
-from .noqa import NoqaMap
-from .registry import checker_classes
+from .noqa import UNUSED_NOQA, NoqaMap, unused_noqa
+from .registry import all_rules, checker_classes
 from .settings import Settings
 from .source import DecodeError, SourceFile
 
@@ -134,22 +134,28 @@ class Linter:
                 return [self._syntax_error(source, exc, result)]
             except (RecursionError, MemoryError):
                 return [self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source)]
-        return self._finish(source, result, found)
+        return self._finish(source, result, found, enabled)
 
     def _index_parsed(self, source: SourceFile) -> bool:
         parsed = getattr(self.index, "parsed_ok", None)
         return bool(parsed and parsed(source.path))
 
-    def _finish(self, source: SourceFile, result: FileResult, found: list[Diagnostic]) -> list[Diagnostic]:
-        if not found:
+    def _finish(self, source: SourceFile, result: FileResult, found: list[Diagnostic], enabled: frozenset[str]) -> list[Diagnostic]:
+        check_noqa = UNUSED_NOQA in enabled and "noqa" in source.text.lower()
+        if not found and not check_noqa:
             return []
         noqa = NoqaMap.from_source(source.text)
         kept = []
         for diag in found:
+            diag.row = source.location(diag.start)[0]
+            diag.noqa_row = noqa.noqa_row(diag.row)
+        if check_noqa:
+            found = found + unused_noqa(source, noqa, found, enabled, all_rules())
+        for diag in found:
             diag.path = result.display
             diag.row, diag.column = source.location(diag.start)
             diag.end_row, diag.end_column = source.location(max(diag.end, diag.start))
-            diag.noqa_row = diag.row
+            diag.noqa_row = diag.noqa_row or diag.row
             diag.source_line = source.line_text(diag.row)
             if diag.fix is not None:
                 diag.edit_locations = [

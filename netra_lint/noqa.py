@@ -1,44 +1,62 @@
-"""``# noqa`` comments, read the way ruff reads them (codes of both tools may share one)."""
+"""``# noqa`` comments, read the way ruff reads them (codes of both tools may share one).
+
+A finding inside a multi-line string is suppressed on the string's last line, where a
+comment can go (as in ruff). Netra codes in a noqa comment that suppress nothing are
+reported by NL100 (``unused-noqa``), whose fix removes them.
+"""
 
 from __future__ import annotations
 
 import io
 import re
 import tokenize
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+
+from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .source import SourceFile
 
 NOQA = re.compile(
     r"#\s*noqa(?::[\s]*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
 CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+UNUSED_NOQA = "NL100"
+NETRA_PREFIX = "NL"
 
 
 @dataclass
 class NoqaComment:
     row: int
-    start: int  # column offsets of the comment's noqa directive within the line
+    start: int  # column offsets of the noqa directive within the line
     end: int
     codes: tuple[str, ...] | None  # None: a bare ``# noqa`` that suppresses everything
+    only_directive: bool = False  # the comment holds nothing but the directive
 
 
 @dataclass
 class NoqaMap:
     by_row: dict[int, NoqaComment] = field(default_factory=dict)
+    string_ends: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def from_source(cls, text: str) -> "NoqaMap":
         noqa = cls()
         if "noqa" not in text.lower():
             return noqa
-        for row, column, comment in _comments(text):
+        for row, column, comment in _scan(text, noqa.string_ends):
             match = NOQA.search(comment)
             if match is None:
                 continue
             codes = match.group("codes")
             parsed = tuple(c.upper() for c in CODE.findall(codes)) if codes else None
-            noqa.by_row[row] = NoqaComment(row, column + match.start(), column + match.end(), parsed)
+            only = match.start() == 0 and not comment[match.end() :].strip()
+            noqa.by_row[row] = NoqaComment(row, column + match.start(), column + match.end(), parsed, only)
         return noqa
+
+    def noqa_row(self, row: int) -> int:
+        """The row whose noqa comment applies to a finding that starts on ``row``."""
+        return self.string_ends.get(row, row)
 
     def suppresses(self, row: int, code: str) -> bool:
         comment = self.by_row.get(row)
@@ -47,18 +65,71 @@ class NoqaMap:
         return comment.codes is None or code in comment.codes
 
 
-def _comments(text: str) -> list[tuple[int, int, str]]:
-    """(row, column, text) of every comment; falls back to a line scan if tokenizing fails."""
+def _scan(text: str, string_ends: dict[int, int]) -> list[tuple[int, int, str]]:
+    """(row, column, text) of every comment; records multi-line strings in ``string_ends``.
+    Falls back to a line scan if the file does not tokenize."""
+    found = []
     try:
-        return [
-            (tok.start[0], tok.start[1], tok.string)
-            for tok in tokenize.generate_tokens(io.StringIO(text).readline)
-            if tok.type == tokenize.COMMENT
-        ]
-    except (tokenize.TokenError, SyntaxError, IndentationError):
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                found.append((tok.start[0], tok.start[1], tok.string))
+            elif tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
+                for row in range(tok.start[0], tok.end[0]):
+                    string_ends[row] = tok.end[0]
+        return found
+    except (tokenize.TokenError, SyntaxError):
         found = []
         for row, line in enumerate(text.splitlines(), start=1):
             position = line.find("#")
             if position >= 0:
                 found.append((row, position, line[position:]))
         return found
+
+
+def unused_noqa(
+    source: SourceFile,
+    noqa: NoqaMap,
+    found: Iterable[Diagnostic],
+    enabled: Collection[str],
+    known: Collection[str],
+) -> list[Diagnostic]:
+    """NL100 findings: netra codes in noqa comments that suppressed nothing this run.
+
+    A code counts as unused if it is unknown, or enabled and matched no finding on its
+    row. Codes of rules that didn't run (not selected) and ruff's codes are left alone.
+    """
+    used = {(d.noqa_row, d.code) for d in found}
+    report = []
+    for row, comment in sorted(noqa.by_row.items()):
+        if not comment.codes:
+            continue
+        unused = [
+            code
+            for code in comment.codes
+            if code.startswith(NETRA_PREFIX) and (code not in known or (code in enabled and (row, code) not in used))
+        ]
+        if not unused:
+            continue
+        line_start = source.line_starts[row - 1]
+        kept = [code for code in comment.codes if code not in unused]
+        start, end = line_start + comment.start, line_start + comment.end
+        if kept:
+            edit = Edit(start, end, "# noqa: " + ", ".join(kept))
+        elif comment.only_directive:
+            line = source.line_text(row)
+            before = len(line[: comment.start].rstrip())
+            edit = Edit(line_start + before, line_start + len(line), "")
+        else:
+            edit = Edit(start, end, "")
+        names = ", ".join(unused)
+        diag = Diagnostic(
+            code=UNUSED_NOQA,
+            message=f"Unused `noqa` directive (unused: {names})",
+            start=start,
+            end=end,
+            fix_applicability=Applicability.SAFE,
+            fix_title="Remove the unused codes",
+        )
+        diag.fix = Fix(Applicability.SAFE, (edit,), diag.fix_title)
+        report.append(diag)
+    return report

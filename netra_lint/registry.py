@@ -35,6 +35,34 @@ No fix: the file is left untouched, and the other files are still checked.
 """,
         fix="report",
     ),
+    RuleInfo(
+        code="NL100",
+        name="unused-noqa",
+        summary="A netra-lint code in a `# noqa` comment that suppresses nothing.",
+        doc="""\
+## What it does
+Reports netra-lint codes (`NL...`) in `# noqa` comments that matched no finding on
+their line in this run, and codes that netra-lint doesn't know. Ruff's codes in the same
+comment are left to ruff; codes of rules that were not selected are not judged.
+
+## Why is this bad?
+A stale suppression hides the next real problem on that line, and a mistyped code
+suppresses nothing while looking as if it did.
+
+## Example
+```python
+import os  # noqa: NL501
+```
+After the import was fixed, the directive is stale:
+```python
+import os
+```
+
+## Fix safety
+Safe: the fix removes only the unused codes; other codes and other comment text stay.
+""",
+        fix="safe",
+    ),
 )
 
 

@@ -6,11 +6,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import ruff_host
 from .cache import CACHE_DIR_NAME, ResultCache
 from .diagnostics import Applicability, Diagnostic
 from .discovery import discover
 from .engine import FileResult, Linter, RunOptions, display_path, lint_files
-from .registry import checker_classes
+from .registry import all_rules, checker_classes
 from .settings import Settings
 from .source import FileChangedError
 
@@ -20,6 +21,7 @@ class RunResult:
     results: list[FileResult] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     files_written: int = 0
     cache_hits: int = 0
 
@@ -98,4 +100,56 @@ def run(
         if cache is not None:
             cache.save()
     outcome.results = [by_path[p] for p in found.files if p in by_path]
+    if settings.ruff_codes:
+        _host_ruff(outcome, settings, options)
     return outcome
+
+
+def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions) -> None:
+    """Run the hosted ruff rules on the same files and merge them into the report."""
+    files = [r.path for r in outcome.results]
+    codes = settings.ruff_codes
+    cwd = Path.cwd()
+    try:
+        if options.fix:
+            ruff_host.fix_files(files, codes, cwd, options.unsafe_fixes)
+        if options.diff:
+            _ruff_diff(outcome, codes, cwd, options.unsafe_fixes)
+        found = ruff_host.check(files, codes, cwd)
+    except ruff_host.RuffUnavailable as exc:
+        if settings.ruff_explicit:
+            outcome.errors.append(f"{exc}; the selected ruff rules were not checked")
+        else:
+            outcome.warnings.append(f"{exc}; ran netra-lint's own rules only")
+        return
+    equivalents = {rule.ruff_equivalent: code for code, rule in all_rules().items() if rule.ruff_equivalent}
+    by_display = {Path(r.display): r for r in outcome.results}
+    for diag in found:
+        result = by_display.get(Path(diag.path))
+        if result is None or diag.code in settings.ignored_for(settings.relative(result.path)):
+            continue
+        netra_code = equivalents.get(diag.code)
+        if netra_code and any(d.code == netra_code and ruff_host.same_problem(diag, d) for d in result.diagnostics):
+            continue
+        result.diagnostics.append(diag)
+        result.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def _ruff_diff(outcome: RunResult, codes: list[str], cwd: Path, unsafe: bool) -> None:
+    """Fold ruff's fixes into the diff: on top of ours where we change a file."""
+    candidates = ruff_host.files_with_fixes([r.path for r in outcome.results], codes, cwd, unsafe)
+    for result in outcome.results:
+        if result.fixed is None and result.path.resolve() not in candidates:
+            continue
+        text = result.fixed if result.fixed is not None else None
+        if text is None:
+            try:
+                text = result.path.read_bytes().decode(result.encoding)
+            except (OSError, UnicodeDecodeError):
+                continue
+        final = ruff_host.fix_text(text, result.path, codes, cwd, unsafe)
+        if final != text or result.fixed is not None:
+            result.original = result.original if result.original is not None else text
+            result.fixed = final
+            if result.original == result.fixed:
+                result.original = result.fixed = None

@@ -15,6 +15,7 @@ from typing import Any
 import pathspec
 
 from .checker import PackError
+from .ruff_host import DEFAULT_HOSTED, RUFF_CODE, is_ruff_code
 from .registry import SelectionError, all_rules, checker_classes, expand
 
 if sys.version_info >= (3, 11):
@@ -44,7 +45,9 @@ ENGINE_KEYS: dict[str, Any] = {
     "unsafe-fixes": bool,
     "target-version": str,
     "cache-dir": str,
+    "ruff": dict,
 }
+RUFF_KEYS = {"select": list, "enabled": bool}
 
 TARGET_VERSIONS = ("py310", "py311", "py312", "py313", "py314")
 
@@ -71,6 +74,25 @@ class Settings:
     pyproject: dict[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
     use_cache: bool = True
+    #: Ruff codes netra-lint runs ruff for (``[tool.netra-lint.ruff]``).
+    ruff_hosted: tuple[str, ...] = DEFAULT_HOSTED
+    ruff_enabled: bool = True
+    #: True if the user named a ruff code in a selection (then a missing ruff is an error).
+    ruff_explicit: bool = False
+
+    @property
+    def ruff_codes(self) -> list[str]:
+        """The hosted ruff codes that this run enables."""
+        if not self.ruff_enabled:
+            return []
+        return sorted(code for code in self.enabled if is_ruff_code(code))
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the project root, in POSIX form (as excludes are written)."""
+        try:
+            return path.resolve().relative_to(self.project_root).as_posix()
+        except ValueError:
+            return path.as_posix()
 
     def ignored_for(self, relative_path: str) -> frozenset[str]:
         """Codes switched off for one file by ``per-file-ignores``."""
@@ -141,9 +163,9 @@ def _string_list(value: Any, where: str) -> list[str]:
     return value
 
 
-def _codes(value: Any, where: str) -> set[str]:
+def _codes(value: Any, where: str, extra: Iterable[str] = ()) -> set[str]:
     try:
-        return expand(_string_list(value, where))
+        return expand(_string_list(value, where), extra)
     except SelectionError as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
@@ -192,27 +214,38 @@ def load_settings(
         if expected is list:
             _string_list(value, f"{where} key {key!r}")
 
-    selected = _codes(table["select"], f"{where} key 'select'") if "select" in table else set(all_rules())
+    _load_ruff_table(settings, table.get("ruff", {}), f"{where}.ruff" if config_path else "[tool.netra-lint.ruff]")
+    hosted = settings.ruff_hosted if settings.ruff_enabled else ()
+
+    def codes(value: Any, key: str) -> set[str]:
+        values = _string_list(value, key if key.startswith("--") else f"{where} key {key!r}")
+        try:
+            chosen = expand(values, hosted)
+        except SelectionError as exc:
+            raise ConfigError(f"{key}: {exc}" if key.startswith("--") else f"{where} key {key!r}: {exc}") from None
+        if key.lstrip("-") in ("select", "extend-select"):
+            named = [v.strip().upper() for v in values]
+            settings.ruff_explicit |= any(v != "ALL" and not v.startswith("NL") for v in named)
+        return chosen
+
+    selected = codes(table["select"], "select") if "select" in table else set(all_rules()) | set(hosted)
     if "extend-select" in table:
-        selected |= _codes(table["extend-select"], f"{where} key 'extend-select'")
+        selected |= codes(table["extend-select"], "extend-select")
     if "ignore" in table:
-        selected -= _codes(table["ignore"], f"{where} key 'ignore'")
-    try:
-        if select:
-            selected = expand(select)
-        if extend_select:
-            selected |= expand(extend_select)
-        if ignore:
-            selected -= expand(ignore)
-    except SelectionError as exc:
-        raise ConfigError(str(exc)) from None
+        selected -= codes(table["ignore"], "ignore")
+    if select:
+        selected = codes(select, "--select")
+    if extend_select:
+        selected |= codes(extend_select, "--extend-select")
+    if ignore:
+        selected -= codes(ignore, "--ignore")
     settings.enabled = frozenset(selected)
 
     settings.exclude = list(_string_list(table.get("exclude", list(DEFAULT_EXCLUDE)), f"{where} key 'exclude'"))
     settings.exclude += _string_list(table.get("extend-exclude", []), f"{where} key 'extend-exclude'")
     for pattern, codes in table.get("per-file-ignores", {}).items():
         spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
-        settings.per_file_ignores.append((spec, frozenset(_codes(codes, f"{where} key 'per-file-ignores' entry {pattern!r}"))))
+        settings.per_file_ignores.append((spec, frozenset(_codes(codes, f"{where} key 'per-file-ignores' entry {pattern!r}", hosted))))
     settings.src = [(root / s).resolve() for s in _string_list(table.get("src", []), f"{where} key 'src'")]
     settings.unsafe_fixes = bool(table.get("unsafe-fixes", False)) if unsafe_fixes is None else unsafe_fixes
     target = table.get("target-version", "py310")
@@ -232,6 +265,22 @@ def load_settings(
         settings.pack_files.append(pack)
     settings.packs = load_packs(settings.pack_files)
     return settings
+
+
+def _load_ruff_table(settings: Settings, table: Any, where: str) -> None:
+    for key, value in table.items():
+        expected = RUFF_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {', '.join(sorted(RUFF_KEYS))})")
+        if expected is bool and not isinstance(value, bool):
+            raise ConfigError(f"{where} key {key!r} must be a boolean, got {value!r}")
+    if "select" in table:
+        hosted = _string_list(table["select"], f"{where} key 'select'")
+        bad = [code for code in hosted if not RUFF_CODE.match(code) or code.startswith("NL")]
+        if bad:
+            raise ConfigError(f"{where} key 'select': not a ruff rule code: {bad[0]!r}")
+        settings.ruff_hosted = tuple(hosted)
+    settings.ruff_enabled = table.get("enabled", True)
 
 
 def _default_root(path: Path) -> Path:

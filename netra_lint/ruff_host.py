@@ -1,0 +1,147 @@
+"""Ruff as the host of the fast checks: one run, one report, one ``# noqa`` syntax.
+
+Ruff has no plugin API, so netra-lint runs it as a subprocess over the same file list
+(JSON output, ``--force-exclude`` so the user's own ruff excludes hold), merges its
+diagnostics under ruff's own codes, and drops a ruff finding when a netra rule reports
+the same problem at the same place (netra's carries the fix).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Applicability, Diagnostic
+
+#: The ruff rules that are real errors in netra-lint's problem families (not style).
+DEFAULT_HOSTED = ("PLE0115", "PLE0117", "PLE0118", "F821")
+RUFF_CODE = re.compile(r"^[A-Z]+[0-9]+$")
+TIMEOUT_SECONDS = 600
+
+
+class RuffUnavailable(Exception):
+    """Ruff is not installed or did not produce a report."""
+
+
+@dataclass
+class RuffOutcome:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    diffs: dict[str, str] = field(default_factory=dict)
+
+
+def ruff_binary() -> str:
+    """The ruff executable: the one installed with netra-lint, else the one on PATH."""
+    if os.environ.get("NETRA_LINT_RUFF") is not None:
+        path = os.environ["NETRA_LINT_RUFF"]
+        if path and Path(path).is_file():
+            return path
+        raise RuffUnavailable(f"ruff not found at NETRA_LINT_RUFF={path!r}")
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        return os.fsdecode(find_ruff_bin())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("ruff")
+        if found:
+            return found
+    raise RuffUnavailable("ruff is not installed")
+
+
+def _invoke(args: Sequence[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    command = [ruff_binary(), *args]
+    try:
+        completed = subprocess.run(
+            command, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuffUnavailable(f"ruff could not run: {exc}") from None
+    if completed.returncode not in (0, 1):
+        message = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
+        raise RuffUnavailable(f"ruff failed: {message}")
+    return completed
+
+
+def _display(filename: str) -> str:
+    try:
+        return os.path.relpath(filename)
+    except ValueError:
+        return filename
+
+
+def check(files: Sequence[Path], codes: Sequence[str], cwd: Path) -> list[Diagnostic]:
+    """Ruff's diagnostics for ``codes`` on ``files``, as netra diagnostics."""
+    if not files or not codes:
+        return []
+    args = ["check", "--output-format", "json", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
+    completed = _invoke([*args, "--", *map(str, files)], cwd)
+    try:
+        items = json.loads(completed.stdout or "[]")
+    except ValueError:
+        raise RuffUnavailable("ruff printed no JSON report") from None
+    diagnostics = []
+    for item in items:
+        applicability = None
+        fix = item.get("fix")
+        if fix and fix.get("applicability") in ("safe", "unsafe"):
+            applicability = Applicability(fix["applicability"])
+        location, end = item["location"], item.get("end_location") or item["location"]
+        diag = Diagnostic(code=item["code"] or "ruff", message=item["message"], start=0, end=0, fix_applicability=applicability)
+        diag.path = _display(item["filename"])
+        diag.row, diag.column = location["row"], location["column"]
+        diag.end_row, diag.end_column = end["row"], end["column"]
+        diag.noqa_row = item.get("noqa_row") or diag.row
+        diagnostics.append(diag)
+    return diagnostics
+
+
+def fix_files(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool) -> None:
+    """Apply ruff's own fixes for ``codes`` to ``files`` on disk."""
+    if not files or not codes:
+        return
+    args = ["check", "--fix-only", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
+    if unsafe:
+        args.append("--unsafe-fixes")
+    _invoke([*args, "--", *map(str, files)], cwd)
+
+
+def files_with_fixes(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool) -> set[Path]:
+    """The files (resolved) that ruff's fixes for ``codes`` would change."""
+    if not files or not codes:
+        return set()
+    args = ["check", "--diff", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
+    if unsafe:
+        args.append("--unsafe-fixes")
+    completed = _invoke([*args, "--", *map(str, files)], cwd)
+    changed = set()
+    for line in completed.stdout.splitlines():
+        if line.startswith("+++ "):
+            changed.add((cwd / line[4:].strip()).resolve())
+    return changed
+
+
+def fix_text(text: str, filename: Path, codes: Sequence[str], cwd: Path, unsafe: bool) -> str:
+    """What ruff's fixes for ``codes`` make of ``text`` (for ``--diff`` on top of ours)."""
+    if not codes:
+        return text
+    args = ["check", "--fix-only", "--exit-zero", "--select", ",".join(codes), "--stdin-filename", str(filename)]
+    if unsafe:
+        args.append("--unsafe-fixes")
+    completed = _invoke([*args, "-"], cwd, stdin=text)
+    return completed.stdout if completed.stdout else text
+
+
+def same_problem(ruff_diag: Diagnostic, netra_diag: Diagnostic) -> bool:
+    """A ruff finding repeats a netra one: same file, and the same line or a pointer to it."""
+    if Path(ruff_diag.path) != Path(netra_diag.path):
+        return False
+    return ruff_diag.row == netra_diag.row or f"line {netra_diag.row}" in ruff_diag.message
+
+
+def is_ruff_code(code: str) -> bool:
+    return bool(RUFF_CODE.match(code)) and not code.startswith("NL")
