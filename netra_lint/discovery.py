@@ -28,31 +28,59 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix().lstrip("/")
 
 
-class _Ignorer:
-    """Answers "is this path excluded?" from the configured excludes and .gitignore files."""
+def _git_root(start: Path) -> Path | None:
+    """The work tree of the git repository that contains ``start``, if any."""
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
 
-    def __init__(self, settings: Settings) -> None:
-        self.root = settings.project_root
+
+class _Ignorer:
+    """Answers "is this path excluded?" from the configured excludes and .gitignore files.
+
+    Exclude patterns are matched relative to ``base`` (the project root, or a directory
+    named on the command line that lies outside it or is itself excluded). ``.gitignore``
+    files apply from the top of the enclosing git work tree (or ``base`` outside git) down,
+    as git applies them, plus ``.git/info/exclude``.
+    """
+
+    def __init__(self, settings: Settings, base: Path | None = None, gitignores_above: bool = True) -> None:
+        self.root = base or settings.project_root
         self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        git_root = _git_root(self.root) if gitignores_above else None
+        self.top = git_root or self.root
+        if git_root is not None:
+            info = self._read_spec(git_root / ".git" / "info" / "exclude")
+            self._info_exclude = (git_root, info) if info is not None else None
+        else:
+            self._info_exclude = None
+
+    @staticmethod
+    def _read_spec(candidate: Path) -> pathspec.GitIgnoreSpec | None:
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
+        except OSError:
+            return None
 
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._gitignores:
-            spec = None
-            candidate = directory / ".gitignore"
-            try:
-                spec = pathspec.GitIgnoreSpec.from_lines(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
-            except OSError:
-                pass
-            self._gitignores[directory] = spec
+            self._gitignores[directory] = self._read_spec(directory / ".gitignore")
         return self._gitignores[directory]
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         suffix = "/" if is_dir else ""
-        if self.exclude.match_file(_relative(path, self.root) + suffix) or self.exclude.match_file(path.name + suffix):
+        if self.exclude.match_file(path.name + suffix):
             return True
-        # .gitignore files from the project root (or the file system root) down to the parent.
-        parents = [p for p in path.parents if p == self.root or self.root in p.parents]
+        if (self.root == path or self.root in path.parents) and self.exclude.match_file(_relative(path, self.root) + suffix):
+            return True
+        if self._info_exclude is not None:
+            git_root, spec = self._info_exclude
+            if git_root in path.parents and spec.match_file(_relative(path, git_root) + suffix):
+                return True
+        # .gitignore files from the top of the work tree (or the base) down to the parent.
+        parents = [p for p in path.parents if p == self.top or self.top in p.parents]
         for directory in reversed(parents):
             spec = self._gitignore(directory)
             if spec is not None and spec.match_file(_relative(path, directory) + suffix):
@@ -74,7 +102,17 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"{given}: no such file or directory")
         if path.is_dir():
-            _walk(path, path.resolve(), ignorer, result, seen)
+            walker = ignorer
+            inside = path == ignorer.root or ignorer.root in path.parents
+            if path != ignorer.root and inside and ignorer.excluded(path, is_dir=True):
+                if force_exclude:
+                    result.skipped.append((path, "excluded"))
+                    continue
+                # named explicitly: check it, applying only the excludes found below it
+                walker = _Ignorer(settings, base=path, gitignores_above=False)
+            elif not inside:
+                walker = _Ignorer(settings, base=path)
+            _walk(path, path.resolve(), walker, result, seen)
         elif not path.exists():
             result.skipped.append((path, "broken symbolic link"))
         elif force_exclude and ignorer.excluded(path, is_dir=False):
@@ -117,6 +155,9 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
             if ignorer.excluded(path, is_dir):
                 continue
             if is_dir:
+                if (path / "pyvenv.cfg").is_file():
+                    result.skipped.append((path, "virtual environment"))
+                    continue
                 stack.append(path)
             elif path.suffix in PYTHON_SUFFIXES and entry.is_file():
                 real_file = path.resolve()

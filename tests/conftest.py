@@ -1,0 +1,116 @@
+"""Shared fixtures for the end-to-end tests: run the real command in a real directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: A file the parser rejects: NL001 at 1:7.
+BROKEN = "def f(:\n    pass\n"
+#: NL301: ``global X`` after ``X`` is used; the fix hoists the declaration.
+LATE_GLOBAL = "X = 1\n\n\ndef f():\n    print(X)\n    global X\n    X = 2\n"
+LATE_GLOBAL_FIXED = "X = 1\n\n\ndef f():\n    global X\n    print(X)\n    X = 2\n"
+
+
+class CliResult(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+def clean_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a user with no colour settings and a private home directory."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("FORCE_COLOR", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "PYTHONSTARTUP")
+        and not key.startswith(("NETRA", "PRE_COMMIT", "PIP_", "GIT_"))
+    }
+    env["HOME"] = str(home)
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if extra:
+        env.update(extra)
+    return env
+
+
+RunCli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project directory (no pyproject.toml unless a test writes one)."""
+    path = tmp_path / "project"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def run_cli(project: Path, home: Path) -> RunCli:
+    """``run_cli(*args, cwd=project)`` runs ``python -m netra_lint ARGS`` and returns
+    ``(code, out, err)``; stdout and stderr are pipes, so no colours are expected."""
+
+    def run(*args: str | os.PathLike[str], cwd: Path | None = None, env: Mapping[str, str] | None = None, timeout: float = 60) -> CliResult:
+        completed = subprocess.run(
+            [sys.executable, "-m", "netra_lint", *map(str, args)],
+            cwd=cwd or project,
+            env=clean_env(home, env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
+
+
+def write(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Create ``files`` (relative path → text or bytes) below ``root``, byte for byte."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Content and mode of every file below ``root`` except the cache, to prove nothing was written."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and ".netra_lint_cache" not in path.parts:
+            found[path.relative_to(root).as_posix()] = (path.read_bytes(), path.stat().st_mode)
+    return found
+
+
+def reported(out: str) -> list[tuple[str, int, int, str]]:
+    """(path, row, column, code) of each line of ``--output-format concise`` output."""
+    found = []
+    for line in out.splitlines():
+        head, sep, _ = line.partition(": ")
+        parts = head.rsplit(":", 2)
+        if sep and len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            code = line[len(head) + 2 :].split(" ", 1)[0]
+            found.append((Path(parts[0]).as_posix(), int(parts[1]), int(parts[2]), code))
+    return found
+
+
+def reported_paths(out: str) -> set[str]:
+    return {path for path, *_ in reported(out)}
