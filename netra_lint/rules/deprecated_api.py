@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 from libcst.metadata import ScopeProvider
 from libcst.metadata.scope_provider import (
     Assignment,
@@ -908,7 +909,7 @@ class _Analysis:
             new_call = render_call(call, rule, plan, func)
             if new_call is None:
                 return []
-            found = [replace_node(self.ctx, call, new_call)]
+            found = [Edit(span[0], span[1], self._render_at(new_call, span[0]))]
             if method is None:
                 found.extend(add_import(self.ctx, entry.new_module, entry.new_name))
             return found
@@ -921,6 +922,16 @@ class _Analysis:
             applicability=_LEVEL[rule.fix],
             fix_title=f"Rewrite as {target}",
         )
+
+    def _render_at(self, node: cst.CSTNode, offset: int) -> str:
+        """Source of a new node that replaces text at ``offset``, indented like its line."""
+        source = self.ctx.source
+        line = source.line_text(source.location(offset)[0])
+        module = self.ctx.cst_module
+        state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+        state.indent_tokens.append(line[: len(line) - len(line.lstrip(" \t"))])
+        node._codegen(state)
+        return "".join(state.tokens)
 
     def _name_free(self, name: str, at: cst.CSTNode, qualified: str) -> bool:
         """True if ``name`` at ``at`` (and at module level) is unbound or already ``qualified``."""
