@@ -895,6 +895,11 @@ class ProjectIndex:
         """Every first-party module name the index holds a parsed file for."""
         return sorted(self._by_module)
 
+    def children(self, name: str) -> list[str]:
+        """The last parts of the parsed first-party submodules of ``name`` (one level down)."""
+        prefix = name + "."
+        return sorted({m[len(prefix) :].split(".")[0] for m in self._by_module if m.startswith(prefix)})
+
     def binders(self, name: str) -> list[tuple[str, str]]:
         """``(module, how)`` for each first-party module binding ``name``: how is
         ``define`` (def/class/assignment), ``import`` (a re-export) or ``submodule``."""
