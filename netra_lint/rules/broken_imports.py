@@ -292,11 +292,15 @@ class _FileCheck:
         return f"'{parent}' has no submodule '{child}'{similar}"
 
     def explain_name(self, module: str, name: str) -> str:
-        info = self.index.module_info(module)
-        options = [*(info.bindings if info else ()), *self.index.children(module)]
-        close = difflib.get_close_matches(name, options, n=3, cutoff=0.6)
+        close = difflib.get_close_matches(name, self.known_names(module), n=3, cutoff=0.6)
         similar = f" (similar: {_quoted(close)})" if close else ""
         return f"'{module}' binds no '{name}' and has no submodule '{name}'{similar}"
+
+    def known_names(self, module: str) -> list[str]:
+        """Names importable from ``module`` as far as the index knows (for suggestions)."""
+        info = self.index.module_info(module)
+        names = dict.fromkeys([*(info.bindings if info else ()), *(self.index.exported(module) or ()), *self.index.children(module)])
+        return list(names)
 
     def name_destination(self, module: str, name: str) -> tuple[str, list[tuple[str, str]]]:
         """Where ``module.name`` went: ('pack'|'unique'|'ambiguous'|'none', candidates)."""
@@ -398,7 +402,7 @@ class _FileCheck:
         plan, notes = self.plan(target, names, broken)
         for i in broken:
             name, _, pos = names[i]
-            message = f"Cannot import name '{name}' from '{target}': {self.explain_name(target, name)}{notes[i]}"
+            message = f"Cannot import name '{name}' from '{target}': {self.explain_name(target, name)}{notes[i][1]}"
             yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, names, level, plan)
 
     def missing_module(self, target: str, written: str, names: tuple[Any, ...], stmt_pos: Any) -> Diagnostic:
@@ -412,19 +416,22 @@ class _FileCheck:
                 plan = _Plan(Applicability.SAFE, {0: (moved, "*")}, f"Import from '{moved}'")
         else:
             plan, notes = self.plan(target, names, list(range(len(names))))
-            message += "".join(dict.fromkeys(notes.values()))
-        if plan is None:
+            if plan is None:
+                message += "".join(dict.fromkeys(text for certain, text in notes.values() if not certain))
+        if plan is not None:
+            message += f"; did you mean {_quoted(sorted({t for t, _ in plan.destinations.values()}))}?"
+        else:
             close = self.close_modules(target, plain)
             if close:
                 plan = _Plan(Applicability.UNSAFE, {i: (close[0], n) for i, n in enumerate(plain)}, f"Import from '{close[0]}'")
                 message += f"; did you mean '{close[0]}'?"
         return self.from_diagnostic("NL501", message, self.span(stmt_pos), stmt_pos, names, None, plan)
 
-    def plan(self, module: str, names: tuple[Any, ...], broken: list[int]) -> tuple[_Plan | None, dict[int, str]]:
+    def plan(self, module: str, names: tuple[Any, ...], broken: list[int]) -> tuple[_Plan | None, dict[int, tuple[bool, str]]]:
         """Destinations for the ``broken`` aliases (a fix only if every one is certain),
-        and per alias what the message should add."""
+        and per alias whether it is certain and what the message should add."""
         destinations: dict[int, tuple[str, str]] = {}
-        notes: dict[int, str] = {}
+        notes: dict[int, tuple[bool, str]] = {}
         certain = True
         for i in broken:
             name = names[i][0]
@@ -432,11 +439,11 @@ class _FileCheck:
             if status in ("pack", "unique"):
                 destinations[i] = candidates[0]
                 target, new_name = candidates[0]
-                notes[i] = f"; did you mean '{target}.{new_name}'?"
+                notes[i] = (True, f"; did you mean '{target}.{new_name}'?")
             else:
                 certain = False
                 defined = _quoted(m for m, _ in candidates)
-                notes[i] = f"; '{name}' is defined in {defined}" if candidates else f"; no first-party module defines '{name}'"
+                notes[i] = (False, f"; '{name}' is defined in {defined}" if candidates else f"; no first-party module defines '{name}'")
         if not certain:
             return None, notes
         targets = sorted({t for t, _ in destinations.values()})
@@ -499,9 +506,7 @@ class _FileCheck:
             elif status == "ambiguous":
                 message += f"; '{missing}' is defined in {_quoted(m for m, _ in candidates)}"
             if new is None:
-                info = self.index.module_info(owner)
-                options = [*(info.bindings if info else ()), *self.index.children(owner)]
-                for close in difflib.get_close_matches(missing, options, n=3, cutoff=0.75):
+                for close in difflib.get_close_matches(missing, self.known_names(owner), n=3, cutoff=0.75):
                     candidate = ".".join([owner, close, *rest])
                     if self.target_ok(candidate, lenient):
                         new, applicability = candidate, Applicability.UNSAFE
@@ -566,17 +571,17 @@ class _FileCheck:
             return []
         node, may_split = found
         relative = bool(node.relative)
-        groups: dict[str, list[tuple[str, str]]] = {}
+        groups: dict[str, list[tuple[int, str]]] = {}
         for i, (target, new_name) in plan.destinations.items():
-            groups.setdefault(target, []).append((i, new_name))  # type: ignore[arg-type]
+            groups.setdefault(target, []).append((i, new_name))
         if isinstance(node.names, cst.ImportStar):
             (target,) = groups
             return [Edit(start, end, self.ctx.code_for(self.with_module(node, target, relative)))]
         aliases = list(node.names)
         moved_aliases: dict[str, list[cst.ImportAlias]] = {}
         for target, members in groups.items():
-            for i, new_name in members:  # type: ignore[misc]
-                moved_aliases.setdefault(target, []).append(self.renamed(aliases[i], new_name))  # type: ignore[index]
+            for i, new_name in members:
+                moved_aliases.setdefault(target, []).append(self.renamed(aliases[i], new_name))
         kept = [a for i, a in enumerate(aliases) if i not in plan.destinations]
         targets = sorted(moved_aliases)
         if not kept and len(targets) == 1:
@@ -586,8 +591,9 @@ class _FileCheck:
             return []
         first = node
         if kept:
-            if not node.lpar:
-                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            # The last kept name takes the original last comma (and, in parentheses, the
+            # comment and line break that went with it).
+            kept[-1] = kept[-1].with_changes(comma=aliases[-1].comma if node.lpar else cst.MaybeSentinel.DEFAULT)
             first = node.with_changes(names=kept)
         else:
             head = targets.pop(0)
