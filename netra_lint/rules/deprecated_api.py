@@ -29,7 +29,7 @@ from libcst.metadata.scope_provider import (
 )
 
 from ..checker import Applicability, Checker, Diagnostic, Edit, FileContext, PackError, RuleInfo
-from ..importedits import add_import, has_import, import_line, remove_line, replace_node
+from ..importedits import add_import, has_import, remove_line, replace_node
 
 SECTION = "deprecated-api"
 LEVELS = ("safe", "unsafe", "report")
@@ -909,7 +909,7 @@ class _Analysis:
             new_call = render_call(call, rule, plan, func)
             if new_call is None:
                 return []
-            found = [Edit(span[0], span[1], self._render_at(new_call, span[0]))]
+            found = [self._replace(call, new_call)]
             if method is None:
                 found.extend(add_import(self.ctx, entry.new_module, entry.new_name))
             return found
@@ -923,15 +923,19 @@ class _Analysis:
             fix_title=f"Rewrite as {target}",
         )
 
-    def _render_at(self, node: cst.CSTNode, offset: int) -> str:
-        """Source of a new node that replaces text at ``offset``, indented like its line."""
+    def _replace(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
+        """Replace ``old`` by ``new``, rendered with the indentation of the line it starts on.
+
+        (A node rendered on its own loses the block indentation of its inner line breaks.)
+        """
+        start, end = self.ctx.cst_span(old)
         source = self.ctx.source
-        line = source.line_text(source.location(offset)[0])
+        line = source.line_text(source.location(start)[0])
         module = self.ctx.cst_module
         state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
         state.indent_tokens.append(line[: len(line) - len(line.lstrip(" \t"))])
-        node._codegen(state)
-        return "".join(state.tokens)
+        new._codegen(state)
+        return Edit(start, end, "".join(state.tokens))
 
     def _name_free(self, name: str, at: cst.CSTNode, qualified: str) -> bool:
         """True if ``name`` at ``at`` (and at module level) is unbound or already ``qualified``."""
@@ -1110,7 +1114,7 @@ class _Analysis:
             )
         for node in usage.bases:
             yield self.ctx.diagnostic(
-                    "NL201", f"class inherits from deprecated {entry.old_name}: migrate it by hand. {entry.text()}", self.ctx.cst_span(node)
+                    "NL201", f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}", self.ctx.cst_span(node)
                 )
 
     def _import_edits(self, entry: Deprecation, usage: _Usage) -> list[Edit]:
@@ -1120,11 +1124,18 @@ class _Analysis:
         grouped: dict[cst.ImportFrom, list[cst.ImportAlias]] = {}
         for node, alias in usage.aliases:
             grouped.setdefault(node, []).append(alias)
+        written: set[tuple[str, str, str | None]] = set()
         for node, dropped in grouped.items():
             wanted = list(dict.fromkeys((entry.new_module, entry.new_name, a.evaluated_alias) for a in dropped))
             kept = [a for a in node.names if a not in dropped]  # type: ignore[union-attr]
-            if not kept and len(wanted) == 1 and not has_import(ctx.cst_module, *wanted[0]):
-                edits.append(replace_node(ctx, node, import_line(*wanted[0])))
+            if not kept and len(dropped) == 1 and wanted[0] not in written and not has_import(ctx.cst_module, *wanted[0]):
+                new_node = node.with_changes(
+                    module=cst.parse_expression(entry.new_module),
+                    relative=(),
+                    names=[dropped[0].with_changes(name=cst.Name(entry.new_name))],
+                )
+                edits.append(self._replace(node, new_node))
+                written.add(wanted[0])
                 continue
             line = self.parents.get(node)
             if not isinstance(line, cst.SimpleStatementLine) or self.parents.get(line) is not ctx.cst_module:
@@ -1133,22 +1144,27 @@ class _Analysis:
                 last = node.names[-1]  # type: ignore[index]
                 if last in dropped:
                     kept[-1] = kept[-1].with_changes(comma=last.comma)
-                edits.append(replace_node(ctx, node, node.with_changes(names=kept)))
+                edits.append(self._replace(node, node.with_changes(names=kept)))
             elif len(line.body) == 1:
                 edits.append(remove_line(ctx, line))
             else:
                 return []
             for item in wanted:
-                edits.extend(add_import(ctx, *item))
+                if item not in written:
+                    edits.extend(add_import(ctx, *item))
+                    written.add(item)
         for node, name, local in usage.renames:
             if isinstance(node, cst.SimpleString):
                 text = re.sub(rf"(?<![\w.]){re.escape(local)}(?!\w)", name, node.value)
                 edits.append(replace_node(ctx, node, text))
             else:
                 edits.append(replace_node(ctx, node, name))
+        plain = (entry.new_module, entry.new_name, None)
         for attribute in usage.attributes:
             edits.append(replace_node(ctx, attribute, entry.new_name))
-            edits.extend(add_import(ctx, entry.new_module, entry.new_name))
+            if plain not in written:
+                edits.extend(add_import(ctx, *plain))
+                written.add(plain)
         return edits
 
 
@@ -1300,6 +1316,9 @@ No fix: decide what the call was meant to do.
 
     def needles(self) -> Collection[str]:
         return sorted({needle for found in self.entry_needles.values() for needle in found})
+
+    def banned_apis(self) -> dict[str, str]:
+        return {name: f"Deprecated: use `{entry.new}` instead." for entry in self.by_old.values() for name in entry.old}
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         text = ctx.text
