@@ -599,6 +599,17 @@ class WebSocketsLegacy(Checker):
     def needles(self) -> tuple[str, ...]:
         return ("websockets",)
 
+    def banned_apis(self) -> dict[str, str]:
+        banned = {}
+        for entry in self.packs("websockets-modules"):
+            for module in entry.legacy:
+                banned[module] = f"Legacy websockets API: {entry.advice.rstrip('.')}."
+        for item in self.packs("websockets-names"):
+            replacement = f"use `{item.new}` instead" if item.new else item.advice.rstrip(".") or "no replacement"
+            for name in (*item.names, *(item.pinned if self.pinned_legacy else ())):
+                banned[name] = f"Legacy websockets API: {replacement}."
+        return banned
+
     @property
     def pinned_legacy(self) -> bool:
         """Whether top-level ``websockets.connect``/``serve`` are legacy for this project (cached)."""
@@ -1236,11 +1247,16 @@ class _Analysis:
                 while last + 1 < len(args) and last + 1 in changes and changes[last + 1] is None:
                     last += 1
                 if last + 1 < len(args):
-                    edits.append(Edit(self.ctx.cst_span(args[index])[0], self.ctx.cst_span(args[last + 1])[0]))
+                    start, end = self.ctx.cst_span(args[index])[0], self.ctx.cst_span(args[last + 1])[0]
                 elif index > 0:
-                    edits.append(Edit(self.ctx.cst_span(args[index - 1])[1], self.ctx.cst_span(args[last])[1]))
+                    start, end = self.ctx.cst_span(args[index - 1])[1], self.ctx.cst_span(args[last])[1]
                 else:
                     return None
+                if "#" in self.ctx.text[start:end]:
+                    # Keep comments: delete each argument and its comma only, not the lines between.
+                    edits.extend(self._delete_argument_text(arg) for arg in args[index : last + 1])
+                else:
+                    edits.append(Edit(start, end))
                 index = last + 1
                 continue
             keyword = changes.get(index)
@@ -1253,6 +1269,20 @@ class _Analysis:
                     edits.append(Edit(start, start, f"{keyword}="))
             index += 1
         return edits
+
+    def _delete_argument_text(self, arg: cst.Arg) -> Edit:
+        """One argument with its comma and the spaces after it, up to a comment or line end."""
+        start, end = self.ctx.cst_span(arg)
+        text = self.ctx.text
+        cursor = end
+        while cursor < len(text) and text[cursor] in " \t":
+            cursor += 1
+        if cursor < len(text) and text[cursor] == ",":
+            cursor += 1
+            while cursor < len(text) and text[cursor] in " \t":
+                cursor += 1
+            end = cursor
+        return Edit(start, end)
 
     # -- serve(): handler (NL104), callbacks (NL106), event loop (NL107) -----------------------
 
