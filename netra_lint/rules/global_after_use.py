@@ -567,6 +567,7 @@ class GlobalAfterUse(Checker):
             summary="`global` after the name was used or assigned in the scope",
             doc=_rule_doc("global", GLOBAL_CODE),
             fix="safe / report",
+            ruff_equivalent="PLE0118",
         ),
         RuleInfo(
             code=NONLOCAL_CODE,
