@@ -121,7 +121,8 @@ class Signature:
                     extra_pos.append(arg)
                     order.append("*")
                 else:
-                    return f"{self.name}() takes {len(self.positional)} positional arguments but more were given"
+                    given = sum(1 for a in args if a.keyword is None)
+                    return f"{self.name}() takes {len(self.positional)} positional argument(s) but {given} were given"
                 position += 1
                 continue
             key = arg.keyword.value
@@ -446,6 +447,8 @@ def _is_pure(node: cst.BaseExpression) -> bool:
     """Evaluating it twice, or in another order, can't change the program."""
     if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)):
         return True
+    if isinstance(node, cst.BooleanOperation):
+        return _is_pure(node.left) and _is_pure(node.right)
     return isinstance(node, cst.Attribute) and _is_pure(node.value)
 
 
