@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -95,7 +96,9 @@ def json_report(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -
                 "fix": fix,
                 "location": _location(d.row, d.column),
                 "message": d.message,
+                "name": _rule_name(d.code) or d.code,
                 "noqa_row": d.noqa_row,
+                "severity": "error",
                 "url": None,
             }
         )
@@ -116,6 +119,13 @@ def github(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str
         message = f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}"
         lines.append(f"::error {props}::{message.replace('%', '%25').replace(chr(13), '%0D').replace(chr(10), '%0A')}\n")
     return "".join(lines)
+
+
+def _uri(path: str) -> str:
+    """A path as a SARIF ``uri``: a percent-encoded relative reference, or a file URI."""
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return urllib.parse.quote(Path(path).as_posix(), safe="/")
 
 
 def sarif(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
@@ -145,7 +155,7 @@ def sarif(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": Path(d.path).as_posix()},
+                            "artifactLocation": {"uri": _uri(d.path)},
                             "region": {
                                 "startLine": d.row,
                                 "startColumn": d.column,
