@@ -557,6 +557,8 @@ class ProjectIndex:
         self._first_party: dict[str, bool] = {}
         self._modules: dict[str, ModuleInfo] = {}
         self._binders: dict[str, list[tuple[str, str]]] | None = None
+        #: Changes whenever a first-party file, its module name or the roots change.
+        self.fingerprint = ""
 
     # -- building --
 
@@ -599,7 +601,18 @@ class ProjectIndex:
                 index._by_module.setdefault(entry[2], path)
         if changed:
             _save_cache(cache_file, index._entries)
+        index.fingerprint = index._fingerprint()
         return index
+
+    def _fingerprint(self) -> str:
+        """A digest of everything the index knows: results that used it are stale when it changes."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr(self.roots).encode())
+        for path in sorted(self._entries):
+            entry = self._entries[path]
+            digest.update(f"{path}\0{entry[2]}\0{entry[3]}\0".encode("utf-8", "surrogatepass"))
+            digest.update(entry[1] or b"-")
+        return digest.hexdigest()
 
     def module_for_path(self, path: str) -> tuple[str | None, bool]:
         """The module name of a file (from the deepest root holding it) and whether it is

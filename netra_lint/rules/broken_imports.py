@@ -272,10 +272,12 @@ class _FileCheck:
 
     def missing(self, module: str) -> bool:
         """True when ``module`` certainly can't be imported (no dynamic ``__path__`` on the way)."""
-        if self.index.module_exists(module):
-            return False
-        parts = module.split(".")
-        return not any(self.index.dynamic_search(".".join(parts[:size])) for size in range(1, len(parts)))
+        return not self.index.module_exists(module) and not self.dynamic(module)
+
+    def dynamic(self, dotted: str) -> bool:
+        """True when a package on the way to ``dotted`` changes its ``__path__``."""
+        parts = dotted.split(".")
+        return any(self.index.dynamic_search(".".join(parts[:size])) for size in range(1, len(parts)))
 
     def explain_module(self, module: str) -> str:
         """What the index found where ``module`` should be."""
@@ -473,6 +475,8 @@ class _FileCheck:
             new, applicability = moved, Applicability.SAFE
         elif self.close_modules(name, []):
             new, applicability = self.close_modules(name, [])[0], Applicability.UNSAFE
+        if new:
+            message += f"; did you mean '{new}'?"
         yield self.string_diagnostic(message, pos, value, new if new and value == name else None, applicability)
 
     def check_patch(self, value: str, pos: Any, lenient: bool) -> Iterator[Diagnostic]:
@@ -480,7 +484,7 @@ class _FileCheck:
             return
         ref, resolved = self.index.resolve_steps(value)
         parts = value.split(".")
-        if ref is not None or (lenient and resolved == len(parts) - 1) or not self.missing(".".join(parts[:resolved])):
+        if ref is not None or (lenient and resolved == len(parts) - 1) or self.dynamic(value):
             return
         owner, missing = ".".join(parts[:resolved]), parts[resolved]
         owner_ref = self.index.resolve(owner)
@@ -498,13 +502,18 @@ class _FileCheck:
         if moved and self.target_ok(moved, lenient):
             new, applicability = moved, Applicability.SAFE
         else:
-            status, candidates = self.name_destination(owner, missing)
-            if status == "unique":
-                candidate = ".".join([candidates[0][0], candidates[0][1], *rest])
-                if self.target_ok(candidate, lenient):
-                    new, applicability = candidate, Applicability.SAFE
-            elif status == "ambiguous":
-                message += f"; '{missing}' is defined in {_quoted(m for m, _ in candidates)}"
+            # The first part the index can place decides: 'app.old.Client' → where Client is.
+            for k in range(len(rest) + 1):
+                module, name = ".".join([owner, missing, *rest[: k - 1]] if k else [owner]), ([missing, *rest])[k]
+                status, candidates = self.name_destination(module, name)
+                if status == "unique":
+                    candidate = ".".join([*candidates[0], *rest[k:]])
+                    if self.target_ok(candidate, lenient):
+                        new, applicability = candidate, Applicability.SAFE
+                elif status == "ambiguous":
+                    message += f"; '{name}' is defined in {_quoted(m for m, _ in candidates)}"
+                if status != "none":
+                    break
             if new is None:
                 for close in difflib.get_close_matches(missing, self.known_names(owner), n=3, cutoff=0.75):
                     candidate = ".".join([owner, close, *rest])
