@@ -1294,7 +1294,7 @@ class _Analysis:
             if legacy is not None:
                 legacy.block("the connection handler is not a function of this file")
         else:
-            self._handler(function, legacy)
+            self._handler(function, self._bound_by_partial(handler_arg.value), legacy)  # type: ignore[union-attr]
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in ("process_request", "select_subprotocol"):
                 self._callback(arg.keyword.value, arg.value, legacy)
@@ -1345,13 +1345,21 @@ class _Analysis:
         node = getattr(referent, "node", None)
         return node if isinstance(node, cst.FunctionDef) and not self._is_method(node) else None
 
+    def _bound_by_partial(self, value: cst.BaseExpression) -> int:
+        """How many leading positional parameters functools.partial already binds."""
+        if isinstance(value, cst.Call) and value.args:
+            inner = value.args[0].value
+            bound = sum(1 for a in value.args[1:] if a.keyword is None and not a.star)
+            return bound + self._bound_by_partial(inner)
+        return 0
+
     def _is_method(self, function: cst.FunctionDef) -> bool:
         parent = self.parent(function)
         return isinstance(self.parent(parent), cst.ClassDef) if parent is not None else False
 
-    def _handler(self, function: cst.FunctionDef | cst.Lambda, legacy: Group | None) -> None:
+    def _handler(self, function: cst.FunctionDef | cst.Lambda, bound: int, legacy: Group | None) -> None:
         params = function.params
-        positional = _positional(params)
+        positional = _positional(params)[bound:]
         if not positional:
             return
         group = legacy if legacy is not None else self.group(("handler", function))
@@ -1372,6 +1380,7 @@ class _Analysis:
         fixable = (
             isinstance(function, cst.FunctionDef)
             and len(positional) == len(required) == 2
+            and all(p.default is None for p in params.params)
             and not params.posonly_params
             and not isinstance(params.star_arg, cst.Param)
             and params.star_kwarg is None
@@ -1395,7 +1404,7 @@ class _Analysis:
         if not isinstance(function.body, cst.IndentedBlock):
             group.block(f"handler `{name}` is written on one line")
             return
-        group.add(lambda: self._handler_edits(function))
+        group.add(lambda: self._handler_edits(function, positional[0], second))
 
     def _is_handler_argument(self, node: cst.CSTNode) -> bool:
         arg = self.parent(node)
@@ -1409,10 +1418,11 @@ class _Analysis:
         callee = self._callee(call)
         return callee is not None and callee[0] in ("serve", "unix_serve")
 
-    def _handler_edits(self, function: cst.FunctionDef) -> list[Edit]:
+    def _handler_edits(self, function: cst.FunctionDef, first: cst.Param, second: cst.Param) -> list[Edit]:
         params = function.params
-        first, second = params.params
-        new_params = params.with_changes(params=[first.with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+        kept = list(params.params[: params.params.index(second)])
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        new_params = params.with_changes(params=kept)
         edits = [replace_node(self.ctx, params, new_params)]
         used = next((a for a in self.assignments if a.node is second and a.references), None)
         if used is None:
@@ -1444,10 +1454,10 @@ class _Analysis:
         names = [p.name.value for p in _positional(function.params)]
         if kind == "process_request":
             old = (names[:1] == ["path"]) or (names[1:2] in (["request_headers"], ["headers"]))
-            new_shape = "`(connection, request)` and return `connection.respond(status, text)` or None"
+            new_shape = "`(connection, request)` and expects `connection.respond(status, text)` or None back"
         else:
             old = (names[:1] == ["client_subprotocols"]) or (names[1:2] == ["server_subprotocols"])
-            new_shape = "`(connection, subprotocols)` and return the chosen subprotocol or None"
+            new_shape = "`(connection, subprotocols)` and expects the chosen subprotocol or None back"
         if not old:
             return
         self.reported_callbacks.add(function)
