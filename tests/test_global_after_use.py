@@ -37,7 +37,7 @@ BINDINGS = [
     "{n} = 1", "{n} += 1", "del {n}", "({n} := 1)", "{n}, c = c", "[*{n}] = c", "import {n}",
     "from m import {n}", "import m as {n}",
 ]
-ANNOTATIONS = ["{n}: int", "{n}: int = 1", "({n}): int = 1"]
+ANNOTATIONS = ["{n}: int", "{n}: int = 1", "{n}: int", "({n}): int = 1"]  # LibCST rejects the last
 WALRUS_IN_COMPREHENSION = "[({n} := 1) for _ in c]"  # a syntax error in a class body
 NEUTRAL = ["'{n}'", "c.{n} = 1", "lambda: {n}", "[{n} for {n} in c]", "pass"]
 
@@ -101,7 +101,7 @@ class Generator:
         else:
             self.add(0, "def g():")
             self.add(1, "", "a = b = 0")
-            header = "class C:" if shape == "class" else self.rng.choice(["def f():", "def f(a):", "def f(b, *a):"])
+            header = "class C:" if shape == "class" else self.rng.choice(["def f():", "def f():", "def f(a):", "def f(b, *a):"])
             self.add(1, header)
             self.body(2, kind=shape, nonlocal_ok=True, depth=0)
         for row, line in enumerate(self.program.lines, start=1):
@@ -163,7 +163,7 @@ class Generator:
         if choice == "def":
             if self.rng.random() < 0.3:
                 self.add(indent, f"@{n}")
-            self.add(indent, self.rng.choice([f"def {n}():", "def h():", "def h(a):"]))
+            self.add(indent, self.rng.choice([f"def {n}():", "def h():", "def h():", "def h(a):"]))
             self.body(indent + 1, "function", inner_ok, depth)
             return
         if choice == "class":

@@ -606,11 +606,11 @@ def _keyword(code: str) -> str:
 
 
 def _scope_fixes(findings: list[_Finding], fixer: _Fixer) -> dict[int, Callable[[], list[Edit]]]:
-    """One fix per scope, moving all its late declarations at once."""
+    """One fix per scope, moving all its late declarations of the enabled codes at once."""
     late: dict[int, dict[int, ast.Global | ast.Nonlocal]] = {}
     unfixable: dict[int, set[str]] = {}
     for finding in findings:
-        if finding.index < 0:
+        if finding.index < 0 or not fixer.ctx.enabled(finding.code):
             continue
         if not finding.fixable:
             unfixable.setdefault(id(finding.node), set()).add(finding.name)
