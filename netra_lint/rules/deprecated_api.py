@@ -203,6 +203,11 @@ class Deprecation:
         return self.new.rsplit(".", 1)[1]
 
     @property
+    def new_methods(self) -> frozenset[str]:
+        """Method names the templates call: a call of one is already migrated."""
+        return frozenset(rule.callee for rule in self.methods.values() if rule.callee)
+
+    @property
     def drop_in(self) -> bool:
         """True if the new name behaves like the old one (no call or method differs)."""
         return self.call is None and not self.methods
@@ -635,6 +640,10 @@ def _module_package(ctx: FileContext) -> list[str] | None:
     return None
 
 
+#: A receiver's deprecated class, and whether this file builds it by calling the class.
+_Known = tuple[Deprecation, bool] | None
+
+
 @dataclass
 class _Usage:
     """How one deprecated entry is used in one file."""
@@ -662,7 +671,7 @@ class _Analysis:
         self.import_froms: list[cst.ImportFrom] = []
         self.attributes: list[cst.Attribute] = []
         self.self_assignments: list[tuple[cst.Attribute, cst.CSTNode]] = []  # target, Assign/AnnAssign/other
-        self._attr_cache: dict[tuple[int, str], Deprecation | None] = {}
+        self._attr_cache: dict[tuple[int, str], _Known] = {}
         self._walk(ctx.cst_module)
         for stmt in ctx.cst_module.body:
             if isinstance(stmt, cst.FunctionDef) and stmt.returns is not None:
@@ -743,8 +752,9 @@ class _Analysis:
 
     # -- receivers ------------------------------------------------------------------------
 
-    def instance_of(self, node: cst.BaseExpression, depth: int = 0) -> Deprecation | None:
-        """The deprecated class ``node`` is known to be an instance of, if any."""
+    def instance_of(self, node: cst.BaseExpression, depth: int = 0) -> _Known:
+        """The deprecated class ``node`` is known to be an instance of (and whether it is
+        built by calling the class in this file), if any."""
         if depth > 6:
             return None
         if isinstance(node, cst.Await):
@@ -752,11 +762,12 @@ class _Analysis:
         if isinstance(node, cst.Call):
             entry = self._class_ref(node.func)
             if entry is not None:
-                return entry
+                return entry, True
             found = {self.factories.get(name) for name in self.qualified(node.func, node.func)} if isinstance(
                 node.func, (cst.Name, cst.Attribute)
             ) else set()
-            return found.pop() if len(found) == 1 else None
+            factory = found.pop() if len(found) == 1 else None
+            return (factory, False) if factory is not None else None
         if isinstance(node, cst.Name):
             return self._name_instance(node, depth)
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
@@ -765,26 +776,32 @@ class _Analysis:
                 return self._attribute_instance(owner[0], node.attr.value, depth)
         return None
 
-    def _agree(self, evidence: Iterable[Deprecation | None | str]) -> Deprecation | None:
+    def _agree(self, evidence: Iterable[_Known | str]) -> _Known:
         """One entry if every piece of evidence names it (``"none"`` is neutral)."""
         found: set[Deprecation] = set()
+        built = False
         for item in evidence:
             if item is None:
                 return None
-            if isinstance(item, Deprecation):
-                found.add(item)
-        return found.pop() if len(found) == 1 else None
+            if isinstance(item, tuple):
+                found.add(item[0])
+                built = built or item[1]
+        return (found.pop(), built) if len(found) == 1 else None
 
-    def _value_evidence(self, value: cst.BaseExpression | None, depth: int) -> Deprecation | None | str:
+    def _annotated(self, node: cst.BaseExpression) -> _Known:
+        entry = self.annotation_entry(node)
+        return (entry, False) if entry is not None else None
+
+    def _value_evidence(self, value: cst.BaseExpression | None, depth: int) -> _Known | str:
         if isinstance(value, cst.Name) and value.value == "None":
             return "none"
         return self.instance_of(value, depth + 1) if value is not None else None
 
-    def _name_instance(self, node: cst.Name, depth: int) -> Deprecation | None:
+    def _name_instance(self, node: cst.Name, depth: int) -> _Known:
         scope = self.scopes.get(node)
         if scope is None:
             return None
-        evidence: list[Deprecation | None | str] = []
+        evidence: list[_Known | str] = []
         assignments = scope[node.value]
         if not assignments:
             return None
@@ -792,18 +809,18 @@ class _Analysis:
             evidence.append(self._binding_evidence(assignment, depth))
         return self._agree(evidence)
 
-    def _binding_evidence(self, assignment: BaseAssignment, depth: int) -> Deprecation | None | str:
+    def _binding_evidence(self, assignment: BaseAssignment, depth: int) -> _Known | str:
         if not isinstance(assignment, Assignment):
             return None
         target = assignment.node
         if isinstance(target, cst.Param):
-            return self.annotation_entry(target.annotation.annotation) if target.annotation else None
+            return self._annotated(target.annotation.annotation) if target.annotation else None
         parent = self.parents.get(target)
         if isinstance(parent, cst.AssignTarget):
             assign = self.parents.get(parent)
             return self._value_evidence(assign.value, depth) if isinstance(assign, cst.Assign) else None
         if isinstance(parent, cst.AnnAssign) and parent.target is target:
-            return self.annotation_entry(parent.annotation.annotation)
+            return self._annotated(parent.annotation.annotation)
         return None
 
     def _method_owner(self, node: cst.CSTNode) -> tuple[cst.ClassDef, str] | None:
@@ -823,17 +840,17 @@ class _Analysis:
             return None
         return current, params[0].name.value
 
-    def _attribute_instance(self, cls: cst.ClassDef, attr: str, depth: int) -> Deprecation | None:
+    def _attribute_instance(self, cls: cst.ClassDef, attr: str, depth: int) -> _Known:
         key = (id(cls), attr)
         if key in self._attr_cache:
             return self._attr_cache[key]
         self._attr_cache[key] = None  # a recursive question has no answer
-        evidence: list[Deprecation | None | str] = []
+        evidence: list[_Known | str] = []
         for stmt in cls.body.body:
             line = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()
             for small in line:
                 if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == attr:
-                    evidence.append(self.annotation_entry(small.annotation.annotation))
+                    evidence.append(self._annotated(small.annotation.annotation))
                 elif isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == attr for t in small.targets):
                     evidence.append(self._value_evidence(small.value, depth))
         for target, statement in self.self_assignments:
@@ -843,7 +860,7 @@ class _Analysis:
             if owner is None or owner[0] is not cls or owner[1] != target.value.value:  # type: ignore[attr-defined]
                 continue
             if isinstance(statement, cst.AnnAssign):
-                evidence.append(self.annotation_entry(statement.annotation.annotation))
+                evidence.append(self._annotated(statement.annotation.annotation))
             elif isinstance(statement, cst.AssignTarget) and isinstance(self.parents.get(statement), cst.Assign):
                 evidence.append(self._value_evidence(self.parents[statement].value, depth))  # type: ignore[attr-defined]
             else:
@@ -872,13 +889,16 @@ class _Analysis:
                 continue
             if not isinstance(call.func, cst.Attribute):
                 continue
-            entry = self.instance_of(call.func.value)
-            if entry is None:
+            known = self.instance_of(call.func.value)
+            if known is None:
                 continue
+            entry, built = known
             method = call.func.attr.value
             if method in entry.methods:
                 usages.setdefault(entry, _Usage()).calls += 1
-                yield self._call_diagnostic(call, entry, entry.methods[method], method)
+                yield self._call_diagnostic(call, entry, entry.methods[method], method, built)
+            elif method in entry.new_methods and not built:
+                continue  # already rewritten; the receiver's annotation follows with NL201
             elif entry.complete and not method.startswith("_") and method not in entry.members:
                 usages.setdefault(entry, _Usage()).calls += 1
                 yield self.ctx.diagnostic(
@@ -887,7 +907,9 @@ class _Analysis:
                     self.ctx.cst_span(call),
                 )
 
-    def _call_diagnostic(self, call: cst.Call, entry: Deprecation, rule: CallRule, method: str | None) -> Diagnostic:
+    def _call_diagnostic(
+        self, call: cst.Call, entry: Deprecation, rule: CallRule, method: str | None, built: bool = False
+    ) -> Diagnostic:
         what = f"{entry.old_name}.{method}()" if method else f"{entry.old_name}()"
         span = self.ctx.cst_span(call)
         plan = plan_call(call, rule)
@@ -900,6 +922,8 @@ class _Analysis:
         note = f" {rule.guidance}" if rule.guidance else ""
         if not plan.problem and method is None and not self._name_free(entry.new_name, call, entry.new):
             plan.problem = f"the name {entry.new_name} is already used for something else in this file"
+        if not plan.problem and built and entry.call is not None and entry.call.fix == "report":
+            plan.problem = f"the receiver is built with {entry.old_name}(...) in this file; migrate that first"
         if plan.problem:
             return self.ctx.diagnostic("NL202", f"{what} is deprecated, use {target}; not fixed: {plan.problem}", span)
         if method is not None:
