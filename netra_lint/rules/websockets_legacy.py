@@ -650,6 +650,13 @@ def _dotted(node: cst.CSTNode | None) -> str:
     return ""
 
 
+def _chain_parts(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    yield node
+    while isinstance(node, cst.Attribute):
+        node = node.value
+        yield node
+
+
 def _root_name(node: cst.CSTNode) -> cst.CSTNode:
     while isinstance(node, cst.Attribute):
         node = node.value
@@ -778,8 +785,9 @@ class _Analysis:
         if node in self._resolved:
             return self._resolved[node]
         ref: _Ref | None = None
-        if isinstance(node, cst.Name) and depth < 8:
-            ref = self._resolve_name(node, depth)
+        if node in self.access_of and depth < 8:
+            # a Name, or the dotted name of `import a.b.c` (LibCST records that as one access)
+            ref = self._resolve_name(node, depth)  # type: ignore[arg-type]
         elif isinstance(node, cst.Attribute):
             base = self.resolve(node.value, depth)
             if base is not None:
@@ -788,15 +796,16 @@ class _Analysis:
         self._resolved[node] = ref
         return ref
 
-    def _resolve_name(self, node: cst.Name, depth: int) -> _Ref | None:
+    def _resolve_name(self, node: cst.Name | cst.Attribute, depth: int) -> _Ref | None:
         access = self.access_of.get(node)
-        if access is None or not access.referents:
+        name = _dotted(node)
+        if access is None or not access.referents or not name:
             return None
         found: set[str] = set()
         binding: ImportAssignment | None = None
         for referent in access.referents:
             if isinstance(referent, ImportAssignment):
-                qualified = self._import_target(referent, node.value)
+                qualified = self._import_target(referent, name)
                 if qualified is None:
                     return None
                 found.add(qualified)
@@ -818,7 +827,8 @@ class _Analysis:
             for alias in statement.names:
                 if alias.asname is not None and _bound_name(alias) == name:
                     return _dotted(alias.name)
-                if alias.asname is None and _dotted(alias.name).split(".")[0] == name:
+                dotted = _dotted(alias.name)
+                if alias.asname is None and (dotted == name or dotted.startswith(name + ".")):
                     return name
         elif isinstance(statement, cst.ImportFrom) and not statement.relative and not isinstance(statement.names, cst.ImportStar):
             module = _dotted(statement.module)
@@ -1056,10 +1066,10 @@ class _Analysis:
 
         def produce() -> list[Edit] | None:
             edits = [replace_node(self.ctx, node, text), *imports()]
-            consumed = {_root_name(n) for n in entry_uses}
+            consumed = {part for n in entry_uses for part in _chain_parts(n)}
             if unique and binding.references and all(a.node in consumed for a in binding.references):
                 statement = binding.node
-                alias = next(a for a in statement.names if _bound_name(a) == binding.name or _dotted(a.name).split(".")[0] == binding.name)
+                alias = next(a for a in statement.names if _bound_name(a) == binding.name)
                 removal = self._remove_alias(statement, alias)
                 edits.extend(removal or [])
             return edits
