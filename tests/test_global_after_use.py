@@ -21,8 +21,11 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from netra_lint.checker import FileContext
 from netra_lint.engine import FileResult, Linter, RunOptions
+from netra_lint.rules.global_after_use import GlobalAfterUse
 from netra_lint.settings import Settings
+from netra_lint.source import SourceFile
 
 CODES = frozenset({"NL301", "NL302"})
 OURS = re.compile(
@@ -308,3 +311,54 @@ def test_fixed_programs_compile(chunk: int, linters: dict[bool, Linter], tmp_pat
             assert error in reported(after) and not everything_fixable, context
         if everything_fixable and "nonlocal" not in text:
             assert error is None, context
+
+
+# -- targeted behaviour --------------------------------------------------------------------
+
+
+def check(text: str, want_fixes: bool = False, enabled: frozenset[str] = CODES) -> tuple[FileContext, list]:
+    settings = Settings(project_root=Path.cwd(), enabled=enabled)
+    ctx = FileContext(SourceFile(Path("example.py"), text), "example.py", settings, enabled, want_fixes)
+    return ctx, list(GlobalAfterUse(settings).check(ctx))
+
+
+def test_both_keywords_of_a_scope_move_in_one_fix(linters: dict[bool, Linter], tmp_path: Path) -> None:
+    text = (
+        "LIMIT = 1\n\n\ndef outer():\n    count = 0\n\n    def inner(flag):\n        count = LIMIT\n"
+        "        if flag:\n            nonlocal count\n            global LIMIT\n\n    return inner\n"
+    )
+    ctx, found = check(text, want_fixes=True)
+    assert [d.code for d in found] == ["NL302", "NL301"]
+    assert found[0].fix.edits == found[1].fix.edits  # the same edits, which the engine applies once
+    result = lint(linters[True], tmp_path / "example.py", text)
+    assert result.fixed == (
+        "LIMIT = 1\n\n\ndef outer():\n    count = 0\n\n    def inner(flag):\n        global LIMIT\n        nonlocal count\n"
+        "        count = LIMIT\n        if flag:\n            pass\n\n    return inner\n"
+    )
+    assert compile_error(result.fixed) is None
+
+
+def test_files_without_a_declaration_are_not_parsed() -> None:
+    ctx, found = check('HELP = "use global settings"  # nonlocal too\nx = 1; y = global_value\n')
+    assert found == []
+    assert "ast_tree" not in vars(ctx)
+
+
+def test_a_file_libcst_cannot_parse_is_reported_without_a_fix() -> None:
+    ctx, found = check("def f():\n    (x): int = 1\n    print(y)\n    global y\n", want_fixes=True)
+    assert [(d.code, d.message, d.fix) for d in found] == [
+        ("NL301", "name 'y' is used prior to global declaration", None)
+    ]
+
+
+def test_the_diagnostic_points_at_the_name() -> None:
+    text = "def f():\n    b = a\n    global a, b\n"
+    ctx, found = check(text)
+    assert [text[d.start : d.end] for d in found] == ["a", "b"]
+    assert [d.start for d in found] == [text.index("a, b"), text.index("b\n")]
+
+
+def test_rule_docs_have_the_required_sections() -> None:
+    for rule in GlobalAfterUse.rules:
+        for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
+            assert section in rule.doc, (rule.code, section)
