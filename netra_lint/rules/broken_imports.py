@@ -307,12 +307,13 @@ class _FileCheck:
     def name_destination(self, module: str, name: str) -> tuple[str, list[tuple[str, str]]]:
         """Where ``module.name`` went: ('pack'|'unique'|'ambiguous'|'none', candidates)."""
         index = self.index
-        moved = self.moves.names.get(f"{module}.{name}")
-        if moved:
-            target, _, new_name = moved.rpartition(".")
-            if index.member(target, new_name) is not None:
-                return "pack", [(target, new_name)]
         moved_module = self.moves.module(module)
+        for source in (module, moved_module):  # a renamed name may sit in a moved module
+            moved = self.moves.names.get(f"{source}.{name}") if source else None
+            if moved:
+                target, _, new_name = moved.rpartition(".")
+                if index.member(target, new_name) is not None:
+                    return "pack", [(target, new_name)]
         if moved_module and index.module_exists(moved_module) and index.member(moved_module, name) is not None:
             return "pack", [(moved_module, name)]
         own = self.summary.module
