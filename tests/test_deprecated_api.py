@@ -10,7 +10,12 @@ from click.testing import CliRunner
 
 from netra_lint.cli import main
 from netra_lint.engine import RunOptions
-from netra_lint.rules.deprecated_api import SECTION, DeprecatedApiChecker, parse_signature, plan_call
+from netra_lint.rules.deprecated_api import (
+    SECTION,
+    DeprecatedApiChecker,
+    parse_signature,
+    plan_call,
+)
 from netra_lint.runner import run
 from netra_lint.settings import ConfigError, bundled_pack_dir, load_packs, load_settings
 
@@ -67,8 +72,10 @@ fix = "safe"
         ('\n[[deprecated-api.methods]]\nold = "go(a)"\nfix = "sometimes"\nnew = "run(a=a)"\n', "'fix' must be one of"),
         ('\n[[deprecated-api.methods]]\nold = "go(a)"\nnew = "run(a=a)"\nnote = "x"\n', "unknown key 'note'"),
         (
-            '\n[[deprecated-api.methods]]\nold = "go(a)"\nnew = "run(a=a)"\n'
-            '\n[[deprecated-api.methods]]\nold = "run(a)"\nnew = "walk(a=a)"\n',
+            (
+                '\n[[deprecated-api.methods]]\nold = "go(a)"\nnew = "run(a=a)"\n'
+                '\n[[deprecated-api.methods]]\nold = "run(a)"\nnew = "walk(a=a)"\n'
+            ),
             "which is itself deprecated",
         ),
         ('\n[deprecated-api.call]\nold = "Other(a)"\nnew = "Thing2(a=a)"\n', "must be named Thing"),

@@ -14,6 +14,7 @@ import ast
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,18 @@ from libcst.metadata.scope_provider import (
     Assignment,
     BaseAssignment,
     ImportAssignment,
-    QualifiedNameSource,
     Scope,
 )
 
-from ..checker import Applicability, Checker, Diagnostic, Edit, FileContext, PackError, RuleInfo
+from ..checker import (
+    Applicability,
+    Checker,
+    Diagnostic,
+    Edit,
+    FileContext,
+    PackError,
+    RuleInfo,
+)
 from ..importedits import add_import, has_import, remove_line, replace_node
 
 SECTION = "deprecated-api"
@@ -104,7 +112,7 @@ class Signature:
     def names(self) -> frozenset[str]:
         return frozenset((*self.positional, *self.keyword_only))
 
-    def bind(self, args: Sequence[cst.Arg]) -> "Binding | str":
+    def bind(self, args: Sequence[cst.Arg]) -> Binding | str:
         """Bind call arguments the way Python does; a string says why they don't bind."""
         bound: dict[str, cst.BaseExpression] = {}
         order: list[str] = []
@@ -257,9 +265,9 @@ def parse_signature(text: str, where: str) -> Signature:
     defaults: dict[str, str] = {}
     for param, default in zip(params[len(params) - len(a.defaults):], a.defaults):
         defaults[param.arg] = ast.get_source_segment(source, default) or "None"
-    for param, default in zip(a.kwonlyargs, a.kw_defaults):
-        if default is not None:
-            defaults[param.arg] = ast.get_source_segment(source, default) or "None"
+    for param, kw_default in zip(a.kwonlyargs, a.kw_defaults):
+        if kw_default is not None:
+            defaults[param.arg] = ast.get_source_segment(source, kw_default) or "None"
     return Signature(
         name=func.name,
         positional=tuple(p.arg for p in params),
@@ -334,7 +342,7 @@ def _call_rule(table: Any, where: str, default_fix: str) -> CallRule:
         raise PackError(f"{where}: must be a table with 'old' (and 'new', 'fix', 'guidance')")
     unknown = set(table) - _CALL_KEYS
     if unknown:
-        raise PackError(f"{where}: unknown key {sorted(unknown)[0]!r} (known keys: {', '.join(sorted(_CALL_KEYS))})")
+        raise PackError(f"{where}: unknown key {min(unknown)!r} (known keys: {', '.join(sorted(_CALL_KEYS))})")
     signature = parse_signature(_string(table, "old", where, required=True), where)
     where = f"{where} {signature.name!r}"
     fix = _level(table, where, default_fix)
@@ -361,7 +369,7 @@ def parse_entry(table: Any, origin: str, index: int) -> Deprecation:
     where = f"{origin}: [[{SECTION}]] entry {index} ({old[0]})"
     unknown = set(table) - _ENTRY_KEYS
     if unknown:
-        raise PackError(f"{where}: unknown key {sorted(unknown)[0]!r} (known keys: {', '.join(sorted(_ENTRY_KEYS))})")
+        raise PackError(f"{where}: unknown key {min(unknown)!r} (known keys: {', '.join(sorted(_ENTRY_KEYS))})")
     new = _string(table, "new", where, required=True)
     if not _DOTTED.match(new):
         raise PackError(f"{where}: 'new' must be a qualified name such as 'pkg.module.Name'")
@@ -584,7 +592,9 @@ def render_call(call: cst.Call, rule: CallRule, plan: _Plan, func: cst.BaseExpre
         if isinstance(node.value, cst.Name) and node.value.value in values:
             value = values[node.value.value]
         else:
-            value = node.value.visit(_Substitute(values))
+            visited = node.value.visit(_Substitute(values))
+            assert isinstance(visited, cst.BaseExpression)  # a transformer that never removes
+            value = visited
         passed = [u for u in targ.uses if u in binding.values]
         source = position[id(binding.values[passed[0]])] if passed else None
         items.append((node.with_changes(value=value), source))
@@ -999,12 +1009,12 @@ class _Analysis:
                 )
                 continue
             fixable = entry.fix != "report" and target.prefix.lower() in ("", "r")
-            replacement = f"{target.prefix}{target.quote}{entry.new}{target.quote}"
+            edit = Edit(span[0], span[1], f"{target.prefix}{target.quote}{entry.new}{target.quote}")
             yield self.ctx.diagnostic(
                 "NL201",
                 f"patch target {text} is deprecated: {entry.text()}",
                 span,
-                fix=(lambda span=span, replacement=replacement: [Edit(span[0], span[1], replacement)]) if fixable else None,
+                fix=partial(list, [edit]) if fixable else None,
                 applicability=Applicability.UNSAFE if fixable else None,
                 fix_title=f"Patch {entry.new} (the code under test must use it too)",
             )
@@ -1080,8 +1090,10 @@ class _Analysis:
             usage.blockers.append(f"the name {rename} is already used for something else")
 
     def _imports_entry(self, assignment: BaseAssignment, local: str, entry: Deprecation) -> bool:
+        if not isinstance(assignment, ImportAssignment):
+            return False
         node = assignment.node
-        if not isinstance(assignment, ImportAssignment) or not isinstance(node, cst.ImportFrom):
+        if not isinstance(node, cst.ImportFrom):
             return False
         if isinstance(node.names, cst.ImportStar):
             return False
@@ -1104,9 +1116,10 @@ class _Analysis:
     def _in_dunder_all(self, name: str) -> bool:
         for stmt in self.ctx.cst_module.body:
             for small in stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ():
-                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else []
-                if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
-                    values = small.value  # type: ignore[union-attr]
+                if not isinstance(small, cst.Assign):
+                    continue
+                if any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in small.targets):
+                    values = small.value
                     if isinstance(values, (cst.List, cst.Tuple)) and any(
                         isinstance(e.value, cst.SimpleString) and e.value.evaluated_value == name for e in values.elements
                     ):
@@ -1139,9 +1152,9 @@ class _Analysis:
                 applicability=applicability,
                 fix_title=title,
             )
-        for node in usage.bases:
+        for base in usage.bases:
             yield self.ctx.diagnostic(
-                    "NL201", f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}", self.ctx.cst_span(node)
+                    "NL201", f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}", self.ctx.cst_span(base)
                 )
 
     def _import_edits(self, entry: Deprecation, usage: _Usage) -> list[Edit]:
@@ -1180,12 +1193,12 @@ class _Analysis:
                 if item not in written:
                     edits.extend(add_import(ctx, *item))
                     written.add(item)
-        for node, name, local in usage.renames:
-            if isinstance(node, cst.SimpleString):
-                text = re.sub(rf"(?<![\w.]){re.escape(local)}(?!\w)", name, node.value)
-                edits.append(replace_node(ctx, node, text))
+        for ref, name, local in usage.renames:
+            if isinstance(ref, cst.SimpleString):
+                text = re.sub(rf"(?<![\w.]){re.escape(local)}(?!\w)", name, ref.value)
+                edits.append(replace_node(ctx, ref, text))
             else:
-                edits.append(replace_node(ctx, node, name))
+                edits.append(replace_node(ctx, ref, name))
         plain = (entry.new_module, entry.new_name, None)
         for attribute in usage.attributes:
             edits.append(replace_node(ctx, attribute, entry.new_name))
