@@ -327,7 +327,7 @@ def test_both_keywords_of_a_scope_move_in_one_fix(linters: dict[bool, Linter], t
         "LIMIT = 1\n\n\ndef outer():\n    count = 0\n\n    def inner(flag):\n        count = LIMIT\n"
         "        if flag:\n            nonlocal count\n            global LIMIT\n\n    return inner\n"
     )
-    ctx, found = check(text, want_fixes=True)
+    _, found = check(text, want_fixes=True)
     assert [d.code for d in found] == ["NL302", "NL301"]
     assert found[0].fix.edits == found[1].fix.edits  # the same edits, which the engine applies once
     result = lint(linters[True], tmp_path / "example.py", text)
@@ -345,7 +345,7 @@ def test_files_without_a_declaration_are_not_parsed() -> None:
 
 
 def test_a_file_libcst_cannot_parse_is_reported_without_a_fix() -> None:
-    ctx, found = check("def f():\n    (x): int = 1\n    print(y)\n    global y\n", want_fixes=True)
+    _, found = check("def f():\n    (x): int = 1\n    print(y)\n    global y\n", want_fixes=True)
     assert [(d.code, d.message, d.fix) for d in found] == [
         ("NL301", "name 'y' is used prior to global declaration", None)
     ]
@@ -353,7 +353,7 @@ def test_a_file_libcst_cannot_parse_is_reported_without_a_fix() -> None:
 
 def test_the_diagnostic_points_at_the_name() -> None:
     text = "def f():\n    b = a\n    global a, b\n"
-    ctx, found = check(text)
+    _, found = check(text)
     assert [text[d.start : d.end] for d in found] == ["a", "b"]
     assert [d.start for d in found] == [text.index("a, b"), text.index("b\n")]
 

@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import libcst as cst
 
@@ -42,11 +43,10 @@ _TOO_LATE = DEF_PARAM | DEF_LOCAL | USE | DEF_ANNOT
 _DEFERRED_ANNOTATIONS = sys.version_info >= (3, 14)
 
 #: A ``global``/``nonlocal`` keyword where a statement can start; files without one are skipped.
-_DECLARATION = re.compile(r"(?:^|[;:])[ \t\f]*(?:global|nonlocal)\b", re.MULTILINE)
+_DECLARATION = re.compile(r"(?:^|[;:\r])[ \t\f]*(?:global|nonlocal)\b", re.MULTILINE)
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-_SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def _rule_doc(keyword: str, code: str) -> str:
@@ -98,7 +98,7 @@ class _Scope:
 
     kind: str  # "module", "function" or "class"
     node: ast.AST
-    parent: "_Scope | None"
+    parent: _Scope | None
     flags: dict[str, int] = field(default_factory=dict)
 
     def add(self, name: str, flag: int) -> None:
@@ -620,7 +620,7 @@ def _scope_fixes(findings: list[_Finding], fixer: _Fixer) -> dict[int, Callable[
     fixes: dict[int, Callable[[], list[Edit]]] = {}
     for scope, statements in late.items():
         entries = [_Late(node, [n for n in node.names if n in unfixable.get(id(node), ())]) for node in statements.values()]
-        fixes[scope] = _cached(lambda entries=entries: fixer.edits(entries))
+        fixes[scope] = _cached(partial(fixer.edits, entries))
     return fixes
 
 
