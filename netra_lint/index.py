@@ -36,6 +36,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -904,14 +905,26 @@ class ProjectIndex:
 
     # -- reverse lookups, for suggestions and fixes --
 
-    def modules(self) -> list[str]:
-        """Every first-party module name the index holds a parsed file for."""
+    @cached_property
+    def _sorted_modules(self) -> list[str]:
         return sorted(self._by_module)
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        table: dict[str, set[str]] = {}
+        for module in self._by_module:
+            parts = module.split(".")
+            for size in range(1, len(parts)):
+                table.setdefault(".".join(parts[:size]), set()).add(parts[size])
+        return {name: sorted(children) for name, children in table.items()}
+
+    def modules(self) -> list[str]:
+        """Every first-party module name the index holds a parsed file for, sorted."""
+        return self._sorted_modules
 
     def children(self, name: str) -> list[str]:
         """The last parts of the parsed first-party submodules of ``name`` (one level down)."""
-        prefix = name + "."
-        return sorted({m[len(prefix) :].split(".")[0] for m in self._by_module if m.startswith(prefix)})
+        return self._children.get(name, [])
 
     def binders(self, name: str) -> list[tuple[str, str]]:
         """``(module, how)`` for each first-party module binding ``name``: how is

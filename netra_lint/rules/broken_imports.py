@@ -223,6 +223,9 @@ class BrokenImports(Checker):
                     raise PackError(f"{origin}: [{section}] entry {start!r}: the moves form a cycle ({' -> '.join(path + [current])})")
                 path.append(current)
 
+    _memo_index: ProjectIndex | None = None
+    _memo: dict[tuple[Any, ...], Any] = {}
+
     @cached_property
     def moves(self) -> _Moves:
         return _Moves(self.packs(MODULE_MOVES), self.packs(NAME_MOVES))
@@ -235,14 +238,17 @@ class BrokenImports(Checker):
         if index is None or ctx.source.path.suffix == ".pyi":
             return
         summary = index.summary_for(ctx.source.path, ctx.text) or index.summarize_file(ctx.source.path, ctx.text)
-        yield from _FileCheck(ctx, index, summary, self.moves).run()
+        if self._memo_index is not index:
+            self._memo_index, self._memo = index, {}
+        yield from _FileCheck(ctx, index, summary, self.moves, self._memo).run()
 
 
 class _FileCheck:
     """The checks of one file; LibCST is parsed only if a fix is built."""
 
-    def __init__(self, ctx: FileContext, index: ProjectIndex, summary: FileSummary, moves: _Moves) -> None:
+    def __init__(self, ctx: FileContext, index: ProjectIndex, summary: FileSummary, moves: _Moves, memo: dict[tuple[Any, ...], Any]) -> None:
         self.ctx = ctx
+        self.memo = memo  # answers shared by every file of the run (many files share a broken import)
         self.index = index
         self.summary = summary
         self.moves = moves
@@ -306,6 +312,12 @@ class _FileCheck:
 
     def name_destination(self, module: str, name: str) -> tuple[str, list[tuple[str, str]]]:
         """Where ``module.name`` went: ('pack'|'unique'|'ambiguous'|'none', candidates)."""
+        key = ("destination", module, name, self.summary.module)
+        if key not in self.memo:
+            self.memo[key] = self._name_destination(module, name)
+        return self.memo[key]  # type: ignore[no-any-return]
+
+    def _name_destination(self, module: str, name: str) -> tuple[str, list[tuple[str, str]]]:
         index = self.index
         moved_module = self.moves.module(module)
         for source in (module, moved_module):  # a renamed name may sit in a moved module
@@ -333,6 +345,12 @@ class _FileCheck:
 
     def close_modules(self, module: str, names: list[str]) -> list[str]:
         """Existing modules close to a misspelt ``module`` that bind every name in ``names``."""
+        key = ("close", module, tuple(names))
+        if key not in self.memo:
+            self.memo[key] = self._close_modules(module, names)
+        return self.memo[key]  # type: ignore[no-any-return]
+
+    def _close_modules(self, module: str, names: list[str]) -> list[str]:
         parts = module.split(".")
         size = next((k for k in range(len(parts) - 1, 0, -1) if self.index.module_exists(".".join(parts[:k]))), 0)
         found: list[str] = []
@@ -340,7 +358,9 @@ class _FileCheck:
             parent = ".".join(parts[:size])
             for child in difflib.get_close_matches(parts[size], self.index.children(parent), n=3, cutoff=0.6):
                 found.append(".".join([parent, child, *parts[size + 1 :]]))
-        found += difflib.get_close_matches(module, self.index.modules(), n=3, cutoff=0.8)
+        depth, top = len(parts), parts[0] + "."
+        peers = [m for m in self.index.modules() if m.startswith(top) and m.count(".") + 1 == depth]
+        found += difflib.get_close_matches(module, peers, n=3, cutoff=0.8)
         good = []
         for candidate in dict.fromkeys(found):
             if candidate != module and self.index.module_exists(candidate) and all(n == "*" or self.index.member(candidate, n) is not None for n in names):

@@ -1,0 +1,118 @@
+"""NL501–NL503 beyond the fixtures: packs, line endings, no re-parsing, odd places."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from netra_lint.checker import FileContext, PackError
+from netra_lint.engine import RunOptions
+from netra_lint.rules.broken_imports import NL501, NL502, NL503, BrokenImports
+from netra_lint.runner import run
+from netra_lint.settings import ConfigError, load_settings
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8", newline="")
+    (root / "pyproject.toml").touch()
+
+
+def lint(root: Path, fix: bool = False, unsafe: bool = False):
+    settings = load_settings([root], select=["NL501", "NL502", "NL503"])
+    return run([root], settings, RunOptions(fix=fix, unsafe_fixes=unsafe, jobs=1))
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("section", "value", "message"),
+    [
+        ("module-moves", ["a"], "must be a table"),
+        ("module-moves", {"a.b": 3}, "both sides must be dotted Python names"),
+        ("module-moves", {"a-b": "c"}, "both sides must be dotted Python names"),
+        ("module-moves", {"a.b": "a.b"}, "maps to itself"),
+        ("name-moves", {"a": "b.C"}, "write 'module.Name' on both sides"),
+    ],
+)
+def test_bad_pack_entries_name_the_file_and_entry(section: str, value: object, message: str) -> None:
+    with pytest.raises(PackError, match=message) as caught:
+        BrokenImports.parse_pack(section, value, "custom.toml")
+    assert str(caught.value).startswith(f"custom.toml: [{section}]")
+
+
+def test_conflicting_and_cyclic_moves_are_rejected() -> None:
+    with pytest.raises(PackError, match="conflicts with one.toml"):
+        BrokenImports.validate_packs("module-moves", [("a.b", "a.c", "one.toml"), ("a.b", "a.d", "two.toml")])
+    with pytest.raises(PackError, match="cycle"):
+        BrokenImports.validate_packs("module-moves", [("a.b", "a.c", "one.toml"), ("a.c", "a.b", "two.toml")])
+    BrokenImports.validate_packs("module-moves", [("a.b", "a.c", "one.toml"), ("a.b", "a.c", "two.toml")])
+
+
+def test_project_pack_errors_are_config_errors(in_tmp: Path) -> None:
+    write(in_tmp, {"bad.toml": "[module-moves]\n'x' = 'x'\n"})
+    (in_tmp / "pyproject.toml").write_text("[tool.netra-lint]\npacks = ['bad.toml']\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bad.toml"):
+        load_settings([in_tmp])
+
+
+def test_split_fix_keeps_crlf_line_endings(in_tmp: Path) -> None:
+    write(in_tmp, {
+        "app/__init__.py": "",
+        "app/models.py": "class User: ...\r\n",
+        "app/orders.py": "class Order: ...\r\n",
+        "main.py": "import os\r\n\r\nif os:\r\n    from app.models import User, Order\r\n",
+    })
+    outcome = lint(in_tmp, fix=True)
+    assert outcome.errors == []
+    assert (in_tmp / "main.py").read_bytes() == (
+        b"import os\r\n\r\nif os:\r\n    from app.models import User\r\n    from app.orders import Order\r\n"
+    )
+
+
+def test_one_line_suite_is_not_split(in_tmp: Path) -> None:
+    source = "import os\nif os: from app.models import User, Order\n"
+    write(in_tmp, {"app/__init__.py": "", "app/models.py": "class User: ...\n", "app/orders.py": "class Order: ...\n", "main.py": source})
+    outcome = lint(in_tmp, fix=True)
+    assert [d.code for d in outcome.diagnostics] == ["NL502"]
+    assert (in_tmp / "main.py").read_text(encoding="utf-8") == source
+
+
+def test_clean_files_are_never_parsed_again(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(in_tmp, {
+        "app/__init__.py": "from .core import Engine\n",
+        "app/core.py": "class Engine: ...\n",
+        "tests/test_core.py": "from unittest import mock\nfrom app import Engine\nmock.patch('app.core.Engine')\n",
+    })
+
+    def boom(self: FileContext) -> None:
+        raise AssertionError(f"{self.path} parsed again")
+
+    monkeypatch.setattr(FileContext, "ast_tree", property(boom))
+    monkeypatch.setattr(FileContext, "cst_module", property(boom))
+    outcome = lint(in_tmp)
+    assert outcome.errors == [] and outcome.diagnostics == []
+
+
+def test_noqa_and_files_outside_the_roots(in_tmp: Path) -> None:
+    write(in_tmp, {
+        "app/__init__.py": "",
+        "my-scripts/run.py": "import app.gone\nfrom .sibling import x\n",
+        "main.py": "import app.gone  # noqa: NL501\n",
+    })
+    outcome = lint(in_tmp)
+    assert [(Path(d.path).as_posix(), d.row, d.code) for d in outcome.diagnostics] == [("my-scripts/run.py", 1, "NL501")]
+
+
+def test_rule_docs_follow_the_house_format() -> None:
+    for rule in (NL501, NL502, NL503):
+        for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
+            assert section in rule.doc, (rule.code, section)
