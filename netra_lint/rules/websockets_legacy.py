@@ -284,6 +284,7 @@ class LegacyName:
     fix: str
     code: str
     advice: str = ""
+    origin: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,7 @@ class LegacyArgument:
     to: str = ""
     drop_duplicate: bool = False
     advice: str = ""
+    origin: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,7 @@ class LegacyPositional:
     callee: str
     index: int
     to: str
+    origin: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,7 @@ class LegacyAttribute:
     action: str
     to: str = ""
     advice: str = ""
+    origin: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -526,6 +530,7 @@ class WebSocketsLegacy(Checker):
                     fix=_choice(_field(entry, "fix", str, origin, section), _FIXES, "fix", origin, section, entry),
                     code=_choice(_field(entry, "code", str, origin, section), tuple(_NAMES), "code", origin, section, entry),
                     advice=_field(entry, "advice", str, origin, section, ""),
+                    origin=origin,
                 )
                 if item.fix != "report" and item.new.count(".") < 1:
                     raise PackError(f"{origin}: [{section}] entry {entry!r}: 'new' must be a qualified name")
@@ -542,6 +547,7 @@ class WebSocketsLegacy(Checker):
                     to=_field(entry, "to", str, origin, section, ""),
                     drop_duplicate=_field(entry, "drop_duplicate", bool, origin, section, False),
                     advice=_field(entry, "advice", str, origin, section, ""),
+                    origin=origin,
                 )
                 if item_arg.action == "rename" and not item_arg.to.isidentifier():
                     raise PackError(f"{origin}: [{section}] entry {entry!r}: a rename needs an identifier in 'to'")
@@ -553,6 +559,7 @@ class WebSocketsLegacy(Checker):
                         callee=_choice(_field(entry, "callee", str, origin, section), CALLABLE_ROLES, "callee", origin, section, entry),
                         index=_field(entry, "index", int, origin, section),
                         to=_field(entry, "to", str, origin, section),
+                        origin=origin,
                     )
                 )
             elif section == "websockets-attributes":
@@ -565,6 +572,7 @@ class WebSocketsLegacy(Checker):
                     action=_choice(_field(entry, "action", str, origin, section), _ATTR_ACTIONS, "action", origin, section, entry),
                     to=_field(entry, "to", str, origin, section, ""),
                     advice=_field(entry, "advice", str, origin, section, ""),
+                    origin=origin,
                 )
                 if item_attr.action != "report" and not item_attr.to:
                     raise PackError(f"{origin}: [{section}] entry {entry!r}: action {item_attr.action!r} needs 'to'")
@@ -589,7 +597,8 @@ class WebSocketsLegacy(Checker):
                 continue
             for key in keys:
                 if key in seen:
-                    raise PackError(f"[{section}]: {key!r} is defined twice ({seen[key]!r} and {entry!r})")
+                    first = seen[key]
+                    raise PackError(f"{entry.origin}: [{section}] {key!r} is already defined in {first.origin}")
                 seen[key] = entry
 
     def __init__(self, settings: Any) -> None:
