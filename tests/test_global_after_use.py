@@ -362,3 +362,7 @@ def test_rule_docs_have_the_required_sections() -> None:
     for rule in GlobalAfterUse.rules:
         for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
             assert section in rule.doc, (rule.code, section)
+        before, after = re.findall(r"```python\n(.*?)```", rule.doc, re.DOTALL)
+        error = compile_error(before)
+        assert error and OURS.fullmatch(error[1]), rule.code
+        assert compile_error(after) is None, rule.code

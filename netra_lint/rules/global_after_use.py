@@ -49,46 +49,59 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def _rule_doc(keyword: str, code: str) -> str:
+_EXAMPLES = {
+    "global": (
+        "def reset():\n    print(COUNTER)\n    global COUNTER\n    COUNTER = 0\n",
+        "def reset():\n    global COUNTER\n    print(COUNTER)\n    COUNTER = 0\n",
+    ),
+    "nonlocal": (
+        (
+            "def counter():\n    count = 0\n\n    def step():\n        print(count)\n"
+            "        nonlocal count\n        count += 1\n\n    return step\n"
+        ),
+        (
+            "def counter():\n    count = 0\n\n    def step():\n        nonlocal count\n"
+            "        print(count)\n        count += 1\n\n    return step\n"
+        ),
+    ),
+}
+
+
+def _rule_doc(keyword: str) -> str:
+    before, after = _EXAMPLES[keyword]
+    no_binding = "; nor has a `nonlocal` when no enclosing function binds the name" if keyword == "nonlocal" else ""
     return f"""\
 ## What it does
 Finds a name that a scope uses or assigns before its `{keyword}` declaration, the error
 CPython reports as "name 'x' is used prior to {keyword} declaration" or "name 'x' is
 assigned to before {keyword} declaration". The diagnostic points at the name inside the
-`{keyword}` statement (the line CPython reports). Every such name is reported, where
-CPython stops at the first. The related errors "name 'x' is parameter and {keyword}" and
-"annotated name 'x' can't be {keyword}" are reported under the same code.
+`{keyword}` statement (the line CPython reports, unless a backslash continuation puts the
+name on a later line). Every such name is reported, where CPython stops at the first. The
+related errors "name 'x' is parameter and {keyword}" and "annotated name 'x' can't be
+{keyword}" (the latter at the annotation, when it follows the declaration) are reported
+under the same code.
 
 ## Why is this bad?
 The file does not compile: importing it, or collecting it as a test, fails with a
-`SyntaxError` before any of its code runs. A `{keyword}` statement applies to the whole
+`SyntaxError` before any of its code runs. A `{keyword}` declaration applies to the whole
 scope, so it belongs at its top.
 
 ## Example
 ```python
-def reset():
-    print(COUNTER)
-    {keyword} COUNTER
-    COUNTER = 0
-```
+{before}```
 
 Use instead:
 ```python
-def reset():
-    {keyword} COUNTER
-    print(COUNTER)
-    COUNTER = 0
-```
+{after}```
 
 ## Fix safety
 The fix is safe: it moves the names of the late `{keyword}` statements of a scope to the
 top of that scope (after its docstring), merging them into a `{keyword}` statement that is
-already there. This gives the code the meaning its author wrote (Python 2 gave a `{keyword}`
-statement that meaning wherever it stood) and the code did not compile before. A statement
-left empty is removed with its line; its comment stays. Parameter and annotation errors
-have no fix, as moving the statement does not repair them{
-        "; nor has a `nonlocal` without an enclosing function binding the name" if code == NONLOCAL_CODE else ""
-    }.
+already there. The code did not compile before, and this is the meaning Python 3.5 and
+older gave it (they only warned, and applied the declaration to the whole scope). A
+statement left empty is removed with its line; its comment stays. Parameter and annotation
+errors have no fix, as moving the statement does not repair them{no_binding}. Neither has a
+file that LibCST can't parse (such as one with `(x): int = 1`).
 """
 
 
@@ -565,7 +578,7 @@ class GlobalAfterUse(Checker):
             code=GLOBAL_CODE,
             name="global-after-use",
             summary="`global` after the name was used or assigned in the scope",
-            doc=_rule_doc("global", GLOBAL_CODE),
+            doc=_rule_doc("global"),
             fix="safe / report",
             ruff_equivalent="PLE0118",
         ),
@@ -573,7 +586,7 @@ class GlobalAfterUse(Checker):
             code=NONLOCAL_CODE,
             name="nonlocal-after-use",
             summary="the same for `nonlocal`",
-            doc=_rule_doc("nonlocal", NONLOCAL_CODE),
+            doc=_rule_doc("nonlocal"),
             fix="safe / report",
         ),
     )
