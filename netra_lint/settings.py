@@ -284,7 +284,12 @@ def _load_ruff_table(settings: Settings, table: Any, where: str) -> None:
 
 
 def _default_root(path: Path) -> Path:
+    """Without a pyproject.toml, the project is the current directory (as for ruff) when it
+    holds the path; otherwise the path's own directory."""
     path = path.resolve()
+    cwd = Path.cwd().resolve()
+    if path == cwd or cwd in path.parents:
+        return cwd
     return path if path.is_dir() else path.parent
 
 

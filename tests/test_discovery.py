@@ -149,3 +149,11 @@ def test_paths_outside_the_project_root(run_cli: RunCli, project: Path, tmp_path
     write(project, {"pyproject.toml": "[tool.netra-lint]\n", "a.py": BROKEN})
     write(tmp_path, {"dist/other/b.py": BROKEN, "dist/other/build/c.py": BROKEN})
     assert found(run_cli, ".", tmp_path / "dist" / "other") == {"a.py", "../dist/other/b.py"}
+
+
+def test_force_exclude_with_files_named_in_any_order_and_no_config(run_cli: RunCli, project: Path) -> None:
+    # what pre-commit does: every staged file named, relative to the repository root
+    write(project, {"app/a.py": BROKEN, "build/gen.py": BROKEN, "node_modules/x/y.py": BROKEN, ".venv/lib/z.py": BROKEN})
+    named = ("app/a.py", "build/gen.py", "node_modules/x/y.py", ".venv/lib/z.py")
+    assert found(run_cli, "--force-exclude", *named) == {"app/a.py"}
+    assert found(run_cli, "--force-exclude", *reversed(named)) == {"app/a.py"}
