@@ -32,7 +32,7 @@ def clean_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
         key: value
         for key, value in os.environ.items()
         if key not in ("FORCE_COLOR", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "PYTHONSTARTUP")
-        and not key.startswith(("NETRA", "PRE_COMMIT", "PIP_", "GIT_"))
+        and not key.startswith(("NETRA", "PRE_COMMIT", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX"))
     }
     env["HOME"] = str(home)
     env["PYTHONIOENCODING"] = "utf-8"

@@ -1,0 +1,72 @@
+"""The pre-commit hooks as a user's repository runs them: ``pre-commit try-repo`` builds
+its own environment by installing this repository (at its HEAD commit) from the index."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from conftest import BROKEN, LATE_GLOBAL, LATE_GLOBAL_FIXED, REPO, clean_env, write
+
+
+def _git(*args: str, cwd: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_check_and_fix_hooks(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = clean_env(
+        home,
+        {
+            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "TERM": "dumb",
+        },
+    )
+    user = tmp_path / "user-repo"
+    write(
+        user,
+        {
+            "app/g.py": LATE_GLOBAL,
+            "app/clean.py": "x = 1\n",
+            "app/types.pyi": "def f() -> int: ...\n",
+            "build/generated.py": BROKEN,  # excluded by default: --force-exclude keeps it out
+            "notes.txt": BROKEN,
+        },
+    )
+    _git("init", "-q", "-b", "main", cwd=user, env=env)
+    _git("add", ".", cwd=user, env=env)
+    _git("commit", "-q", "-m", "initial", cwd=user, env=env)
+    head = _git("rev-parse", "HEAD", cwd=REPO, env=env)
+    pre_commit = [str(Path(__import__("sys").executable).parent / "pre-commit")]
+
+    def try_repo(*hook: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*pre_commit, "try-repo", str(REPO), *hook, "--ref", head, "--all-files", "--color", "never"],
+            cwd=user, env=env, capture_output=True, text=True, timeout=600,
+        )
+
+    # both hooks in one run (one environment to build): the check hook fails on the
+    # finding, then the fix hook rewrites the file and fails because it changed it
+    done = try_repo()
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "app/g.py:6:12: NL301" in output, output
+    assert "build/generated.py" not in output, output
+    assert "files were modified by this hook" in output, output
+    assert (user / "app" / "g.py").read_text() == LATE_GLOBAL_FIXED
+    assert (user / "build" / "generated.py").read_text() == BROKEN
+    assert (user / "app" / "clean.py").read_text() == "x = 1\n"
+
+    # now clean: the check hook alone passes
+    done = try_repo("netra-lint")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Passed" in output and "Failed" not in output
