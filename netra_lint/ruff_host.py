@@ -86,12 +86,14 @@ def check(files: Sequence[Path], codes: Sequence[str], cwd: Path) -> list[Diagno
         raise RuffUnavailable("ruff printed no JSON report") from None
     diagnostics = []
     for item in items:
+        if not is_ruff_code(item.get("code") or ""):
+            continue  # ruff's syntax errors ("invalid-syntax") are netra's NL001, not a hosted rule
         applicability = None
         fix = item.get("fix")
         if fix and fix.get("applicability") in ("safe", "unsafe"):
             applicability = Applicability(fix["applicability"])
         location, end = item["location"], item.get("end_location") or item["location"]
-        diag = Diagnostic(code=item["code"] or "ruff", message=item["message"], start=0, end=0, fix_applicability=applicability)
+        diag = Diagnostic(code=item["code"], message=item["message"], start=0, end=0, fix_applicability=applicability)
         diag.path = _display(item["filename"])
         diag.row, diag.column = location["row"], location["column"]
         diag.end_row, diag.end_column = end["row"], end["column"]
