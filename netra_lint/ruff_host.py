@@ -102,13 +102,17 @@ def check(files: Sequence[Path], codes: Sequence[str], cwd: Path) -> list[Diagno
     return diagnostics
 
 
+def _unsafe_flag(unsafe: bool) -> str:
+    """Explicit either way: an ``unsafe-fixes = true`` in the user's ruff config must not
+    turn a plain ``netra-lint --fix`` into an unsafe one."""
+    return "--unsafe-fixes" if unsafe else "--no-unsafe-fixes"
+
+
 def fix_files(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool) -> None:
     """Apply ruff's own fixes for ``codes`` to ``files`` on disk."""
     if not files or not codes:
         return
-    args = ["check", "--fix-only", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
-    if unsafe:
-        args.append("--unsafe-fixes")
+    args = ["check", "--fix-only", "--force-exclude", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
     _invoke([*args, "--", *map(str, files)], cwd)
 
 
@@ -116,9 +120,7 @@ def files_with_fixes(files: Sequence[Path], codes: Sequence[str], cwd: Path, uns
     """The files (resolved) that ruff's fixes for ``codes`` would change."""
     if not files or not codes:
         return set()
-    args = ["check", "--diff", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
-    if unsafe:
-        args.append("--unsafe-fixes")
+    args = ["check", "--diff", "--force-exclude", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
     completed = _invoke([*args, "--", *map(str, files)], cwd)
     changed = set()
     for line in completed.stdout.splitlines():
@@ -131,9 +133,8 @@ def fix_text(text: str, filename: Path, codes: Sequence[str], cwd: Path, unsafe:
     """What ruff's fixes for ``codes`` make of ``text`` (for ``--diff`` on top of ours)."""
     if not codes:
         return text
-    args = ["check", "--fix-only", "--exit-zero", "--select", ",".join(codes), "--stdin-filename", str(filename)]
-    if unsafe:
-        args.append("--unsafe-fixes")
+    args = ["check", "--fix-only", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
+    args += ["--stdin-filename", str(filename)]
     completed = _invoke([*args, "-"], cwd, stdin=text)
     return completed.stdout if completed.stdout else text
 
