@@ -133,7 +133,8 @@ def fix_text(text: str, filename: Path, codes: Sequence[str], cwd: Path, unsafe:
     """What ruff's fixes for ``codes`` make of ``text`` (for ``--diff`` on top of ours)."""
     if not codes:
         return text
-    args = ["check", "--fix-only", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
+    # --force-exclude: a file the user's ruff config excludes is echoed unchanged, as --fix leaves it
+    args = ["check", "--fix-only", "--force-exclude", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
     args += ["--stdin-filename", str(filename)]
     completed = _invoke([*args, "-"], cwd, stdin=text)
     return completed.stdout if completed.stdout else text
