@@ -140,11 +140,23 @@ def fix_text(text: str, filename: Path, codes: Sequence[str], cwd: Path, unsafe:
     return completed.stdout if completed.stdout else text
 
 
+_LINE_POINTER = re.compile(r"\bon line (\d+)\b")
+_QUOTED_NAME = re.compile(r"[`'](\w+)[`']")
+
+
+def pointed_rows(ruff_diag: Diagnostic) -> set[int]:
+    """The rows a ruff finding is about: its own, and the one its message points at
+    (PLE0118 reports the use and names the declaration's line)."""
+    return {ruff_diag.row, *(int(n) for n in _LINE_POINTER.findall(ruff_diag.message))}
+
+
 def same_problem(ruff_diag: Diagnostic, netra_diag: Diagnostic) -> bool:
-    """A ruff finding repeats a netra one: same file, and the same line or a pointer to it."""
-    if Path(ruff_diag.path) != Path(netra_diag.path):
+    """A ruff finding repeats a netra one: same file, the same line or a pointer to exactly
+    that line, and the same name where both messages quote one."""
+    if Path(ruff_diag.path) != Path(netra_diag.path) or netra_diag.row not in pointed_rows(ruff_diag):
         return False
-    return ruff_diag.row == netra_diag.row or f"line {netra_diag.row}" in ruff_diag.message
+    ruff_name, netra_name = _QUOTED_NAME.search(ruff_diag.message), _QUOTED_NAME.search(netra_diag.message)
+    return ruff_name is None or netra_name is None or ruff_name.group(1) == netra_name.group(1)
 
 
 def is_ruff_code(code: str) -> bool:
