@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Applicability, Diagnostic
+from .source import DecodeError, SourceFile
 
 #: The ruff rules that are real errors in netra-lint's problem families (not style).
 DEFAULT_HOSTED = ("PLE0115", "PLE0117", "PLE0118", "F821")
@@ -85,6 +86,7 @@ def check(files: Sequence[Path], codes: Sequence[str], cwd: Path) -> list[Diagno
     except ValueError:
         raise RuffUnavailable("ruff printed no JSON report") from None
     diagnostics = []
+    sources: dict[str, SourceFile | None] = {}
     for item in items:
         if not is_ruff_code(item.get("code") or ""):
             continue  # ruff's syntax errors ("invalid-syntax") are netra's NL001, not a hosted rule
@@ -94,12 +96,25 @@ def check(files: Sequence[Path], codes: Sequence[str], cwd: Path) -> list[Diagno
             applicability = Applicability(fix["applicability"])
         location, end = item["location"], item.get("end_location") or item["location"]
         diag = Diagnostic(code=item["code"], message=item["message"], start=0, end=0, fix_applicability=applicability)
+        diag.fix_title = (fix or {}).get("message") or ""
         diag.path = _display(item["filename"])
         diag.row, diag.column = location["row"], location["column"]
         diag.end_row, diag.end_column = end["row"], end["column"]
         diag.noqa_row = item.get("noqa_row") or diag.row
+        diag.source_line = _line(sources, item["filename"], diag.row)
         diagnostics.append(diag)
     return diagnostics
+
+
+def _line(sources: dict[str, SourceFile | None], filename: str, row: int) -> str:
+    """The text of line ``row`` of ``filename``, for the source excerpt of the full report."""
+    if filename not in sources:
+        try:
+            sources[filename] = SourceFile.read(Path(filename))
+        except (OSError, DecodeError):
+            sources[filename] = None
+    source = sources[filename]
+    return source.line_text(row) if source is not None else ""
 
 
 def _unsafe_flag(unsafe: bool) -> str:
