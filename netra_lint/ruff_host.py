@@ -54,8 +54,9 @@ def ruff_binary() -> str:
     raise RuffUnavailable("ruff is not installed")
 
 
-def _invoke(args: Sequence[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    command = [ruff_binary(), *args]
+def _invoke(args: Sequence[str], cwd: Path, stdin: str | None = None, cache: bool = True) -> subprocess.CompletedProcess[str]:
+    # ``--no-cache`` for netra-lint means no cache written by this run, ruff's included
+    command = [ruff_binary(), *args[:1], *([] if cache else ["--no-cache"]), *args[1:]]
     try:
         completed = subprocess.run(
             command, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
@@ -75,12 +76,12 @@ def _display(filename: str) -> str:
         return filename
 
 
-def check(files: Sequence[Path], codes: Sequence[str], cwd: Path) -> list[Diagnostic]:
+def check(files: Sequence[Path], codes: Sequence[str], cwd: Path, cache: bool = True) -> list[Diagnostic]:
     """Ruff's diagnostics for ``codes`` on ``files``, as netra diagnostics."""
     if not files or not codes:
         return []
     args = ["check", "--output-format", "json", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
-    completed = _invoke([*args, "--", *map(str, files)], cwd)
+    completed = _invoke([*args, "--", *map(str, files)], cwd, cache=cache)
     try:
         items = json.loads(completed.stdout or "[]")
     except ValueError:
@@ -123,20 +124,20 @@ def _unsafe_flag(unsafe: bool) -> str:
     return "--unsafe-fixes" if unsafe else "--no-unsafe-fixes"
 
 
-def fix_files(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool) -> None:
+def fix_files(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool, cache: bool = True) -> None:
     """Apply ruff's own fixes for ``codes`` to ``files`` on disk."""
     if not files or not codes:
         return
     args = ["check", "--fix-only", "--force-exclude", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
-    _invoke([*args, "--", *map(str, files)], cwd)
+    _invoke([*args, "--", *map(str, files)], cwd, cache=cache)
 
 
-def files_with_fixes(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool) -> set[Path]:
+def files_with_fixes(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool, cache: bool = True) -> set[Path]:
     """The files (resolved) that ruff's fixes for ``codes`` would change."""
     if not files or not codes:
         return set()
     args = ["check", "--diff", "--force-exclude", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
-    completed = _invoke([*args, "--", *map(str, files)], cwd)
+    completed = _invoke([*args, "--", *map(str, files)], cwd, cache=cache)
     changed = set()
     for line in completed.stdout.splitlines():
         if line.startswith("+++ "):

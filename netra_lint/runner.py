@@ -112,10 +112,10 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions) -> N
     cwd = Path.cwd()
     try:
         if options.fix:
-            ruff_host.fix_files(files, codes, cwd, options.unsafe_fixes)
+            ruff_host.fix_files(files, codes, cwd, options.unsafe_fixes, cache=settings.use_cache)
         if options.diff:
-            _ruff_diff(outcome, codes, cwd, options.unsafe_fixes)
-        found = ruff_host.check(files, codes, cwd)
+            _ruff_diff(outcome, codes, cwd, options.unsafe_fixes, cache=settings.use_cache)
+        found = ruff_host.check(files, codes, cwd, cache=settings.use_cache)
     except ruff_host.RuffUnavailable as exc:
         if settings.ruff_explicit:
             outcome.errors.append(f"{exc}; the selected ruff rules were not checked")
@@ -135,9 +135,9 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions) -> N
         result.diagnostics.sort(key=Diagnostic.sort_key)
 
 
-def _ruff_diff(outcome: RunResult, codes: list[str], cwd: Path, unsafe: bool) -> None:
+def _ruff_diff(outcome: RunResult, codes: list[str], cwd: Path, unsafe: bool, cache: bool = True) -> None:
     """Fold ruff's fixes into the diff: on top of ours where we change a file."""
-    candidates = ruff_host.files_with_fixes([r.path for r in outcome.results], codes, cwd, unsafe)
+    candidates = ruff_host.files_with_fixes([r.path for r in outcome.results], codes, cwd, unsafe, cache=cache)
     for result in outcome.results:
         if result.fixed is None and result.path.resolve() not in candidates:
             continue
