@@ -64,6 +64,10 @@ class NoqaMap:
             return False
         return comment.codes is None or code in comment.codes
 
+    def suppresses_any(self, rows: Iterable[int], code: str) -> bool:
+        """Whether a noqa comment on one of ``rows`` (or on the line it maps to) suppresses ``code``."""
+        return any(self.suppresses(self.noqa_row(row), code) for row in rows)
+
 
 def _scan(text: str, string_ends: dict[int, int]) -> list[tuple[int, int, str]]:
     """(row, column, text) of every comment; records multi-line strings in ``string_ends``.

@@ -11,6 +11,7 @@ from .cache import CACHE_DIR_NAME, ResultCache
 from .diagnostics import Applicability, Diagnostic
 from .discovery import discover
 from .engine import FileResult, Linter, RunOptions, display_path, lint_files
+from .noqa import NoqaMap
 from .registry import all_rules, checker_classes
 from .settings import Settings
 from .source import FileChangedError
@@ -124,6 +125,7 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions) -> N
         return
     equivalents = {rule.ruff_equivalent: code for code, rule in all_rules().items() if rule.ruff_equivalent}
     by_display = {Path(r.display): r for r in outcome.results}
+    noqa_maps: dict[Path, NoqaMap] = {}
     for diag in found:
         result = by_display.get(Path(diag.path))
         if result is None or diag.code in settings.ignored_for(settings.relative(result.path)):
@@ -131,8 +133,21 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions) -> N
         netra_code = equivalents.get(diag.code)
         if netra_code and any(d.code == netra_code and ruff_host.same_problem(diag, d) for d in result.diagnostics):
             continue
+        if netra_code and netra_code in settings.enabled and _noqa_for(result, noqa_maps).suppresses_any(
+            ruff_host.pointed_rows(diag), netra_code
+        ):
+            continue  # the same problem, suppressed under netra's code (e.g. by --add-noqa)
         result.diagnostics.append(diag)
         result.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def _noqa_for(result: FileResult, cache: dict[Path, NoqaMap]) -> NoqaMap:
+    if result.path not in cache:
+        try:
+            cache[result.path] = NoqaMap.from_source(result.path.read_bytes().decode(result.encoding, errors="replace"))
+        except OSError:
+            cache[result.path] = NoqaMap()
+    return cache[result.path]
 
 
 def _ruff_diff(outcome: RunResult, codes: list[str], cwd: Path, unsafe: bool, cache: bool = True) -> None:
