@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,18 +103,35 @@ def run(
             cache.save()
     outcome.results = [by_path[p] for p in found.files if p in by_path]
     if settings.ruff_codes:
-        _host_ruff(outcome, settings, options)
+        _host_ruff(outcome, settings, options, linter)
     return outcome
 
 
-def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions) -> None:
+def _digest(path: Path) -> bytes | None:
+    """The content's digest (not the mtime: a rewrite within the same clock tick that keeps
+    the size, such as sorting imports, would look unchanged)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, linter: Linter) -> None:
     """Run the hosted ruff rules on the same files and merge them into the report."""
     files = [r.path for r in outcome.results]
     codes = settings.ruff_codes
     cwd = Path.cwd()
     try:
         if options.fix:
+            before = {r.path: _digest(r.path) for r in outcome.results}
             ruff_host.fix_files(files, codes, cwd, options.unsafe_fixes, cache=settings.use_cache)
+            # Re-check what ruff rewrote, so netra's findings describe the final files.
+            check_only = Linter(settings, RunOptions(jobs=options.jobs), linter.index)
+            for result in outcome.results:
+                if _digest(result.path) != before[result.path]:
+                    again = check_only.lint_file(result.path)
+                    result.diagnostics, result.errors = again.diagnostics, result.errors + again.errors
+                    outcome.errors.extend(again.errors)
         if options.diff:
             _ruff_diff(outcome, codes, cwd, options.unsafe_fixes, cache=settings.use_cache)
         found = ruff_host.check(files, codes, cwd, cache=settings.use_cache)
