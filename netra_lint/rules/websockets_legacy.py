@@ -930,7 +930,7 @@ class _Analysis:
                 elif self.is_legacy_module(qualified):
                     self._legacy_module_import(statement, alias, qualified)
                 elif self.is_legacy_module(module):
-                    self.report("NL101", f"`{qualified}` is part of the legacy implementation: {self.module_advice}", alias)
+                    self._legacy_module_import(statement, alias, qualified)
 
     def _import_assignment(self, statement: cst.CSTNode, alias: cst.ImportAlias) -> ImportAssignment | None:
         name = _bound_name(alias)
@@ -940,14 +940,16 @@ class _Analysis:
         return None
 
     def _legacy_module_import(self, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, qualified: str) -> None:
-        """A legacy module import: reported; removed once nothing uses it any more."""
+        """A legacy import: reported; removed once nothing uses it, if it is a top-level statement."""
         assignment = self._import_assignment(statement, alias)
         group = None
-        if assignment is not None and not assignment.references:
+        line = self.parent(statement)
+        top_level = line is not None and isinstance(self.parent(line), cst.Module)
+        if assignment is not None and not assignment.references and top_level:
             group = Group()
             group.add(lambda: self._remove_alias(statement, alias))
-        message = f"import of legacy module `{qualified}`: {self.module_advice}"
-        self.report("NL101", message + ("; it is unused" if group else ""), alias, group)
+        message = f"`{qualified}` belongs to the legacy implementation: {self.module_advice}"
+        self.report("NL101", message + ("; the import is unused" if group else ""), alias, group)
 
     def _from_import(self, statement: cst.ImportFrom, alias: cst.ImportAlias, qualified: str, entry: LegacyName) -> None:
         group = self.group(alias)
@@ -1041,8 +1043,16 @@ class _Analysis:
             entry = self.legacy_entry(ref.qualified)
             if entry is not None:
                 self._chain_reference(node, ref, entry)
-            elif self.is_legacy_module(ref.qualified) and not extended and not self._inside_entry(node):
+            elif self.is_legacy_module(ref.qualified) and not extended and not self._inside_entry(node) and not self._reported_import(ref):
                 self.report("NL101", f"`{ref.qualified}` is part of the legacy implementation: {self.module_advice}", node)
+
+    def _reported_import(self, ref: _Ref) -> bool:
+        """Uses of a name whose import is already reported as legacy are not reported again."""
+        binding = ref.binding
+        if binding is None:
+            return False
+        target = self._import_target(binding, binding.name) or ""
+        return self.is_legacy_module(target) or self.legacy_entry(target) is not None
 
     def _inside_entry(self, node: cst.Attribute) -> bool:
         inner = node.value
@@ -1391,8 +1401,8 @@ class _Analysis:
         if second.default is not None:
             self.report(
                 "NL104",
-                f"handler `{name}` takes an optional `{second.name.value}`: the server never passes it; read "
-                f"`{positional[0].name.value}.request.path` instead",
+                f"handler `{name}` takes an optional `{second.name.value}`: the server passes the connection only "
+                f"(legacy servers could pass the path); read `{positional[0].name.value}.request.path` if that is what it is for",
                 second,
             )
             return
@@ -1449,14 +1459,15 @@ class _Analysis:
         body = function.body
         assert isinstance(body, cst.IndentedBlock)
         statements = list(body.body)
-        skip = 1 if statements and _is_docstring(statements[0]) and len(statements) > 1 else 0
+        documented = function.get_docstring(clean=False) is not None
+        skip = 1 if documented and len(statements) > 1 else 0
         anchor = statements[skip]
         start = self.ctx.cst_span(anchor)[0]
         row = self.ctx.source.location(start)[0]
         line_start = self.ctx.source.line_starts[row - 1]
         indent = self.ctx.text[line_start:start]
         line = f"{second.name.value} = {first.name.value}.request.path{self.ctx.source.newline}"
-        if skip == 0 and _is_docstring(anchor):
+        if documented and skip == 0:
             end_row = self.ctx.source.location(self.ctx.cst_span(anchor)[1])[0]
             starts = self.ctx.source.line_starts
             offset = starts[end_row] if end_row < len(starts) else len(self.ctx.text)
@@ -1635,11 +1646,3 @@ class _CallFinder(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
-
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
