@@ -666,6 +666,20 @@ def _chain_parts(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield node
 
 
+def _strip_optional(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`X | None`, `None | X` and `Optional[X]` → X (a None receiver never reaches an attribute)."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        if isinstance(node.right, cst.Name) and node.right.value == "None":
+            return node.left
+        if isinstance(node.left, cst.Name) and node.left.value == "None":
+            return node.right
+    if isinstance(node, cst.Subscript) and _dotted(node.value) in ("Optional", "typing.Optional") and len(node.slice) == 1:
+        element = node.slice[0].slice
+        if isinstance(element, cst.Index):
+            return element.value
+    return node
+
+
 def _root_name(node: cst.CSTNode) -> cst.CSTNode:
     while isinstance(node, cst.Attribute):
         node = node.value
@@ -707,7 +721,7 @@ class _Collector(cst.CSTVisitor):
         self.aliases: dict[cst.Name, cst.BaseExpression] = {}
         self.handlers: list[tuple[cst.Try, cst.ExceptHandler]] = []
         self.functions: list[cst.FunctionDef] = []
-        self.bound: set[str] = set()
+        self.annotated: list[cst.AnnAssign] = []
 
     def visit_Import(self, node: cst.Import) -> bool:
         self.imports.append(node)
@@ -733,6 +747,9 @@ class _Collector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions.append(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.annotated.append(node)
 
 
 # ---------------------------------------------------------------------------------------
@@ -787,6 +804,8 @@ class _Analysis:
         # receiver binding node -> (kind, group or None for "already new")
         self.receivers: dict[cst.CSTNode, tuple[str, Group | None]] = {}
         self.reported_callbacks: set[cst.CSTNode] = set()
+        self.self_params = self._method_selves()
+        self.class_attributes: dict[tuple[cst.ClassDef, str], tuple[str, Group | None]] = {}
 
     # -- resolution ------------------------------------------------------------------------
 
@@ -1514,23 +1533,69 @@ class _Analysis:
         if isinstance(target, cst.Name):
             self.receivers.setdefault(target, ("connection", legacy))
 
+    def _connection_annotation(self, annotation: cst.Annotation) -> tuple[str, Group | None] | None:
+        """("connection", group of the legacy class or None if it is the new one) for a connection type."""
+        ref = self.resolve(_strip_optional(annotation.annotation))
+        if ref is None:
+            return None
+        entry = self.legacy_entry(ref.qualified)
+        if entry is not None and entry.role in CONNECTION_ROLES:
+            return "connection", self.groups.get(self.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
+        if ref.qualified in self.modern_types:
+            return "connection", None
+        return None
+
     def _annotated_receivers(self) -> None:
+        """Parameters annotated with a connection class, and class attributes declared with one."""
         for function in self.collected.functions:
             params = function.params
             for param in [*_positional(params), *params.kwonly_params]:
-                if param.annotation is None or param in self.receivers:
-                    continue
-                ref = self.resolve(param.annotation.annotation)
-                if ref is None:
-                    continue
-                entry = self.legacy_entry(ref.qualified)
-                if entry is not None and entry.role in CONNECTION_ROLES:
-                    group = self.groups.get(self.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
-                    self.receivers[param] = ("connection", group)
-                elif ref.qualified in self.modern_types:
-                    self.receivers[param] = ("connection", None)
+                if param.annotation is not None and param not in self.receivers:
+                    found = self._connection_annotation(param.annotation)
+                    if found is not None:
+                        self.receivers[param] = found
+        for statement in self.collected.annotated:
+            found = self._connection_annotation(statement.annotation)
+            owner = self._attribute_owner(statement)
+            if found is not None and owner is not None:
+                self.class_attributes[owner] = found
+
+    def _attribute_owner(self, statement: cst.AnnAssign) -> tuple[cst.ClassDef, str] | None:
+        """(class, attribute) for `attr: T` in a class body or `self.attr: T` in one of its methods."""
+        target = statement.target
+        line = self.parent(statement)
+        block = self.parent(line) if line is not None else None
+        if isinstance(target, cst.Name):
+            owner = self.parent(block) if block is not None else None
+            return (owner, target.value) if isinstance(owner, cst.ClassDef) else None
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            access = self.access_of.get(target.value)
+            if access is not None and len(access.referents) == 1:
+                (referent,) = access.referents
+                owner = self.self_params.get(getattr(referent, "node", None))  # type: ignore[arg-type]
+                return (owner, target.attr.value) if owner is not None else None
+        return None
+
+    def _method_selves(self) -> dict[cst.CSTNode, cst.ClassDef]:
+        """The first parameter of every plain method, mapped to its class."""
+        selves: dict[cst.CSTNode, cst.ClassDef] = {}
+        for function in self.collected.functions:
+            positional = _positional(function.params)
+            decorated = any(_dotted(d.decorator) in ("staticmethod", "classmethod") for d in function.decorators)
+            block = self.parent(function)
+            owner = self.parent(block) if block is not None else None
+            if positional and not decorated and isinstance(owner, cst.ClassDef):
+                selves[positional[0]] = owner
+        return selves
 
     def _receiver_of(self, node: cst.BaseExpression) -> tuple[str, Group | None] | None:
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            access = self.access_of.get(node.value)
+            if access is None or len(access.referents) != 1:
+                return None
+            (referent,) = access.referents
+            owner = self.self_params.get(getattr(referent, "node", None))  # type: ignore[arg-type]
+            return self.class_attributes.get((owner, node.attr.value)) if owner is not None else None
         if not isinstance(node, cst.Name):
             return None
         access = self.access_of.get(node)
