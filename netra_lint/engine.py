@@ -59,11 +59,15 @@ class FileResult:
     fixes_applied: Counter[str] = field(default_factory=Counter)
     encoding: str = "utf-8"
     errors: list[str] = field(default_factory=list)
+    #: The bytes that were read (set only when fixes changed the text): a write refuses
+    #: to replace a file whose bytes are no longer these.
+    raw: bytes | None = field(default=None, repr=False)
 
     def write(self) -> None:
         """Write the fixed text atomically; refuses if the file changed since it was read."""
         assert self.original is not None and self.fixed is not None
-        original = SourceFile(self.path, self.original, self.encoding, raw=self.original.encode(self.encoding))
+        raw = self.raw if self.raw is not None else self.original.encode(self.encoding)
+        original = SourceFile(self.path, self.original, self.encoding, raw=raw)
         original.write_atomic(self.fixed)
 
 
@@ -190,7 +194,7 @@ class Linter:
 
     def _fix(self, source: SourceFile, result: FileResult, enabled: frozenset[str], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         original = source.text
-        original_compiles = _compiles(original, result.display)
+        baseline = _Baseline.of(source, result.display)
         text = original
         applied: Counter[str] = Counter()
         for _ in range(MAX_FIX_PASSES):
@@ -201,9 +205,9 @@ class Linter:
             new_text = apply_edits(text, sorted({e for _, fix in chosen for e in fix.edits}))
             if new_text == text:
                 break
-            problem = _validate(new_text, result.display, original_compiles)
+            problem = _validate(new_text, source, result.display, baseline)
             if problem:
-                culprits = sorted({code for code, fix in chosen if _validate(apply_edits(text, list(fix.edits)), result.display, original_compiles)})
+                culprits = sorted({code for code, fix in chosen if _validate(apply_edits(text, list(fix.edits)), source, result.display, baseline)})
                 named = ", ".join(culprits) or ", ".join(sorted({c for c, _ in chosen}))
                 result.errors.append(
                     f"{result.display}: internal error: the fix for {named} produced invalid code ({problem}); file left unchanged"
@@ -219,6 +223,7 @@ class Linter:
                 return self._check(source, result, enabled, want_fixes=False)
         if text != original:
             result.original, result.fixed, result.fixes_applied = original, text, applied
+            result.raw = source.raw
         return diagnostics
 
 
@@ -272,20 +277,72 @@ def _compiles(text: str, filename: str) -> bool:
         return False
 
 
-def _validate(text: str, filename: str, must_compile: bool) -> str | None:
-    """Why a fixed text must not be written, or None if it is fine."""
+def _cst_parses(text: str) -> bool:
+    try:
+        cst.parse_module(text)
+        return True
+    except (cst.ParserSyntaxError, RecursionError, MemoryError):
+        return False
+
+
+def _ast_parses(text: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+        return True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    """What the original text achieved; a fixed text must achieve at least as much."""
+
+    cst_parses: bool
+    ast_parses: bool
+    compiles: bool
+
+    @classmethod
+    def of(cls, source: SourceFile, filename: str) -> "_Baseline":
+        return cls(_cst_parses(source.text), _ast_parses(source.text), _compiles(source.text, filename))
+
+
+def _validate(text: str, source: SourceFile, filename: str, baseline: _Baseline) -> str | None:
+    """Why a fixed text must not be written, or None if it is fine.
+
+    The fixed text must parse (LibCST and ``ast``) and compile wherever the original did,
+    and the bytes written must decode back to exactly this text (same encoding, cookie, BOM).
+    """
     try:
         cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return f"does not parse: {exc.message}"
-    except RecursionError:
-        return "does not parse: too deeply nested"
-    if must_compile and not _compiles(text, filename):
+        if baseline.cst_parses:
+            return f"does not parse: {exc.message}"
+    except (RecursionError, MemoryError):
+        if baseline.cst_parses:
+            return "does not parse: too deeply nested"
+    if baseline.compiles and not _compiles(text, filename):
         return "no longer compiles"
+    if baseline.ast_parses:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text)
+        except SyntaxError as exc:
+            return f"does not parse: {exc.msg}"
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return f"does not parse: {type(exc).__name__}"
     try:
-        ast.parse(text)
-    except SyntaxError as exc:
-        return f"does not parse: {exc.msg}"
+        data = source.encode(text)
+    except UnicodeEncodeError as exc:
+        return f"cannot be encoded as {source.encoding}: {exc.reason}"
+    try:
+        again = SourceFile.from_bytes(source.path, data)
+    except DecodeError as exc:
+        return f"would not decode again: {exc}"
+    if again.text != text:
+        return f"would not decode again to the same text (encoding {again.encoding} instead of {source.encoding})"
     return None
 
 
