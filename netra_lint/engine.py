@@ -12,6 +12,7 @@ import ast
 import difflib
 import multiprocessing
 import os
+import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -346,17 +347,50 @@ def _validate(text: str, source: SourceFile, filename: str, baseline: _Baseline)
     return None
 
 
+_PATCH_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def _patch_lines(text: str) -> list[str]:
+    """Lines as ``patch`` sees them: only ``\\n`` ends a line (``\\r``, form feeds and other
+    Unicode line breaks stay inside it)."""
+    return _PATCH_LINE.findall(text)
+
+
+def _diff_name(name: str) -> str:
+    """A file name for a diff header that GNU patch and ``git apply`` read back exactly."""
+    if any(c in name for c in '"\\') or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        escaped = "".join(
+            {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(c)
+            or (f"\\{ord(c):03o}" if ord(c) < 32 or ord(c) == 127 else c)
+            for c in name
+        )
+        return f'"{escaped}"'
+    if any(c.isspace() for c in name):
+        return name + "\t"  # a tab ends the name, as in ``diff -u`` and ``git diff`` output
+    return name
+
+
 def unified_diff(result: FileResult) -> str:
+    """The fix as a unified diff that ``patch -p1`` applies to the bytes on disk.
+
+    Lines are split where ``patch`` splits them, a missing final newline is marked, and a
+    UTF-8 BOM stays on the first line, so applying the diff gives what ``--fix`` writes.
+    """
     if result.original is None or result.fixed is None:
         return ""
-    return "".join(
-        difflib.unified_diff(
-            result.original.splitlines(keepends=True),
-            result.fixed.splitlines(keepends=True),
-            fromfile=f"a/{result.display}",
-            tofile=f"b/{result.display}",
-        )
-    )
+    original, fixed = result.original, result.fixed
+    if result.encoding.replace("_", "-").lower() == "utf-8-sig":
+        original, fixed = "\ufeff" + original, "\ufeff" + fixed
+    out: list[str] = []
+    for line in difflib.unified_diff(
+        _patch_lines(original),
+        _patch_lines(fixed),
+        fromfile=_diff_name(f"a/{result.display}"),
+        tofile=_diff_name(f"b/{result.display}"),
+    ):
+        out.append(line if line.endswith("\n") else line + "\n" + _NO_NEWLINE)
+    return "".join(out)
 
 
 # -- many files ------------------------------------------------------------------------
