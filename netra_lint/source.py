@@ -131,7 +131,9 @@ class SourceFile:
         Raises ``FileChangedError`` if the file on disk differs from what was read.
         """
         data = self.encode(text)
-        target = self.path
+        # Write through a symbolic link: replacing the link itself would turn it into a copy
+        # and leave the file it points to unfixed.
+        target = Path(os.path.realpath(self.path))
         directory = target.parent
         st = os.stat(target)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".netra-tmp", dir=directory)
@@ -144,9 +146,24 @@ class SourceFile:
             if target.read_bytes() != self.raw:
                 raise FileChangedError(f"{target} changed on disk after it was read; not overwritten")
             os.replace(tmp_name, target)
+            _fsync_directory(directory)
         except BaseException:
             try:
                 os.unlink(tmp_name)
             except FileNotFoundError:
                 pass
             raise
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename durable (best effort: not every platform can open a directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
