@@ -23,6 +23,7 @@ NOQA = re.compile(
 CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 UNUSED_NOQA = "NL100"
 NETRA_PREFIX = "NL"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line for the tokenizer (not \f, \x1c...)
 
 
 @dataclass
@@ -38,13 +39,20 @@ class NoqaComment:
 class NoqaMap:
     by_row: dict[int, NoqaComment] = field(default_factory=dict)
     string_ends: dict[int, int] = field(default_factory=dict)
+    #: Rows that end with a backslash continuation (their comment goes on a later row).
+    continued: set[int] = field(default_factory=set)
 
     @classmethod
     def from_source(cls, text: str) -> "NoqaMap":
         noqa = cls()
         if "noqa" not in text.lower():
             return noqa
-        for row, column, comment in _scan(text, noqa.string_ends):
+        found = _scan(text, noqa.string_ends)
+        comment_rows = {row for row, _, _ in found}
+        for row, line in enumerate(_LINE_BREAK.split(text), start=1):
+            if line.endswith("\\") and row not in comment_rows and row not in noqa.string_ends:
+                noqa.continued.add(row)
+        for row, column, comment in found:
             match = NOQA.search(comment)
             if match is None:
                 continue
@@ -55,8 +63,16 @@ class NoqaMap:
         return noqa
 
     def noqa_row(self, row: int) -> int:
-        """The row whose noqa comment applies to a finding that starts on ``row``."""
-        return self.string_ends.get(row, row)
+        """The row whose noqa comment applies to a finding that starts on ``row``: the last
+        row of a multi-line string or of backslash-continued lines (as in ruff), where a
+        comment can go."""
+        while True:
+            if row in self.string_ends:
+                row = self.string_ends[row]
+            elif row in self.continued:
+                row += 1
+            else:
+                return row
 
     def suppresses(self, row: int, code: str) -> bool:
         comment = self.by_row.get(row)
