@@ -24,6 +24,8 @@ CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 UNUSED_NOQA = "NL100"
 NETRA_PREFIX = "NL"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line for the tokenizer (not \f, \x1c...)
+_STRING_STARTS = {getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)}
+_STRING_ENDS = {getattr(tokenize, name) for name in ("FSTRING_END", "TSTRING_END") if hasattr(tokenize, name)}
 
 
 @dataclass
@@ -89,12 +91,16 @@ def _scan(text: str, string_ends: dict[int, int]) -> list[tuple[int, int, str]]:
     """(row, column, text) of every comment; records multi-line strings in ``string_ends``.
     Falls back to a line scan if the file does not tokenize."""
     found = []
+    starts: list[int] = []  # open f-strings (t-strings): tokenized in parts since Python 3.12
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT:
                 found.append((tok.start[0], tok.start[1], tok.string))
-            elif tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
-                for row in range(tok.start[0], tok.end[0]):
+            elif tok.type in _STRING_STARTS:
+                starts.append(tok.start[0])
+            elif tok.type == tokenize.STRING or tok.type in _STRING_ENDS:
+                first = starts.pop() if tok.type in _STRING_ENDS and starts else tok.start[0]
+                for row in range(first, tok.end[0]):
                     string_ends[row] = tok.end[0]
         return found
     except (tokenize.TokenError, SyntaxError):
