@@ -92,10 +92,10 @@ def write(root: Path, files: Mapping[str, str | bytes]) -> None:
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    """Content and mode of every file below ``root`` except the cache, to prove nothing was written."""
+    """Content and mode of every file below ``root`` except caches, to prove nothing was written."""
     found = {}
     for path in sorted(root.rglob("*")):
-        if path.is_file() and ".netra_lint_cache" not in path.parts:
+        if path.is_file() and not {".netra_lint_cache", ".ruff_cache"} & set(path.parts):
             found[path.relative_to(root).as_posix()] = (path.read_bytes(), path.stat().st_mode)
     return found
 
