@@ -360,14 +360,33 @@ class _Summarizer:
         return f"{base}.{rest}" if rest else base
 
     def annotation(self, node: ast.expr | None) -> str:
+        """An annotation as text, every dotted name in it (forward references and names
+        inside ``Optional[...]``, ``X | None``... included) made absolute."""
         if node is None:
             return ""
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value.strip()
-            return self.qualify(text) if all(p.isidentifier() for p in text.split(".")) else text
+            if all(p.isidentifier() for p in text.split(".")):
+                return self.qualify(text)
+            try:
+                node = ast.parse(text, mode="eval").body
+            except (SyntaxError, ValueError, RecursionError):
+                return text
         dotted = _dotted(node)
         if dotted:
             return self.qualify(dotted)
+        if isinstance(node, ast.Subscript):
+            value = self.annotation(node.value)
+            if value.rpartition(".")[2] == "Literal":  # strings here are values, not names
+                values = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+                return f"{value}[{', '.join(ast.unparse(v) for v in values)}]"
+            return f"{value}[{self.annotation(node.slice)}]"
+        if isinstance(node, ast.Tuple):
+            return ", ".join(self.annotation(e) for e in node.elts)
+        if isinstance(node, ast.List):
+            return "[" + ", ".join(self.annotation(e) for e in node.elts) + "]"
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return f"{self.annotation(node.left)} | {self.annotation(node.right)}"
         try:
             return ast.unparse(node)
         except (ValueError, RecursionError):  # pragma: no cover - exotic trees only
@@ -444,7 +463,7 @@ class _Summarizer:
                                     members.setdefault(element.value, "self")
         metaclass = next((self.annotation(k.value) for k in node.keywords if k.arg == "metaclass"), None)
         classes[qualname] = {
-            "b": [self.annotation(b) for b in node.bases],
+            "b": [self.annotation(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases],  # Generic[T] → Generic
             "d": [self.annotation(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list],
             "mc": metaclass,
             "m": members,
