@@ -141,12 +141,19 @@ def unused_noqa(
         start, end = line_start + comment.start, line_start + comment.end
         if kept:
             edit = Edit(start, end, "# noqa: " + ", ".join(kept))
-        elif comment.only_directive:
-            line = source.line_text(row)
-            before = len(line[: comment.start].rstrip())
-            edit = Edit(line_start + before, line_start + len(line), "")
         else:
-            edit = Edit(start, end, "")
+            line = source.line_text(row)
+            after = line[comment.end :]
+            if comment.only_directive or not after.strip():
+                # nothing follows: remove the directive with the spaces before it
+                before = len(line[: comment.start].rstrip())
+                edit = Edit(line_start + before, line_start + len(line), "")
+            elif after.lstrip().startswith("#"):
+                # another comment follows: it takes the directive's place
+                edit = Edit(start, end + len(after) - len(after.lstrip()), "")
+            else:
+                # text follows (``# noqa: NL999 see ticket``): keep it a comment, never code
+                edit = Edit(start, end + len(after) - len(after.lstrip(" \t:")), "# ")
         names = ", ".join(unused)
         diag = Diagnostic(
             code=UNUSED_NOQA,
