@@ -100,6 +100,8 @@ class ClassInfo:
     metaclass: str | None
     members: dict[str, str]
     returns: dict[str, str]  # method → return annotation (qualified where resolvable)
+    #: Its methods set attributes whose names can't be known (``setattr(self, name, v)``).
+    dynamic: bool = False
 
     @property
     def has_getattr(self) -> bool:
@@ -441,6 +443,7 @@ class _Summarizer:
     def add_class(self, node: ast.ClassDef, qualname: str, classes: dict[str, Any]) -> None:
         members: dict[str, str] = {}
         returns: dict[str, str] = {}
+        dynamic = False
         for stmt in _flatten(node.body):
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 decorators = [_dotted(d) or "" for d in stmt.decorator_list]
@@ -448,7 +451,7 @@ class _Summarizer:
                 members.setdefault(stmt.name, "property" if is_property else "method")
                 returns.setdefault(stmt.name, self.annotation(stmt.returns))
                 if "staticmethod" not in decorators:
-                    self.self_attributes(stmt, members)
+                    dynamic = self.self_attributes(stmt, members) or dynamic
             elif isinstance(stmt, ast.ClassDef):
                 members[stmt.name] = "class"
                 self.add_class(stmt, f"{qualname}.{stmt.name}", classes)
@@ -468,21 +471,44 @@ class _Summarizer:
             "mc": metaclass,
             "m": members,
             "r": returns,
+            "dy": dynamic,
         }
 
     @staticmethod
-    def self_attributes(function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str]) -> None:
+    def self_attributes(function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str]) -> bool:
+        """Record the attributes a method sets on its first parameter (assignments, ``for``
+        and ``with`` targets, ``setattr`` with a literal name); True when it also sets
+        attributes whose names can't be known (``setattr(self, name, ...)``, ``self.__dict__``)."""
         params = function.args.posonlyargs + function.args.args
         if not params:
-            return
+            return False
         receiver = params[0].arg
+        dynamic = False
         for node in ast.walk(function):
+            targets: list[ast.expr] = []
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    for element in ast.walk(target):
-                        if isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name) and element.value.id == receiver:
-                            members.setdefault(element.attr, "self")
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                targets = [node.target]
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+            elif isinstance(node, ast.Call):
+                func = _dotted(node.func)
+                if func in ("setattr", "object.__setattr__") and len(node.args) >= 2 and _is_name(node.args[0], receiver):
+                    name = node.args[1]
+                    if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                        members.setdefault(name.value, "self")
+                    else:
+                        dynamic = True
+                elif isinstance(node.func, ast.Attribute) and _is_instance_dict(node.func.value, receiver):
+                    dynamic = True  # self.__dict__.update(...), vars(self).setdefault(...)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _is_instance_dict(node.value, receiver):
+                dynamic = True
+            for target in targets:
+                for element in ast.walk(target):
+                    if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
+                        members.setdefault(element.attr, "self")
+        return dynamic
 
     def run(self) -> dict[str, Any]:
         self.top_level(self.tree.body)
@@ -500,6 +526,17 @@ class _Summarizer:
             "i": self.imports,
             "t": self.patch_targets(),
         }
+
+
+def _is_name(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_instance_dict(node: ast.expr, receiver: str) -> bool:
+    """``receiver.__dict__`` or ``vars(receiver)``."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "__dict__" and _is_name(node.value, receiver)
+    return isinstance(node, ast.Call) and _is_name(node.func, "vars") and len(node.args) == 1 and _is_name(node.args[0], receiver)
 
 
 def _flatten(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -798,7 +835,7 @@ class ProjectIndex:
         data = summary["c"].get(local) if summary else None
         if data is None:
             return None
-        return ClassInfo(f"{module}.{local}", tuple(data["b"]), tuple(data["d"]), data["mc"], data["m"], data["r"])
+        return ClassInfo(f"{module}.{local}", tuple(data["b"]), tuple(data["d"]), data["mc"], data["m"], data["r"], data["dy"])
 
     def _summary_of(self, module: str) -> dict[str, Any] | None:
         info = self.module_info(module)
