@@ -35,7 +35,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -102,6 +102,13 @@ class ClassInfo:
     returns: dict[str, str]  # method → return annotation (qualified where resolvable)
     #: Its methods set attributes whose names can't be known (``setattr(self, name, v)``).
     dynamic: bool = False
+    #: method → ``(kind, positional, positional_only_count, default_count, keyword_only,
+    #: keyword_only_with_default, has_varargs, has_varkw)``; kind is ``static``, ``class`` or "".
+    params: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    async_methods: frozenset[str] = frozenset()
+    #: attribute → evidence of its type: ``("a", annotation)`` or ``("c", called dotted name)``,
+    #: for attributes whose every assignment in the class body or on ``self`` gives one.
+    attribute_types: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def has_getattr(self) -> bool:
@@ -122,6 +129,7 @@ class ModuleInfo:
     open: bool  # module-level __getattr__, globals() writes...: any name may exist
     dynamic_path: bool  # __path__ is changed: submodules may come from anywhere
     functions: dict[str, str]  # top-level function → return annotation ("" when none)
+    async_functions: frozenset[str] = frozenset()
 
 
 # -- per-file summaries --------------------------------------------------------------------
@@ -430,19 +438,25 @@ class _Summarizer:
 
     # -- classes and functions --
 
-    def classes_and_functions(self) -> tuple[dict[str, Any], dict[str, str]]:
+    def classes_and_functions(self) -> tuple[dict[str, Any], dict[str, str], list[str]]:
         classes: dict[str, Any] = {}
         functions: dict[str, str] = {}
+        coroutines: list[str] = []
         for stmt in _flatten(self.tree.body):
             if isinstance(stmt, ast.ClassDef):
                 self.add_class(stmt, stmt.name, classes)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions[stmt.name] = self.annotation(stmt.returns)
-        return classes, functions
+                if isinstance(stmt, ast.AsyncFunctionDef):
+                    coroutines.append(stmt.name)
+        return classes, functions, coroutines
 
     def add_class(self, node: ast.ClassDef, qualname: str, classes: dict[str, Any]) -> None:
         members: dict[str, str] = {}
         returns: dict[str, str] = {}
+        params: dict[str, Any] = {}
+        coroutines: list[str] = []
+        types: dict[str, list[tuple[str, str]]] = {}
         dynamic = False
         for stmt in _flatten(node.body):
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -450,16 +464,24 @@ class _Summarizer:
                 is_property = any(d in ("property", "functools.cached_property", "cached_property") or d.endswith((".setter", ".getter", ".deleter")) for d in decorators)
                 members.setdefault(stmt.name, "property" if is_property else "method")
                 returns.setdefault(stmt.name, self.annotation(stmt.returns))
+                params.setdefault(stmt.name, _signature(stmt, decorators))
+                if isinstance(stmt, ast.AsyncFunctionDef) and stmt.name not in coroutines:
+                    coroutines.append(stmt.name)
                 if "staticmethod" not in decorators:
                     dynamic = self.self_attributes(stmt, members) or dynamic
+                    self.attribute_types(stmt, types)
             elif isinstance(stmt, ast.ClassDef):
                 members[stmt.name] = "class"
                 self.add_class(stmt, f"{qualname}.{stmt.name}", classes)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.note_type(types, target.id, stmt, {}, set())
                     for name in _target_names(target):
                         members.setdefault(name, "attribute")
+                        if not isinstance(target, ast.Name):
+                            types.setdefault(name, []).append(("?", ""))
                         if name == "__slots__" and isinstance(stmt.value, (ast.List, ast.Tuple)):
                             for element in stmt.value.elts:
                                 if isinstance(element, ast.Constant) and isinstance(element.value, str):
@@ -472,7 +494,66 @@ class _Summarizer:
             "m": members,
             "r": returns,
             "dy": dynamic,
+            "pa": params,
+            "as": coroutines,
+            "at": {name: list(dict.fromkeys(found)) for name, found in types.items() if found and all(k != "?" for k, _ in found)},
         }
+
+    def attribute_types(self, function: ast.FunctionDef | ast.AsyncFunctionDef, types: dict[str, list[tuple[str, str]]]) -> None:
+        """Evidence of the types of the attributes a method assigns on its first parameter."""
+        params = function.args.posonlyargs + function.args.args
+        if not params:
+            return
+        receiver = params[0].arg
+        annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
+        local = {a.arg for a in params + function.args.kwonlyargs} | {
+            n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+        }
+        for node in ast.walk(function):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Attribute) and _is_name(target.value, receiver):
+                        self.note_type(types, target.attr, node, annotated, local)
+                    else:
+                        for element in ast.walk(target):
+                            if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
+                                types.setdefault(element.attr, []).append(("?", ""))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Call)):
+                for element in ast.walk(node.target) if isinstance(node, (ast.For, ast.AsyncFor)) else ():
+                    if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
+                        types.setdefault(element.attr, []).append(("?", ""))
+                if isinstance(node, (ast.With, ast.AsyncWith)):
+                    for item in node.items:
+                        for element in ast.walk(item.optional_vars) if item.optional_vars is not None else ():
+                            if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
+                                types.setdefault(element.attr, []).append(("?", ""))
+                if isinstance(node, ast.Call) and _dotted(node.func) in ("setattr", "object.__setattr__") and node.args and _is_name(node.args[0], receiver):
+                    if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+                        types.setdefault(node.args[1].value, []).append(("?", ""))
+
+    def note_type(
+        self,
+        types: dict[str, list[tuple[str, str]]],
+        name: str,
+        stmt: ast.Assign | ast.AnnAssign | ast.AugAssign,
+        annotated: dict[str, ast.expr],
+        local: set[str],
+    ) -> None:
+        """One piece of evidence for the type of attribute ``name`` (``None`` gives none)."""
+        found = types.setdefault(name, [])
+        value = stmt.value
+        if isinstance(stmt, ast.AnnAssign):
+            found.append(("a", self.annotation(stmt.annotation)))
+        elif isinstance(stmt, ast.AugAssign):
+            found.append(("?", ""))
+        elif isinstance(value, ast.Constant) and value.value is None:
+            return
+        elif isinstance(value, ast.Name) and value.id in annotated:
+            found.append(("a", self.annotation(annotated[value.id])))
+        elif isinstance(value, ast.Call) and (_dotted(value.func) or "").partition(".")[0] not in local | {""}:
+            found.append(("c", self.qualify(_dotted(value.func) or "")))
+        else:
+            found.append(("?", ""))
 
     @staticmethod
     def self_attributes(function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str]) -> bool:
@@ -513,7 +594,7 @@ class _Summarizer:
     def run(self) -> dict[str, Any]:
         self.top_level(self.tree.body)
         self.walk()
-        classes, functions = self.classes_and_functions()
+        classes, functions, coroutines = self.classes_and_functions()
         return {
             "b": self.bindings,
             "s": self.stars,
@@ -523,9 +604,28 @@ class _Summarizer:
             "p": self.dynamic_path,
             "c": classes,
             "f": functions,
+            "fa": coroutines,
             "i": self.imports,
             "t": self.patch_targets(),
         }
+
+
+def _signature(function: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[str]) -> tuple[Any, ...]:
+    """A compact parameter list (see ``ClassInfo.params``)."""
+    args = function.args
+    kind = "static" if "staticmethod" in decorators else ""
+    if "classmethod" in decorators or function.name in ("__init_subclass__", "__class_getitem__"):
+        kind = "class"
+    return (
+        kind,
+        tuple(a.arg for a in args.posonlyargs + args.args),
+        len(args.posonlyargs),
+        len(args.defaults),
+        tuple(a.arg for a in args.kwonlyargs),
+        tuple(a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None),
+        args.vararg is not None,
+        args.kwarg is not None,
+    )
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
@@ -821,6 +921,7 @@ class ProjectIndex:
             open=summary["o"],
             dynamic_path=summary["p"],
             functions=summary["f"],
+            async_functions=frozenset(summary["fa"]),
         )
         self._modules[name] = info
         return info
@@ -835,7 +936,10 @@ class ProjectIndex:
         data = summary["c"].get(local) if summary else None
         if data is None:
             return None
-        return ClassInfo(f"{module}.{local}", tuple(data["b"]), tuple(data["d"]), data["mc"], data["m"], data["r"], data["dy"])
+        return ClassInfo(f"{module}.{local}", tuple(data["b"]), tuple(data["d"]), data["mc"], data["m"], data["r"], data["dy"],
+            {name: tuple(sig) for name, sig in data["pa"].items()}, frozenset(data["as"]),
+            {name: tuple(map(tuple, evidence)) for name, evidence in data["at"].items()},
+        )
 
     def _summary_of(self, module: str) -> dict[str, Any] | None:
         info = self.module_info(module)
