@@ -714,6 +714,7 @@ class ProjectIndex:
         self._first_party: dict[str, bool] = {}
         self._modules: dict[str, ModuleInfo] = {}
         self._binders: dict[str, list[tuple[str, str]]] | None = None
+        self._subclasses: dict[str, list[str]] | None = None
         #: Changes whenever a first-party file, its module name or the roots change.
         self.fingerprint = ""
 
@@ -1101,6 +1102,27 @@ class ProjectIndex:
                     table.setdefault(last, []).append((parent, "submodule"))
             self._binders = table
         return sorted(set(self._binders.get(name, [])))
+
+
+    def subclasses(self, qualname: str) -> list[str]:
+        """The first-party classes (dotted qualified names) that list the class ``qualname``
+        among their bases, directly; built for the whole project on first use."""
+        ref = self.resolve(qualname)
+        if ref is None or ref.kind != "class":
+            return []
+        if self._subclasses is None:
+            table: dict[str, set[str]] = {}
+            resolved: dict[str, Ref | None] = {}
+            for module, path in self._by_module.items():
+                for local, data in self._entries[path][4]["c"].items():
+                    for base in data["b"]:
+                        if base not in resolved:
+                            resolved[base] = self.resolve(base) if self.is_first_party(base) else None
+                        target = resolved[base]
+                        if target is not None and target.kind == "class":
+                            table.setdefault(target.qualname, set()).add(f"{module}.{local}")
+            self._subclasses = {name: sorted(found) for name, found in table.items()}
+        return self._subclasses.get(ref.qualname, [])
 
 
 def detect_roots(project_root: Path, files: Iterable[Path]) -> list[Path]:
