@@ -33,7 +33,7 @@ def desired_entries(settings: Settings) -> dict[str, str]:
 
 def ruff_config_file(root: Path) -> tuple[Path, list[str]]:
     """Where ruff reads its config for ``root``, and the table path of ``lint`` there."""
-    for name in ("ruff.toml", ".ruff.toml"):
+    for name in (".ruff.toml", "ruff.toml"):  # ruff's own order of precedence
         if (root / name).is_file():
             return root / name, ["lint"]
     return root / "pyproject.toml", ["tool", "ruff", "lint"]
