@@ -46,7 +46,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index.marshal"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v1"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v2"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -681,8 +681,11 @@ class FileSummary:
     targets: tuple[tuple[Any, ...], ...]
 
 
-def _extract(job: tuple[str, str | None, bool]) -> tuple[str, tuple[int, int] | None, bytes | None, dict[str, Any] | None]:
-    """Worker: read and summarize one file → (path, stat, digest, summary or None)."""
+def _extract(job: tuple[str, str | None, bool]) -> tuple[str, tuple[int, int] | None, bytes | None, bytes | None]:
+    """Worker: read and summarize one file → (path, stat, digest, marshalled summary or None).
+
+    Summaries stay marshalled until a question needs them: a warm run loads the cache
+    without building millions of small objects."""
     path, module, is_package = job
     try:
         stat = os.stat(path)
@@ -695,7 +698,7 @@ def _extract(job: tuple[str, str | None, bool]) -> tuple[str, tuple[int, int] | 
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return path, (stat.st_mtime_ns, stat.st_size), digest, None
     summary["td"] = digest
-    return path, (stat.st_mtime_ns, stat.st_size), digest, summary
+    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps(summary)
 
 
 # -- the index ---------------------------------------------------------------------------
@@ -707,7 +710,8 @@ class ProjectIndex:
     def __init__(self, roots: list[Path], project_root: Path) -> None:
         self.roots = [str(r) for r in roots]
         self.project_root = str(project_root)
-        self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, summary)
+        self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, marshalled summary)
+        self._decoded: dict[int, dict[str, Any]] = {}  # id of a marshalled summary → the summary
         self._by_module: dict[str, str] = {}  # module name → path
         self._listings: dict[str, frozenset[str]] = {}
         self._specs: dict[str, ModuleSpec | None] = {}
@@ -806,12 +810,20 @@ class ProjectIndex:
             entry = self._entries.get(os.path.realpath(path))
         return entry
 
+    def _summary(self, entry: tuple[Any, ...]) -> dict[str, Any]:
+        """The summary of an entry that has one, unmarshalled once."""
+        blob = entry[4]
+        summary = self._decoded.get(id(blob))
+        if summary is None:
+            summary = self._decoded[id(blob)] = marshal.loads(blob)
+        return summary
+
     def summary_for(self, path: Path, text: str) -> FileSummary | None:
         """The stored summary of ``path`` if it was made from exactly ``text``."""
         entry = self._entry(path)
         if entry is None or entry[4] is None or entry[1] != text_digest(text):
             return None
-        return self._file_summary(entry[4], entry[2], entry[3])
+        return self._file_summary(self._summary(entry), entry[2], entry[3])
 
     def summarize_file(self, path: Path, text: str) -> FileSummary:
         """Summarize a text the index doesn't hold (a fixed text, a file outside the roots)."""
@@ -910,7 +922,7 @@ class ProjectIndex:
         entry = self._entry(spec.origin)
         if entry is None or entry[4] is None:
             return None
-        summary = entry[4]
+        summary = self._summary(entry)
         info = ModuleInfo(
             name=name,
             path=spec.origin,
@@ -945,7 +957,7 @@ class ProjectIndex:
     def _summary_of(self, module: str) -> dict[str, Any] | None:
         info = self.module_info(module)
         entry = self._entry(info.path) if info else None
-        return entry[4] if entry else None
+        return self._summary(entry) if entry else None
 
     def exported(self, module: str) -> tuple[str, ...] | None:
         """The names ``from module import *`` binds, or None when unknown."""
@@ -1095,7 +1107,7 @@ class ProjectIndex:
             for module, path in self._by_module.items():
                 if self.find_module(module) is None or self.find_module(module).origin != path:  # type: ignore[union-attr]
                     continue  # shadowed file (x.py beside x/__init__.py)
-                for bound, binding in self._entries[path][4]["b"].items():
+                for bound, binding in self._summary(self._entries[path])["b"].items():
                     table.setdefault(bound, []).append((module, "import" if binding[0] in ("from", "module") else "define"))
                 parent, _, last = module.rpartition(".")
                 if parent:
@@ -1114,7 +1126,7 @@ class ProjectIndex:
             table: dict[str, set[str]] = {}
             resolved: dict[str, Ref | None] = {}
             for module, path in self._by_module.items():
-                for local, data in self._entries[path][4]["c"].items():
+                for local, data in self._summary(self._entries[path])["c"].items():
                     for base in data["b"]:
                         if base not in resolved:
                             resolved[base] = self.resolve(base) if self.is_first_party(base) else None
@@ -1187,7 +1199,7 @@ def _load_cache(path: Path) -> dict[str, tuple[Any, ...]]:
     if not isinstance(data, tuple) or len(data) != 2 or data[0] != _CACHE_MAGIC or not isinstance(data[1], dict):
         return {}
     entries = data[1]
-    if not all(isinstance(v, tuple) and len(v) == 5 for v in entries.values()):
+    if not all(isinstance(v, tuple) and len(v) == 5 and isinstance(v[4], (bytes, type(None))) for v in entries.values()):
         return {}
     return entries
 
