@@ -667,6 +667,40 @@ class _Usage:
     blockers: list[str] = field(default_factory=list)
 
 
+class _Collector(cst.CSTVisitor):
+    """One pass over the tree: parents, and the nodes the rules look at."""
+
+    def __init__(self, analysis: "_Analysis") -> None:
+        self.analysis = analysis
+        self.stack: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        found = self.analysis
+        if self.stack:
+            found.parents[node] = self.stack[-1]
+        self.stack.append(node)
+        if isinstance(node, cst.Call):
+            found.calls.append(node)
+        elif isinstance(node, cst.ImportFrom):
+            found.import_froms.append(node)
+        elif isinstance(node, cst.Attribute):
+            found.attributes.append(node)
+        elif isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For)):
+            self._targets(node, node.target)
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            self._targets(node, node.asname.name)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+
+    def _targets(self, statement: cst.CSTNode, target: cst.BaseExpression) -> None:
+        leaves = [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List)) else [target]
+        for leaf in leaves:
+            if isinstance(leaf, cst.Attribute) and isinstance(leaf.value, cst.Name):
+                self.analysis.self_assignments.append((leaf, statement))
+
+
 class _Analysis:
     """Everything the three rules need to know about one file, computed once."""
 
@@ -682,32 +716,13 @@ class _Analysis:
         self.attributes: list[cst.Attribute] = []
         self.self_assignments: list[tuple[cst.Attribute, cst.CSTNode]] = []  # target, Assign/AnnAssign/other
         self._attr_cache: dict[tuple[int, str], _Known] = {}
-        self._walk(ctx.cst_module)
+        ctx.cst_module.visit(_Collector(self))  # in text order
         for stmt in ctx.cst_module.body:
             if isinstance(stmt, cst.FunctionDef) and stmt.returns is not None:
                 entry = self.annotation_entry(stmt.returns.annotation)
                 if entry is not None:
                     self.factories[stmt.name.value] = entry
 
-    def _walk(self, root: cst.CSTNode) -> None:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            for child in node.children:
-                self.parents[child] = node
-                stack.append(child)
-            if isinstance(node, cst.Call):
-                self.calls.append(node)
-            elif isinstance(node, cst.ImportFrom):
-                self.import_froms.append(node)
-            elif isinstance(node, cst.Attribute):
-                self.attributes.append(node)
-            elif isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.WithItem)):
-                target = node.target if not isinstance(node, cst.WithItem) else (node.asname.name if node.asname else None)
-                for leaf in ([target] if not isinstance(target, (cst.Tuple, cst.List)) else [e.value for e in target.elements]):
-                    if isinstance(leaf, cst.Attribute) and isinstance(leaf.value, cst.Name):
-                        self.self_assignments.append((leaf, node))
-        self.calls.sort(key=lambda n: self.ctx.cst_span(n))
 
     # -- name resolution ------------------------------------------------------------------
 
