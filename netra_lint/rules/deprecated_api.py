@@ -670,7 +670,7 @@ class _Usage:
 class _Collector(cst.CSTVisitor):
     """One pass over the tree: parents, and the nodes the rules look at."""
 
-    def __init__(self, analysis: "_Analysis") -> None:
+    def __init__(self, analysis: _Analysis) -> None:
         self.analysis = analysis
         self.stack: list[cst.CSTNode] = []
 
