@@ -61,6 +61,7 @@ old = ["shop.http.Client", "shop.compat.Client"]   # every import path, re-expor
 new = "shop.http2.Client2"
 message = "Client is replaced by Client2"
 url = "https://docs.example.com/client2"
+kind = "class"                # or "function" (default: from the case of the name)
 fix = "safe"                  # imports and references: safe | unsafe | report
 factories = ["shop.http.make_client"]   # optional: functions returning an instance
 complete = true               # optional: `methods` + `members` list every public member
@@ -221,7 +222,8 @@ class Deprecation:
         return self.call is None and not self.methods
 
     def text(self) -> str:
-        return f"{self.message} See {self.url}" if self.url else self.message
+        text = f"{self.message.rstrip('.')} (see {self.url})" if self.url else self.message.rstrip(".")
+        return f"{text}."
 
 
 # -- pack parsing -------------------------------------------------------------------------
