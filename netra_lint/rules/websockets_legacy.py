@@ -13,6 +13,7 @@ mechanically (a *blocker*), not at all, and each diagnostic then says why.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 from libcst.metadata.scope_provider import Access, Assignment, ImportAssignment
 
 from ..checker import Checker, FileContext, PackError, RuleInfo
@@ -496,6 +497,49 @@ class _Pending:
 # The checker
 
 
+class _Tables:
+    """The rule pack, indexed for lookups; built once per run."""
+
+    def __init__(self, packs: dict[str, list[Any]], pinned_legacy: bool) -> None:
+        modules = packs.get("websockets-modules", [])
+        self.legacy_modules = tuple(m for entry in modules for m in entry.legacy)
+        self.module_advice = modules[0].advice if modules else ""
+        self.names: dict[str, LegacyName] = {}
+        self.modern_callables: dict[str, str] = {}
+        for entry in packs.get("websockets-names", []):
+            for name in entry.names:
+                self.names[name] = entry
+            for name in entry.pinned:
+                if pinned_legacy:
+                    self.names[name] = entry
+                else:
+                    self.modern_callables[name] = entry.role
+            if entry.role in CALLABLE_ROLES:
+                self.modern_callables[entry.new] = entry.role
+        self.modern_types = {e.new for e in packs.get("websockets-names", []) if e.role in CONNECTION_ROLES}
+        self.modern_types |= {"websockets.ClientConnection", "websockets.ServerConnection"}
+        self.arguments = {(a.name, c): a for a in packs.get("websockets-arguments", []) for c in a.callees}
+        self.positional = {(p.callee, p.index): p for p in packs.get("websockets-positional", [])}
+        self.attributes = {(a.name, a.receiver): a for a in packs.get("websockets-attributes", [])}
+        known = [*self.names, *self.modern_callables, *self.modern_types]
+        self.prefixes = {name.rsplit(".", depth)[0] for name in known for depth in range(name.count(".") + 1)}
+
+    def is_legacy_module(self, qualified: str) -> bool:
+        return any(qualified == m or qualified.startswith(m + ".") for m in self.legacy_modules)
+
+    def worth_analysing(self, tree: ast.Module) -> bool:
+        """Cheap gate on the stdlib AST: does the file import anything these rules resolve?"""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "websockets" for a in node.names):
+                return True  # attribute chains may reach anything
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "websockets":
+                for alias in node.names:
+                    qualified = f"{node.module}.{alias.name}"
+                    if alias.name == "*" or qualified in self.prefixes or self.is_legacy_module(qualified):
+                        return True
+        return False
+
+
 class WebSocketsLegacy(Checker):
     """Legacy websockets asyncio API → ``websockets.asyncio`` (rules NL101–NL107)."""
 
@@ -604,6 +648,7 @@ class WebSocketsLegacy(Checker):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
         self._pinned: bool | None = None
+        self._tables: _Tables | None = None
 
     def needles(self) -> tuple[str, ...]:
         return ("websockets",)
@@ -629,21 +674,11 @@ class WebSocketsLegacy(Checker):
         return self._pinned
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        if not _imports_websockets(ctx):
+        if self._tables is None:
+            self._tables = _Tables(self.settings.packs, self.pinned_legacy)
+        if not self._tables.worth_analysing(ctx.ast_tree):
             return []
-        return _Analysis(self, ctx).run()
-
-
-def _imports_websockets(ctx: FileContext) -> bool:
-    """Cheap gate on the stdlib AST: without a websockets import there is nothing to resolve."""
-    import ast
-
-    for node in ast.walk(ctx.ast_tree):
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "websockets" for a in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "websockets":
-            return True
-    return False
+        return _Analysis(self._tables, ctx).run()
 
 
 # ---------------------------------------------------------------------------------------
@@ -715,6 +750,9 @@ class _Collector(cst.CSTVisitor):
     """One walk over the tree that gathers the nodes the analysis looks at."""
 
     def __init__(self) -> None:
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._stack: list[cst.CSTNode] = []
+        self._in_import = 0
         self.imports: list[cst.Import | cst.ImportFrom] = []
         self.calls: list[cst.Call] = []
         self.attributes: list[cst.Attribute] = []
@@ -723,19 +761,36 @@ class _Collector(cst.CSTVisitor):
         self.functions: list[cst.FunctionDef] = []
         self.annotated: list[cst.AnnAssign] = []
 
-    def visit_Import(self, node: cst.Import) -> bool:
-        self.imports.append(node)
-        return False
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._stack:
+            self.parents[node] = self._stack[-1]
+        self._stack.append(node)
+        return super().on_visit(node)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._stack.pop()
+        super().on_leave(original_node)
+
+    def visit_Import(self, node: cst.Import) -> None:
         self.imports.append(node)
-        return False
+        self._in_import += 1
+
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._in_import -= 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.imports.append(node)
+        self._in_import += 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._in_import -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        self.attributes.append(node)
+        if not self._in_import:
+            self.attributes.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -757,36 +812,22 @@ class _Collector(cst.CSTVisitor):
 
 
 class _Analysis:
-    def __init__(self, checker: WebSocketsLegacy, ctx: FileContext) -> None:
+    def __init__(self, tables: "_Tables", ctx: FileContext) -> None:
         self.ctx = ctx
-        self.checker = checker
-        packs = checker.settings.packs
-        modules = packs.get("websockets-modules", [])
-        self.legacy_modules = tuple(m for entry in modules for m in entry.legacy)
-        self.module_advice = modules[0].advice if modules else ""
-        self.names: dict[str, LegacyName] = {}
-        self.modern_callables: dict[str, str] = {}
-        for entry in packs.get("websockets-names", []):
-            for name in entry.names:
-                self.names[name] = entry
-            for name in entry.pinned:
-                if checker.pinned_legacy:
-                    self.names[name] = entry
-                else:
-                    self.modern_callables[name] = entry.role
-            if entry.role in CALLABLE_ROLES:
-                self.modern_callables[entry.new] = entry.role
-        self.modern_types = {e.new for e in packs.get("websockets-names", []) if e.role in CONNECTION_ROLES}
-        self.modern_types |= {"websockets.ClientConnection", "websockets.ServerConnection"}
-        self.arguments = {(a.name, c): a for a in packs.get("websockets-arguments", []) for c in a.callees}
-        self.positional = {(p.callee, p.index): p for p in packs.get("websockets-positional", [])}
-        self.attributes = {(a.name, a.receiver): a for a in packs.get("websockets-attributes", [])}
+        self.tables = tables
+        self.legacy_modules = tables.legacy_modules
+        self.module_advice = tables.module_advice
+        self.names = tables.names
+        self.modern_callables = tables.modern_callables
+        self.modern_types = tables.modern_types
+        self.arguments = tables.arguments
+        self.positional = tables.positional
+        self.attributes = tables.attributes
 
         module = ctx.cst_module
         wrapper = ctx.cst_wrapper
         self.module = module
         scopes = wrapper.resolve(ScopeProvider)
-        self.parents = wrapper.resolve(ParentNodeProvider)
         self.access_of: dict[cst.CSTNode, Access] = {}
         self.assignments: list[Assignment | ImportAssignment] = []
         for scope in {s for s in scopes.values() if s is not None}:
@@ -796,6 +837,7 @@ class _Analysis:
         self.bound_names = {a.name for a in self.assignments}
         self.collected = _Collector()
         module.visit(self.collected)
+        self.parents = self.collected.parents
         self._resolved: dict[cst.CSTNode, _Ref | None] = {}
         self.pending: list[_Pending] = []
         self.groups: dict[Any, Group] = {}
@@ -878,7 +920,7 @@ class _Analysis:
         return self.names.get(qualified)
 
     def is_legacy_module(self, qualified: str) -> bool:
-        return any(qualified == m or qualified.startswith(m + ".") for m in self.legacy_modules)
+        return self.tables.is_legacy_module(qualified)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parents.get(node)
