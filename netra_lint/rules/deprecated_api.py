@@ -793,7 +793,7 @@ class _Analysis:
             found = {self.factories.get(name) for name in self.qualified(node.func, node.func)} if isinstance(
                 node.func, (cst.Name, cst.Attribute)
             ) else set()
-            factory = found.pop() if len(found) == 1 else None
+            factory = (found.pop() if len(found) == 1 else None) or self._method_factory(node.func)
             return (factory, False) if factory is not None else None
         if isinstance(node, cst.Name):
             return self._name_instance(node, depth)
@@ -801,6 +801,18 @@ class _Analysis:
             owner = self._method_owner(node)
             if owner is not None and owner[1] == node.value.value:
                 return self._attribute_instance(owner[0], node.attr.value, depth)
+        return None
+
+    def _method_factory(self, func: cst.BaseExpression) -> Deprecation | None:
+        """``self.make()`` where the class defines ``def make(self) -> Old``."""
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return None
+        owner = self._method_owner(func)
+        if owner is None or owner[1] != func.value.value:
+            return None
+        for stmt in owner[0].body.body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == func.attr.value and stmt.returns is not None:
+                return self.annotation_entry(stmt.returns.annotation)
         return None
 
     def _agree(self, evidence: Iterable[_Known | str]) -> _Known:
