@@ -57,19 +57,19 @@ or function is one `[[deprecated-api]]` entry:
 
 ```toml
 [[deprecated-api]]
-old = ["shop.http.Client", "shop.compat.Client"]   # every import path, re-exports included
-new = "shop.http2.Client2"
-message = "Client is replaced by Client2"
-url = "https://docs.example.com/client2"
+old = ["acme.http.Client", "acme.Client"]   # every import path, re-exports included
+new = "acme.http2.HttpClient"
+message = "use acme.http2.HttpClient"
+url = "https://acme.example/docs/http2"
 kind = "class"                # or "function" (default: from the case of the name)
 fix = "safe"                  # imports and references: safe | unsafe | report
-factories = ["shop.http.make_client"]   # optional: functions returning an instance
+factories = ["acme.http.default_client"]   # optional: functions returning an instance
 complete = true               # optional: `methods` + `members` list every public member
 members = ["base_url", "close"]         # optional: members that keep working
 
 [deprecated-api.call]         # optional: the constructor (or the function call)
 old = "Client(base_url, retries=3)"
-new = "Client2(base_url=base_url, max_retries=retries)"
+new = "HttpClient(base_url=base_url, max_retries=retries)"
 fix = "safe"
 
 [[deprecated-api.methods]]
@@ -1241,21 +1241,22 @@ class _Analysis:
 
 _CALL_EXAMPLE = """\
 ## Example
-With the bundled pack (`rules/netra.toml`):
+With a pack entry `old = ["acme.http.Client"]`, `new = "acme.http2.HttpClient"` and the
+method `old = "fetch(url, timeout=10)"`, `new = "get(url, timeout_s=timeout)"`:
 ```python
-from netra_backend.app.agents.supervisor.websocket_notifier import WebSocketNotifier
+from acme.http import Client
 
-async def finish(notifier: WebSocketNotifier, context, result) -> None:
-    await notifier.send_agent_completed(context, result, duration_ms=12)
+async def load(client: Client, path: str) -> bytes:
+    return await client.fetch(path, 5) + await client.fetch(path)
 ```
-Use instead (with `--unsafe-fixes`):
+Use instead:
 ```python
-from netra_backend.app.agents.supervisor.websocket_notifier import WebSocketNotifier
+from acme.http2 import HttpClient
 
-async def finish(notifier: WebSocketNotifier, context, result) -> None:
-    await notifier.notify_agent_completed(run_id=context.run_id, agent_name=context.agent_name, result=result, execution_time_ms=12)
+async def load(client: HttpClient, path: str) -> bytes:
+    return await client.get(path, timeout_s=5) + await client.get(path)
 ```
-and then NL201 rewrites the import and the annotation.
+(NL202 rewrites the calls, then NL201 the import and the annotation.)
 """
 
 
@@ -1271,7 +1272,7 @@ class DeprecatedApiChecker(Checker):
 ## What it does
 Reports every import of a name that a rule pack (`[[deprecated-api]]`) declares deprecated,
 under any of its import paths and aliases; references through its module
-(`notifier_module.WebSocketNotifier`); classes inheriting from it; and
+(`http_module.Client`); classes inheriting from it; and
 `mock.patch("pkg.module.Old")` / `patch("pkg.module.Old.method")` target strings.
 Names are matched by where they were imported from, never by their spelling.
 
@@ -1280,18 +1281,19 @@ The deprecated name will go away, and until it does, new code keeps being writte
 against it.
 
 ## Example
+With a pack entry `old = ["acme.http.Client", "acme.Client"]`, `new = "acme.http2.HttpClient"`:
 ```python
-from netra_backend.app.services.websocket_notifier import WebSocketNotifier
+from acme.http import Client
 
-def is_notifier(obj: object) -> bool:
-    return isinstance(obj, WebSocketNotifier)
+def is_client(obj: object) -> bool:
+    return isinstance(obj, Client)
 ```
 Use instead:
 ```python
-from netra_backend.app.services.agent_websocket_bridge import AgentWebSocketBridge
+from acme.http2 import HttpClient
 
-def is_notifier(obj: object) -> bool:
-    return isinstance(obj, AgentWebSocketBridge)
+def is_client(obj: object) -> bool:
+    return isinstance(obj, HttpClient)
 ```
 
 ## Fix safety
@@ -1352,8 +1354,8 @@ hides a bug.
 
 ## Example
 ```python
-notifier = WebSocketNotifier(manager)
-await notifier.send_agent_progress(context, 50)  # WebSocketNotifier never had it
+client = Client("https://api")
+client.fetch_json("/items")  # Client never had fetch_json
 ```
 
 ## Fix safety
