@@ -286,3 +286,35 @@ def test_rule_command_explains_the_pack_format() -> None:
     result = CliRunner().invoke(main, ["rule", "NL202"])
     assert result.exit_code == 0
     assert "[[deprecated-api]]" in result.output and "[[deprecated-api.methods]]" in result.output
+
+
+def test_comments_follow_their_argument_or_block_the_fix(tmp_path: Path) -> None:
+    source = """\
+from acme.http import Client
+
+
+def load(client: Client, u: str) -> None:
+    client.fetch(
+        u,  # the page
+        3,
+    )
+    client.fetch(
+        timeout=3,  # slow server
+        url=u,
+    )
+"""
+    root = project(tmp_path, {"c.py": source}, [EXAMPLE_PACK])
+    messages = [d.message for d in lint(root, select="NL202").diagnostics]
+    assert "comment between the arguments" in messages[1] and "comment" not in messages[0]
+    lint(root, select="NL202", fix=True)
+    assert (root / "c.py").read_text(encoding="utf-8") == source.replace(
+        "client.fetch(\n        u,  # the page\n        3,\n    )",
+        "client.get(\n        u,  # the page\n        timeout_s=3,\n    )",
+    )
+
+
+def test_a_project_pack_with_an_error_stops_the_run(tmp_path: Path) -> None:
+    pack = write_pack(tmp_path, "ours.toml", ENTRY.replace('fix = "safe"', 'fix = "safe"\nkind = "function"\nfactories = ["pkg.make"]'))
+    root = project(tmp_path, {"a.py": "x = 1\n"}, [pack])
+    with pytest.raises(ConfigError, match=r"ours\.toml: \[\[deprecated-api\]\] entry 1 \(pkg\.old\.Thing\): a function has no"):
+        load_settings([root])

@@ -502,6 +502,7 @@ class _Plan:
     binding: Binding | None
     emitted: list[int]  # indices into the rule's template arguments
     problem: str = ""
+    carried: dict[int, int] = field(default_factory=dict)  # new argument -> original one whose comment it takes
 
 
 def plan_call(call: cst.Call, rule: CallRule) -> _Plan:
@@ -544,7 +545,45 @@ def plan_call(call: cst.Call, rule: CallRule) -> _Plan:
             return _Plan(binding, [], f"{_code(binding.values[name])!r} would be evaluated {used.count(name)} times")
     if impure != [n for n in binding.order if n in impure]:
         return _Plan(binding, [], "the rewrite would change the order in which the arguments are evaluated")
-    return _Plan(binding, emitted)
+    carried = _carry_comments(call, rule, binding, emitted)
+    if carried is None:
+        return _Plan(binding, [], "a comment between the arguments would have no place in the new call")
+    return _Plan(binding, emitted, carried=carried)
+
+
+def _sources(call: cst.Call, rule: CallRule, binding: Binding, emitted: list[int]) -> list[int | None]:
+    """For each argument of the new call, the original argument it comes from (if any)."""
+    position = {id(arg.value): i for i, arg in enumerate(call.args)}
+    found: list[int | None] = []
+    for index in emitted:
+        targ = rule.args[index]
+        if targ.star == "*":
+            found.extend(position[id(a.value)] for a in binding.extra_positional)
+        elif targ.star == "**":
+            found.extend(position[id(a.value)] for a in binding.extra_keywords)
+        else:
+            passed = [u for u in targ.uses if u in binding.values]
+            found.append(position[id(binding.values[passed[0]])] if passed else None)
+    return found
+
+
+def _carry_comments(call: cst.Call, rule: CallRule, binding: Binding, emitted: list[int]) -> dict[int, int] | None:
+    """Which new argument takes the comment after each original one; None if one can't.
+
+    The last original argument's tail (trailing comma, comment, closing line break) always
+    ends the new call, so only the others need a place.
+    """
+    sources = _sources(call, rule, binding, emitted)
+    originals = list(call.args)
+    carried: dict[int, int] = {}
+    for index, arg in enumerate(originals):
+        if not _has_comment(arg) or (index == len(originals) - 1 and sources):
+            continue
+        users = [k for k, source in enumerate(sources) if source == index]
+        if not users or users[0] == len(sources) - 1 or users[0] in carried:
+            return None
+        carried[users[0]] = index
+    return carried
 
 
 def _clean(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
@@ -567,26 +606,20 @@ def _has_comment(arg: cst.Arg) -> bool:
     return "#" in _code(arg.comma) + _code(arg.whitespace_after_arg)
 
 
-def render_call(call: cst.Call, rule: CallRule, plan: _Plan, func: cst.BaseExpression) -> cst.Call | None:
-    """The new call: template arguments with the bound expressions, in the call's own layout.
-
-    Comments after an argument follow the new argument that uses it; None when a comment
-    has no place to go.
-    """
+def render_call(call: cst.Call, rule: CallRule, plan: _Plan, func: cst.BaseExpression) -> cst.Call:
+    """The new call: template arguments with the bound expressions, in the call's own layout
+    (separators, trailing comma, closing line), comments following their arguments."""
     binding = plan.binding
     assert binding is not None
     template = _cst_template(rule.template or "")
-    position = {id(arg.value): i for i, arg in enumerate(call.args)}
-    items: list[tuple[cst.Arg, int | None]] = []
+    items: list[cst.Arg] = []
     for index in plan.emitted:
         targ, node = rule.args[index], template.args[index]
         if targ.star == "*":
-            items.extend((cst.Arg(value=a.value), position[id(a.value)]) for a in binding.extra_positional)
+            items.extend(cst.Arg(value=a.value) for a in binding.extra_positional)
             continue
         if targ.star == "**":
-            items.extend(
-                (cst.Arg(value=a.value, keyword=a.keyword, equal=a.equal), position[id(a.value)]) for a in binding.extra_keywords
-            )
+            items.extend(cst.Arg(value=a.value, keyword=a.keyword, equal=a.equal) for a in binding.extra_keywords)
             continue
         values = {
             u: binding.values[u] if u in binding.values else cst.parse_expression(rule.signature.defaults[u]) for u in targ.uses
@@ -597,29 +630,21 @@ def render_call(call: cst.Call, rule: CallRule, plan: _Plan, func: cst.BaseExpre
             visited = node.value.visit(_Substitute(values))
             assert isinstance(visited, cst.BaseExpression)  # a transformer that never removes
             value = visited
-        passed = [u for u in targ.uses if u in binding.values]
-        source = position[id(binding.values[passed[0]])] if passed else None
-        items.append((node.with_changes(value=value), source))
+        items.append(node.with_changes(value=value))
     originals = list(call.args)
     if not items:
-        return None if any(_has_comment(a) for a in originals) else call.with_changes(func=func, args=())
-    carried: dict[int, cst.Arg] = {}
-    for index, arg in enumerate(originals[:-1]):
-        if _has_comment(arg):
-            users = [k for k, (_, source) in enumerate(items) if source == index]
-            if not users or users[0] == len(items) - 1 or users[0] in carried:
-                return None
-            carried[users[0]] = arg
+        return call.with_changes(func=func, args=())
     sep = _separator(call)
     new_args = []
-    for k, (arg, _) in enumerate(items):
+    for k, arg in enumerate(items):
         if k == len(items) - 1 and originals:
             last = originals[-1]
             new_args.append(arg.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
         elif k == len(items) - 1:
             new_args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace("")))
-        elif k in carried:
-            new_args.append(arg.with_changes(comma=carried[k].comma, whitespace_after_arg=carried[k].whitespace_after_arg))
+        elif k in plan.carried:
+            source = originals[plan.carried[k]]
+            new_args.append(arg.with_changes(comma=source.comma, whitespace_after_arg=source.whitespace_after_arg))
         else:
             new_args.append(arg.with_changes(comma=cst.Comma(whitespace_after=sep), whitespace_after_arg=cst.SimpleWhitespace("")))
     return call.with_changes(func=func, args=new_args)
@@ -972,10 +997,7 @@ class _Analysis:
             func = cst.Name(entry.new_name)
 
         def edits() -> list[Edit]:
-            new_call = render_call(call, rule, plan, func)
-            if new_call is None:
-                return []
-            found = [self._replace(call, new_call)]
+            found = [self._replace(call, render_call(call, rule, plan, func))]
             if method is None:
                 found.extend(add_import(self.ctx, entry.new_module, entry.new_name))
             return found
