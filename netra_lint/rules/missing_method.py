@@ -22,10 +22,18 @@ import os
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
-from ..checker import Applicability, Checker, Diagnostic, Edit, FileContext, PackError, RuleInfo
+from ..checker import (
+    Applicability,
+    Checker,
+    Diagnostic,
+    Edit,
+    FileContext,
+    PackError,
+    RuleInfo,
+)
 from ..index import ClassInfo, ProjectIndex, absolute_module
 
 SECTION = "method-renames"
@@ -128,7 +136,7 @@ _TYPING = ("typing.", "typing_extensions.")
 _MOCK_MARKERS = ("Mock", "create_autospec", "patch")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _runtime_members(qualname: str) -> tuple[frozenset[str], frozenset[str]] | None:
     """(instance names, extra class-object names) of a well-known non-first-party base,
     read from this interpreter's own classes; None when the base isn't well known."""
@@ -565,9 +573,9 @@ class _Collector:
                 inner.bind(arg.arg, "annotation", arg.annotation, scope)
             else:
                 inner.bind(arg.arg, "unknown")
-        for arg in (args.vararg, args.kwarg):
-            if arg is not None:
-                inner.bind(arg.arg, "unknown")
+        for rest in (args.vararg, args.kwarg):
+            if rest is not None:
+                inner.bind(rest.arg, "unknown")
         self.body(node.body, inner, False)
         scope.bind(node.name, "def" if scope.kind == "module" else "unknown")
 
@@ -695,10 +703,10 @@ class _Inference:
         current: _Scope | None = scope
         while current is not None:
             if current is scope or current.kind != "class":
+                if current.open:  # a star import may rebind any name, even a bound one
+                    return None
                 if name in current.bindings:
                     return current, current.bindings[name]
-                if current.open:
-                    return None
             current = current.parent
         return None
 
@@ -941,8 +949,8 @@ def _annotation(
         if wrapper in ("Annotated", "ClassVar", "Final") and arguments:
             return _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
         if wrapper in ("type", "Type") and len(arguments) == 1:
-            inner = _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
-            return _Type(_CLASS, inner.name) if inner is not None and inner.kind == _INSTANCE else None
+            declared = _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
+            return _Type(_CLASS, declared.name) if declared is not None and declared.kind == _INSTANCE else None
         return None
     qualified = qualify(node)
     if qualified is None:
@@ -1113,7 +1121,7 @@ class _FileCheck:
 
     def report(self, access: _Access, receiver: _Type, model: _Model) -> Diagnostic:
         name = access.node.attr
-        start, end = self.ctx.source.ast_span(access.node)
+        end = self.ctx.source.ast_span(access.node)[1]
         span = (end - len(name), end)
         local = receiver.name.partition("::")[2]
         short = local.rpartition(".")[2]

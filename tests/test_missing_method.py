@@ -1,0 +1,105 @@
+"""NL401: precision over a generated multi-module project, rule packs, and the rule doc."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from netra_lint.checker import PackError
+from netra_lint.engine import RunOptions
+from netra_lint.registry import all_rules
+from netra_lint.rules.missing_method import SECTION, MissingMethod
+from netra_lint.runner import run
+from netra_lint.settings import load_settings
+
+VERBS = ("load", "save", "sync", "flush", "render", "emit", "resolve", "publish", "refresh", "compute")
+NOUNS = ("user", "thread", "event", "ledger", "token", "report")
+
+
+def generate(root: Path, seed: int) -> set[tuple[str, int]]:
+    """A project of 30 classes in 6 modules (chains of bases across modules, factories with
+    return annotations) and callers with many valid accesses; returns the planted errors."""
+    rng = random.Random(seed)
+    (root / "pyproject.toml").write_text("")
+    (root / "svc").mkdir()
+    (root / "svc" / "__init__.py").write_text("")
+    classes: dict[str, tuple[str, set[str], str | None]] = {}  # name -> (module, methods incl. inherited, base)
+    for m in range(6):
+        lines = ["from __future__ import annotations", ""]
+        for c in range(5):
+            name = f"{NOUNS[m].title()}{c}Service"
+            base = None
+            if c and rng.random() < 0.6:
+                base = f"{NOUNS[m].title()}{c - 1}Service"
+            elif m and rng.random() < 0.5:
+                base = f"{NOUNS[m - 1].title()}{c}Service"
+            own = {f"{v}_{NOUNS[m]}_{c}" for v in rng.sample(VERBS, 3)}
+            inherited = classes[base][1] if base else set()
+            if base and classes[base][0] != f"svc.m{m}":
+                lines.insert(1, f"from {classes[base][0]} import {base}")
+            lines.append(f"class {name}{f'({base})' if base else ''}:")
+            lines.append("    def __init__(self) -> None:")
+            lines.append(f"        self.state_{c} = 0")
+            for method in sorted(own):
+                lines.append(f"    def {method}(self, key: str, flag: bool = False) -> {name}:")
+                lines.append("        return self")
+            lines.append("")
+            lines.append(f"def make_{name.lower()}() -> {name}:")
+            lines.append(f"    return {name}()")
+            lines.append("")
+            classes[name] = (f"svc.m{m}", own | inherited | {f"state_{c}"}, base)
+        (root / "svc" / f"m{m}.py").write_text("\n".join(lines) + "\n")
+    planted: set[tuple[str, int]] = set()
+    names = sorted(classes)
+    for k in range(3):
+        lines = []
+        chosen = rng.sample(names, 10)
+        for name in chosen:
+            lines.append(f"from {classes[name][0]} import {name}, make_{name.lower()}")
+        lines.append("")
+        for i, name in enumerate(chosen):
+            methods = sorted(classes[name][1] - {n for n in classes[name][1] if n.startswith("state_")})
+            lines.append(f"def use_{i}(given: {name}, other) -> None:")
+            lines.append(f"    built = {name}()")
+            lines.append(f"    made = make_{name.lower()}()")
+            for receiver in ("given", "built", "made", f"{name}()"):
+                lines.append(f"    {receiver}.{rng.choice(methods)}('k', flag=True)")
+            lines.append(f"    other.{methods[0]}_gone()")  # unknown receiver: silent
+            lines.append(f"    text = '{name}().{methods[0]}_gone()'")  # a string: silent
+            if i % 2 == 0:
+                receiver = rng.choice(("given", "built", "made"))
+                lines.append(f"    {receiver}.{methods[0]}_gone('k')")
+                planted.add((f"svc/use{k}.py", len(lines)))
+            lines.append("")
+        (root / "svc" / f"use{k}.py").write_text("\n".join(lines) + "\n")
+    return planted
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_planted_error_is_found_and_nothing_else(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    planted = generate(tmp_path, seed)
+    monkeypatch.chdir(tmp_path)
+    outcome = run([tmp_path], load_settings([tmp_path], select=["NL401"]), RunOptions(jobs=1))
+    assert outcome.errors == []
+    found = {(Path(d.path).as_posix(), d.row) for d in outcome.diagnostics}
+    assert len(planted) == 15
+    assert found == planted
+
+
+def test_pack_entries_are_validated() -> None:
+    assert MissingMethod.parse_pack(SECTION, {"a.C.old": "new"}, "p.toml") == [("a.C.old", "new", "p.toml")]
+    for bad in ({"C.old": "new"}, {"a.C.old": "a.b"}, {"a.C.old": "old"}, {"a.C.1x": "new"}):
+        with pytest.raises(PackError, match="p.toml"):
+            MissingMethod.parse_pack(SECTION, bad, "p.toml")
+    with pytest.raises(PackError, match="conflicts"):
+        MissingMethod.validate_packs(SECTION, [("a.C.old", "x", "p.toml"), ("a.C.old", "y", "q.toml")])
+    with pytest.raises(PackError, match="cycle"):
+        MissingMethod.validate_packs(SECTION, [("a.C.x", "y", "p.toml"), ("a.C.y", "x", "p.toml")])
+
+
+def test_rule_doc_has_every_section() -> None:
+    doc = all_rules()["NL401"].doc
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
+        assert heading in doc
