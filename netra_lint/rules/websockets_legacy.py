@@ -26,7 +26,7 @@ from libcst.metadata.scope_provider import Access, Assignment, ImportAssignment
 
 from ..checker import Checker, FileContext, PackError, RuleInfo
 from ..diagnostics import Applicability, Diagnostic, Edit
-from ..importedits import add_import, has_import, remove_line, replace_node
+from ..importedits import add_import, has_import, import_line, remove_line, replace_node
 
 # ---------------------------------------------------------------------------------------
 # Rule documentation
@@ -815,7 +815,6 @@ class _Analysis:
     def __init__(self, tables: "_Tables", ctx: FileContext) -> None:
         self.ctx = ctx
         self.tables = tables
-        self.legacy_modules = tables.legacy_modules
         self.module_advice = tables.module_advice
         self.names = tables.names
         self.modern_callables = tables.modern_callables
@@ -1004,9 +1003,7 @@ class _Analysis:
         """A legacy import: reported; removed once nothing uses it, if it is a top-level statement."""
         assignment = self._import_assignment(statement, alias)
         group = None
-        line = self.parent(statement)
-        top_level = line is not None and isinstance(self.parent(line), cst.Module)
-        if assignment is not None and not assignment.references and top_level:
+        if assignment is not None and not assignment.references and self._alone_at_top_level(statement):
             group = Group()
             group.add(lambda: self._remove_alias(statement, alias))
         message = f"`{qualified}` belongs to the legacy implementation: {self.module_advice}"
@@ -1059,9 +1056,8 @@ class _Analysis:
         names = statement.names
         assert not isinstance(names, cst.ImportStar)
         if len(names) == 1:
-            line = self.parent(statement)
-            if has_import(self.module, module, name, asname) and isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
-                return [remove_line(self.ctx, line)]
+            if has_import(self.module, module, name, asname) and self._alone_at_top_level(statement):
+                return [remove_line(self.ctx, self.parent(statement))]  # type: ignore[arg-type]
             assert statement.module is not None
             edits = [replace_node(self.ctx, statement.module, module)]
             if _dotted(alias.name) != name:
@@ -1073,17 +1069,30 @@ class _Analysis:
         removal = self._remove_alias(statement, alias)
         if removal is None:
             return None
-        return [*removal, *add_import(self.ctx, module, name, asname)]
+        return [*removal, self._import_below(statement, import_line(module, name, asname))]
+
+    def _alone_at_top_level(self, statement: cst.CSTNode) -> bool:
+        """The statement is a whole line of the module body, so deleting the line empties no block."""
+        line = self.parent(statement)
+        return isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(self.parent(line), cst.Module)
+
+    def _import_below(self, statement: cst.ImportFrom, text: str) -> Edit:
+        """A new import line right below ``statement``, so it runs where the old one ran."""
+        start, end = self.ctx.cst_span(statement)
+        source = self.ctx.source
+        row = source.location(start)[0]
+        indent = self.ctx.text[source.line_starts[row - 1] : start]
+        end_row = source.location(end)[0]
+        offset = source.line_starts[end_row] if end_row < len(source.line_starts) else len(self.ctx.text)
+        prefix = "" if self.ctx.text[offset - 1 : offset] in ("\n", "\r") else source.newline
+        return Edit(offset, offset, f"{prefix}{indent}{text}{source.newline}")
 
     def _remove_alias(self, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> list[Edit] | None:
         """Delete one name of an import (the whole line when it is the only one)."""
         names = statement.names
         assert not isinstance(names, cst.ImportStar)
         if len(names) == 1:
-            line = self.parent(statement)
-            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
-                return [remove_line(self.ctx, line)]
-            return None
+            return [remove_line(self.ctx, self.parent(statement))] if self._alone_at_top_level(statement) else None  # type: ignore[arg-type]
         start, end = self.ctx.cst_span(statement)
         if "#" in self.ctx.text[start:end]:
             return None  # deleting across a comment would lose it
