@@ -318,3 +318,22 @@ def test_a_project_pack_with_an_error_stops_the_run(tmp_path: Path) -> None:
     root = project(tmp_path, {"a.py": "x = 1\n"}, [pack])
     with pytest.raises(ConfigError, match=r"ours\.toml: \[\[deprecated-api\]\] entry 1 \(pkg\.old\.Thing\): a function has no"):
         load_settings([root])
+
+
+def test_names_in_comments_and_prose_only_are_not_analysed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netra_lint.rules import deprecated_api
+
+    built: list[str] = []
+    original = deprecated_api._Analysis.__init__
+
+    def spy(self, ctx, *args):  # type: ignore[no-untyped-def]
+        built.append(ctx.path)
+        original(self, ctx, *args)
+
+    monkeypatch.setattr(deprecated_api._Analysis, "__init__", spy)
+    root = project(tmp_path, {
+        "prose.py": '"""Explains why WebSocketNotifier went away."""\n# WebSocketNotifier\n',
+        "code.py": "from netra_backend.app.services.websocket_notifier import WebSocketNotifier\n",
+    })
+    assert [d.row for d in lint(root).diagnostics] == [1]
+    assert [Path(p).name for p in built] == ["code.py"]

@@ -1416,6 +1416,24 @@ No fix: decide what the call was meant to do.
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         text = ctx.text
         entries = [entry for entry, found in self.entry_needles.items() if any(n in text for n in found)]
-        if not entries:
+        if not entries or not _named_in_code(ctx.ast_tree, {n for e in entries for n in self.entry_needles[e]}):
             return
         yield from _Analysis(ctx, self.by_old, self.factories).run(entries)
+
+
+def _named_in_code(tree: ast.AST, names: set[str]) -> bool:
+    """Whether the names occur in code or in a dotted string (a patch target), not only in
+    comments and prose: a cheap stdlib-AST look before the LibCST parse and scope analysis."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in names or isinstance(node, ast.Attribute) and node.attr in names:
+            return True
+        if isinstance(node, ast.alias) and node.name.rsplit(".", 1)[-1] in names:
+            return True
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and _DOTTED.match(node.value)
+            and names.intersection(node.value.split("."))
+        ):
+            return True
+    return False
