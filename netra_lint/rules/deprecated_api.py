@@ -986,6 +986,8 @@ class _Analysis:
         note = f" {rule.guidance}" if rule.guidance else ""
         if not plan.problem and method is None and not self._name_free(entry.new_name, call, entry.new):
             plan.problem = f"the name {entry.new_name} is already used for something else in this file"
+        if not plan.problem and self._inside(call, cst.FormattedString):
+            plan.problem = "the call is inside an f-string"
         if not plan.problem and built and entry.call is not None and entry.call.fix == "report":
             plan.problem = f"the receiver is built with {entry.old_name}(...) in this file; migrate that first"
         if plan.problem:
@@ -1010,6 +1012,12 @@ class _Analysis:
             applicability=_LEVEL[rule.fix],
             fix_title=f"Rewrite as {target}",
         )
+
+    def _inside(self, node: cst.CSTNode, kind: type[cst.CSTNode]) -> bool:
+        parent = self.parents.get(node)
+        while parent is not None and not isinstance(parent, kind):
+            parent = self.parents.get(parent)
+        return parent is not None
 
     def _replace(self, old: cst.CSTNode, new: cst.CSTNode) -> Edit:
         """Replace ``old`` by ``new``, rendered with the indentation of the line it starts on.
