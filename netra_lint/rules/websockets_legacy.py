@@ -268,6 +268,9 @@ _NAMES = {
 CALLABLE_ROLES = ("connect", "unix_connect", "serve", "unix_serve", "broadcast")
 TYPE_ROLES = ("client-connection", "server-connection", "connection", "server", "annotation")
 CONNECTION_ROLES = ("client-connection", "server-connection", "connection")
+#: what a value of a legacy type becomes a receiver of
+RECEIVER_OF_ROLE = {"client-connection": "connection", "server-connection": "connection", "connection": "connection", "server": "server"}
+RECEIVER_KINDS = ("connection", "server", "invalid-status", "connection-closed")
 _ROLES = (*CALLABLE_ROLES, *TYPE_ROLES, "invalid-status", "name", "report")
 _FIXES = ("safe", "types", "with-connect", "report")
 _ARG_ACTIONS = ("rename", "drop", "drop-if-false", "empty-origin", "report")
@@ -321,6 +324,14 @@ class LegacyAttribute:
 class LegacyModules:
     legacy: tuple[str, ...]
     advice: str
+
+
+@dataclass(frozen=True)
+class ReceiverClasses:
+    """Current classes whose instances carry legacy attributes worth checking, by receiver kind."""
+
+    kind: str
+    classes: tuple[str, ...]
 
 
 def _field(entry: dict[str, Any], key: str, kind: type, origin: str, section: str, default: Any = None) -> Any:
@@ -516,12 +527,11 @@ class _Tables:
                     self.modern_callables[name] = entry.role
             if entry.role in CALLABLE_ROLES:
                 self.modern_callables[entry.new] = entry.role
-        self.modern_types = {e.new for e in packs.get("websockets-names", []) if e.role in CONNECTION_ROLES}
-        self.modern_types |= {"websockets.ClientConnection", "websockets.ServerConnection"}
+        self.receiver_classes = {name: item.kind for item in packs.get("websockets-receivers", []) for name in item.classes}
         self.arguments = {(a.name, c): a for a in packs.get("websockets-arguments", []) for c in a.callees}
         self.positional = {(p.callee, p.index): p for p in packs.get("websockets-positional", [])}
         self.attributes = {(a.name, a.receiver): a for a in packs.get("websockets-attributes", [])}
-        known = [*self.names, *self.modern_callables, *self.modern_types]
+        known = [*self.names, *self.modern_callables, *self.receiver_classes]
         self.prefixes = {name.rsplit(".", depth)[0] for name in known for depth in range(name.count(".") + 1)}
 
     def is_legacy_module(self, qualified: str) -> bool:
@@ -552,11 +562,19 @@ class WebSocketsLegacy(Checker):
         "websockets-arguments",
         "websockets-positional",
         "websockets-attributes",
+        "websockets-receivers",
     )
     options: ClassVar[dict[str, type]] = {"websockets-version": str}
 
     @classmethod
     def parse_pack(cls, section: str, value: Any, origin: str) -> list[Any]:
+        if section == "websockets-receivers":
+            if not isinstance(value, dict):
+                raise PackError(f"{origin}: [{section}] must be a table")
+            return [
+                ReceiverClasses(_choice(kind, RECEIVER_KINDS, "receiver kind", origin, section, kind), _field(value, kind, tuple, origin, section))
+                for kind in value
+            ]
         if section == "websockets-modules":
             if not isinstance(value, dict):
                 raise PackError(f"{origin}: [{section}] must be a table")
@@ -611,7 +629,7 @@ class WebSocketsLegacy(Checker):
                 item_attr = LegacyAttribute(
                     name=_field(entry, "name", str, origin, section),
                     receiver=_choice(
-                        _field(entry, "receiver", str, origin, section), ("connection", "invalid-status"), "receiver", origin, section, entry
+                        _field(entry, "receiver", str, origin, section), RECEIVER_KINDS, "receiver", origin, section, entry
                     ),
                     action=_choice(_field(entry, "action", str, origin, section), _ATTR_ACTIONS, "action", origin, section, entry),
                     to=_field(entry, "to", str, origin, section, ""),
@@ -818,7 +836,7 @@ class _Analysis:
         self.module_advice = tables.module_advice
         self.names = tables.names
         self.modern_callables = tables.modern_callables
-        self.modern_types = tables.modern_types
+        self.receiver_classes = tables.receiver_classes
         self.arguments = tables.arguments
         self.positional = tables.positional
         self.attributes = tables.attributes
@@ -1190,8 +1208,9 @@ class _Analysis:
             self._arguments(call, role, group, local)
             if role in ("serve", "unix_serve"):
                 self._serve(call, group)
+                self._result_receiver(call, "server", group)
             elif role in ("connect", "unix_connect"):
-                self._connect_receiver(call, group)
+                self._result_receiver(call, "connection", group)
         self._uses_of_legacy_callables()
 
     def _uses_of_legacy_callables(self) -> None:
@@ -1570,7 +1589,8 @@ class _Analysis:
 
     # -- connection receivers ---------------------------------------------------------------
 
-    def _connect_receiver(self, call: cst.Call, legacy: Group | None) -> None:
+    def _result_receiver(self, call: cst.Call, kind: str, legacy: Group | None) -> None:
+        """`async with f(...) as x`, `x = await f(...)`, `async for x in f(...)`: x is a receiver."""
         parent = self.parent(call)
         target: cst.CSTNode | None = None
         if isinstance(parent, cst.WithItem) and parent.item is call and parent.asname is not None:
@@ -1582,19 +1602,19 @@ class _Analysis:
             if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
                 target = holder.targets[0].target
         if isinstance(target, cst.Name):
-            self.receivers.setdefault(target, ("connection", legacy))
+            self.receivers.setdefault(target, (kind, legacy))
 
     def _connection_annotation(self, annotation: cst.Annotation) -> tuple[str, Group | None] | None:
-        """("connection", group of the legacy class or None if it is the new one) for a connection type."""
+        """(receiver kind, group of the legacy class or None if it is the new one) for an annotation."""
         ref = self.resolve(_strip_optional(annotation.annotation))
         if ref is None:
             return None
         entry = self.legacy_entry(ref.qualified)
-        if entry is not None and entry.role in CONNECTION_ROLES:
-            return "connection", self.groups.get(self.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
-        if ref.qualified in self.modern_types:
-            return "connection", None
-        return None
+        if entry is not None and entry.role in RECEIVER_OF_ROLE:
+            group = self.groups.get(self.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
+            return RECEIVER_OF_ROLE[entry.role], group
+        kind = self.receiver_classes.get(ref.qualified)
+        return (kind, None) if kind in ("connection", "server") else None
 
     def _annotated_receivers(self) -> None:
         """Parameters annotated with a connection class, and class attributes declared with one."""
@@ -1669,30 +1689,36 @@ class _Analysis:
                 isinstance(parent, cst.AnnAssign) and parent.target is node
             ):
                 continue
-            code = "NL105" if kind == "invalid-status" else "NL103"
+            code = "NL105" if kind in ("invalid-status", "connection-closed") else "NL103"
             receiver = _dotted(node.value)
             group = legacy if legacy is not None else Group()
             if spec.action == "report":
-                self.report(code, f"`{receiver}.{spec.name}` does not exist on the new connection: {spec.advice}", node)
-                if legacy is not None:
-                    legacy.block(f"`{receiver}.{spec.name}` has no mechanical replacement")
+                self.report(code, f"`{receiver}.{spec.name}` is legacy: {spec.advice}", node)
+                _block(legacy, f"`{receiver}.{spec.name}` has no mechanical replacement")
                 continue
+            if spec.action == "state":
+                self._state_attribute(node, spec, receiver, group)
+                continue
+            replacement, edit = self._attribute_replacement(node, spec.to, receiver)
             if kind == "invalid-status":
-                group.add(lambda node=node, spec=spec: [replace_node(self.ctx, node.attr, spec.to)])
-                continue
-            if spec.action == "unsafe":
-                self.report(code, f"`{receiver}.{spec.name}` is legacy; the closest is `{receiver}.{spec.to}`", node, None if legacy else group)
+                group.add(edit)  # reported with the except clause it belongs to
+            elif spec.action == "rewrite":
+                self.report(code, f"`{receiver}.{spec.name}` is legacy; use `{replacement}`", node, group)
+                group.add(edit)
+            else:
+                self.report(code, f"`{receiver}.{spec.name}` is legacy; the closest is `{replacement}`", node, None if legacy else group)
                 if legacy is not None:
                     legacy.block(f"`{receiver}.{spec.name}` needs a decision")
                 else:
                     group.applicability = Applicability.UNSAFE
-                    group.add(lambda node=node, spec=spec: [replace_node(self.ctx, node.attr, spec.to)])
-                continue
-            if spec.action == "rewrite":
-                self.report(code, f"`{receiver}.{spec.name}` is legacy; use `{receiver}.{spec.to}`", node, group)
-                group.add(lambda node=node, spec=spec: [replace_node(self.ctx, node.attr, spec.to)])
-                continue
-            self._state_attribute(node, spec, receiver, group)
+                    group.add(edit)
+
+    def _attribute_replacement(self, node: cst.Attribute, to: str, receiver: str) -> tuple[str, Callable[[], list[Edit]]]:
+        """The new spelling, and its edit: a template with {receiver} replaces the whole expression."""
+        if "{receiver}" in to:
+            text = f"({to.format(receiver=receiver)})"
+            return text, lambda: [replace_node(self.ctx, node, text)]
+        return f"{receiver}.{to}", lambda: [replace_node(self.ctx, node.attr, to)]
 
     def _state_attribute(self, node: cst.Attribute, spec: LegacyAttribute, receiver: str, group: Group) -> None:
         parent = self.parent(node)
@@ -1716,6 +1742,10 @@ class _Analysis:
             if handler.type is None:
                 continue
             types = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+            name = handler.name.name if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
+            single = self.resolve(handler.type)
+            if name is not None and single is not None and self.receiver_classes.get(single.qualified) == "connection-closed":
+                self.receivers[name] = ("connection-closed", None)
             for expression in types:
                 ref = self.resolve(expression)
                 entry = self.legacy_entry(ref.qualified) if ref is not None else None
@@ -1725,8 +1755,8 @@ class _Analysis:
                 if group is None:
                     continue
                 self._raising_connects(try_node, group)
-                if handler.name is not None and isinstance(handler.name.name, cst.Name):
-                    self.receivers[handler.name.name] = ("invalid-status", group)
+                if name is not None:
+                    self.receivers[name] = ("invalid-status", group)
 
     def _raising_connects(self, try_node: cst.Try, group: Group) -> None:
         finder = _CallFinder()
