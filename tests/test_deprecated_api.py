@@ -12,9 +12,12 @@ from netra_lint.cli import main
 from netra_lint.engine import RunOptions
 from netra_lint.rules.deprecated_api import (
     SECTION,
+    CallRule,
     DeprecatedApiChecker,
     parse_signature,
+    parse_template,
     plan_call,
+    render_call,
 )
 from netra_lint.runner import run
 from netra_lint.settings import ConfigError, bundled_pack_dir, load_packs, load_settings
@@ -337,3 +340,37 @@ def test_names_in_comments_and_prose_only_are_not_analysed(tmp_path: Path, monke
     })
     assert [d.row for d in lint(root).diagnostics] == [1]
     assert [Path(p).name for p in built] == ["code.py"]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("x.f(1)", "'b' was not passed and its default DEFAULT is not a literal"),
+        ("x.f(1, 2)", "x.g(1, 2, 1)"),
+        ("x.f(a or b, 2, c=3)", "x.g(a or b, 2, 3)"),
+    ],
+)
+def test_positional_template_arguments_take_literal_defaults_only(call: str, expected: str) -> None:
+    signature = parse_signature("f(a, b=DEFAULT, c=1)", "test")
+    callee, args = parse_template("g(a, b, c)", signature, "test")
+    rule = CallRule(signature, "g(a, b, c)", callee, args, "safe", "")
+    node = cst.parse_expression(call)
+    assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+    plan = plan_call(node, rule)
+    if plan.problem:
+        assert plan.problem == expected
+        return
+    new = render_call(node, rule, plan, node.func.with_changes(attr=cst.Name(callee)))
+    assert cst.Module([]).code_for_node(new) == expected
+
+
+def test_substituted_expressions_are_parenthesised_where_needed() -> None:
+    signature = parse_signature("f(ctx, n=0)", "test")
+    template = "g(run=ctx.run_id, total=n * 2)"
+    callee, args = parse_template(template, signature, "test")
+    rule = CallRule(signature, template, callee, args, "safe", "")
+    node = cst.parse_expression("x.f(a or b, n=1 + 2)")
+    assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+    plan = plan_call(node, rule)
+    new = render_call(node, rule, plan, node.func.with_changes(attr=cst.Name(callee)))
+    assert cst.Module([]).code_for_node(new) == "x.g(run=(a or b).run_id, total=(1 + 2) * 2)"

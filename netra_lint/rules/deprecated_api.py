@@ -467,6 +467,15 @@ def _is_pure(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Attribute) and _is_pure(node.value)
 
 
+def _is_literal(source: str) -> bool:
+    """A default that means the same in any file (no names to resolve)."""
+    try:
+        ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        return False
+    return True
+
+
 def _is_atomic(node: cst.BaseExpression) -> bool:
     """It can be put under an attribute access or an operator without parentheses."""
     return bool(node.lpar) or isinstance(
@@ -532,6 +541,9 @@ def plan_call(call: cst.Call, rule: CallRule) -> _Plan:
         emitted.append(index)
         used.extend(u for u in targ.uses)
     new = f"{rule.callee}()"
+    for name in dict.fromkeys(used):
+        if name in rule.signature.defaults and name not in binding.values and not _is_literal(rule.signature.defaults[name]):
+            return _Plan(binding, [], f"{name!r} was not passed and its default {rule.signature.defaults[name]} is not a literal")
     for name in binding.values:
         if name not in used:
             return _Plan(binding, [], f"argument {name!r} has no counterpart in {new}")
