@@ -146,7 +146,7 @@ def test_selecting_one_code_still_applies_the_whole_group(tmp_path: Path) -> Non
 
 def test_files_importing_only_unrelated_websockets_names_are_not_parsed_losslessly(tmp_path: Path) -> None:
     path = tmp_path / "errors.py"
-    path.write_text("from websockets.exceptions import ConnectionClosed\nfrom websockets.typing import Data\n\nX = ConnectionClosed\n")
+    path.write_text("from websockets.exceptions import InvalidURI\nfrom websockets.typing import Data\n\nX = InvalidURI\n")
     settings = load_settings([tmp_path], select=CODES)
     ctx = FileContext(SourceFile.read(path), "errors.py", settings, set(CODES), want_fixes=True)
     assert list(WebSocketsLegacy(settings).check(ctx)) == []
