@@ -32,6 +32,7 @@ import importlib.machinery
 import marshal
 import multiprocessing
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -63,6 +64,10 @@ _MODULE_DUNDERS = frozenset(
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_SUFFIXES = ((), ("dict",), ("multiple",))
+#: A file without these words has no patch-target call and no dynamic module namespace.
+_EXPRESSION_NEEDLES = re.compile(r"\b(?:patch|setattr|delattr|import_module|globals|vars|exec)\b|sys\.modules")
+#: Fields of statements (and handlers, match cases) that hold nested statements.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 class Ref(NamedTuple):
@@ -201,8 +206,9 @@ def _pos(node: Any) -> tuple[int, int, int, int]:
 class _Summarizer:
     """One pass of stdlib ``ast`` over a file, producing a marshal-able summary."""
 
-    def __init__(self, tree: ast.Module, module: str | None, is_package: bool) -> None:
+    def __init__(self, tree: ast.Module, module: str | None, is_package: bool, text: str | None = None) -> None:
         self.tree = tree
+        self.text = text
         self.module = module
         self.is_package = is_package
         self.bindings: dict[str, tuple[str, ...]] = {}
@@ -315,6 +321,10 @@ class _Summarizer:
     # -- every import and call in the file --
 
     def walk(self) -> None:
+        """Imports (with their ``except ImportError`` guards) everywhere in the file; calls
+        and names only when the text mentions one we look for: most files are walked
+        statement by statement, which is several times cheaper than every expression."""
+        expressions = self.text is None or _EXPRESSION_NEEDLES.search(self.text) is not None
         stack: list[tuple[ast.AST, bool]] = [(self.tree, False)]
         while stack:
             node, guarded = stack.pop()
@@ -331,7 +341,9 @@ class _Summarizer:
                         self.aliases.setdefault(alias.asname or alias.name, f"{source}.{alias.name}")
                 self.imports.append(("f", node.module or "", node.level, names, _pos(node), guarded))
                 continue
-            if isinstance(node, ast.Call):
+            if not expressions:
+                pass
+            elif isinstance(node, ast.Call):
                 self.note_call(node)
             elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec"):
                 self.open = True
@@ -347,7 +359,11 @@ class _Summarizer:
                 stack.extend((child, True) for child in node.body)
                 stack.extend((item, guarded) for item in node.items)
                 continue
-            stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
+            if expressions:
+                stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
+            else:
+                for field in _BLOCK_FIELDS:
+                    stack.extend((child, guarded) for child in getattr(node, field, ()))
 
     def note_call(self, node: ast.Call) -> None:
         if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
@@ -653,14 +669,15 @@ def _flatten(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _flatten(handler.body)
 
 
-def summarize(tree: ast.Module, module: str | None, is_package: bool) -> dict[str, Any]:
-    """The summary of one parsed file (plain data: dicts, lists, tuples, strings)."""
-    return _Summarizer(tree, module, is_package).run()
+def summarize(tree: ast.Module, module: str | None, is_package: bool, text: str | None = None) -> dict[str, Any]:
+    """The summary of one parsed file (plain data: dicts, lists, tuples, strings); with the
+    ``text`` the tree came from, expressions are only walked where they may matter."""
+    return _Summarizer(tree, module, is_package, text).run()
 
 
 def summarize_text(text: str, module: str | None, is_package: bool, filename: str = "<unknown>") -> dict[str, Any]:
     """Parse and summarize ``text``; raises ``SyntaxError`` (and ``RecursionError``)."""
-    summary = summarize(ast.parse(text, filename=filename), module, is_package)
+    summary = summarize(ast.parse(text, filename=filename), module, is_package, text)
     summary["td"] = text_digest(text)
     return summary
 
@@ -694,7 +711,7 @@ def _extract(job: tuple[str, str | None, bool]) -> tuple[str, tuple[int, int] | 
         return path, None, None, None
     digest = text_digest(source.text)
     try:
-        summary = summarize(ast.parse(source.text, filename=path), module, is_package)
+        summary = summarize(ast.parse(source.text, filename=path), module, is_package, source.text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return path, (stat.st_mtime_ns, stat.st_size), digest, None
     summary["td"] = digest
