@@ -484,8 +484,9 @@ class _Summarizer:
                 if isinstance(stmt, ast.AsyncFunctionDef) and stmt.name not in coroutines:
                     coroutines.append(stmt.name)
                 if "staticmethod" not in decorators:
-                    dynamic = self.self_attributes(stmt, members) or dynamic
-                    self.attribute_types(stmt, types)
+                    nodes = list(ast.walk(stmt))  # walked once, read by both passes
+                    dynamic = self.self_attributes(stmt, members, nodes) or dynamic
+                    self.attribute_types(stmt, types, nodes)
             elif isinstance(stmt, ast.ClassDef):
                 members[stmt.name] = "class"
                 self.add_class(stmt, f"{qualname}.{stmt.name}", classes)
@@ -515,7 +516,9 @@ class _Summarizer:
             "at": {name: list(dict.fromkeys(found)) for name, found in types.items() if found and all(k != "?" for k, _ in found)},
         }
 
-    def attribute_types(self, function: ast.FunctionDef | ast.AsyncFunctionDef, types: dict[str, list[tuple[str, str]]]) -> None:
+    def attribute_types(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, types: dict[str, list[tuple[str, str]]], nodes: list[ast.AST]
+    ) -> None:
         """Evidence of the types of the attributes a method assigns on its first parameter."""
         params = function.args.posonlyargs + function.args.args
         if not params:
@@ -523,9 +526,9 @@ class _Summarizer:
         receiver = params[0].arg
         annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
         local = {a.arg for a in params + function.args.kwonlyargs} | {
-            n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+            n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
         }
-        for node in ast.walk(function):
+        for node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     if isinstance(target, ast.Attribute) and _is_name(target.value, receiver):
@@ -572,7 +575,7 @@ class _Summarizer:
             found.append(("?", ""))
 
     @staticmethod
-    def self_attributes(function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str]) -> bool:
+    def self_attributes(function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str], nodes: list[ast.AST]) -> bool:
         """Record the attributes a method sets on its first parameter (assignments, ``for``
         and ``with`` targets, ``setattr`` with a literal name); True when it also sets
         attributes whose names can't be known (``setattr(self, name, ...)``, ``self.__dict__``)."""
@@ -581,7 +584,7 @@ class _Summarizer:
             return False
         receiver = params[0].arg
         dynamic = False
-        for node in ast.walk(function):
+        for node in nodes:
             targets: list[ast.expr] = []
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
