@@ -30,7 +30,10 @@ EXPECTED = {
     "router.py": ["route:time", "route:room:blue?x=1:/rooms/blue?x=1"],
     "headers_client.py": ["token=s3cret open=True", "upgrade=websocket sent=s3cret", "closed True"],
     "rejected.py": ["rejected 403 banned"],
+    "basic_auth.py": ["hello alice", "refused 401"],
 }
+# programs whose migration needs an unsafe fix (basic_auth_protocol_factory -> basic_auth)
+UNSAFE = {"basic_auth.py"}
 
 
 def _run(program: Path) -> subprocess.CompletedProcess[str]:
@@ -45,13 +48,13 @@ def _run(program: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _fixed_copy(tmp_path: Path, name: str) -> Path:
+def _fixed_copy(tmp_path: Path, name: str, unsafe: bool) -> Path:
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text("[project]\nname = 'demo'\nversion = '1'\ndependencies = ['websockets>=14.2']\n")
     target = project / name
     shutil.copyfile(PROGRAMS / name, target)
-    outcome = run([project], load_settings([project], select=["NL1"]), RunOptions(fix=True, jobs=1))
+    outcome = run([project], load_settings([project], select=["NL1"]), RunOptions(fix=True, unsafe_fixes=unsafe, jobs=1))
     assert outcome.errors == []
     left = run([project], load_settings([project], select=["NL1"]), RunOptions(jobs=1))
     assert [f"{d.row}: {d.code} {d.message}" for d in left.diagnostics] == [], "the fix left legacy code behind"
@@ -76,9 +79,21 @@ def test_legacy_program_shows_the_deprecation(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixed_program_round_trips_without_deprecation(name: str, tmp_path: Path) -> None:
-    fixed = _fixed_copy(tmp_path, name)
+    fixed = _fixed_copy(tmp_path, name, unsafe=name in UNSAFE)
     assert "websockets.legacy" not in fixed.read_text(encoding="utf-8")
     result = _run(fixed)
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr
     assert result.stdout.splitlines() == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(UNSAFE))
+def test_safe_fixes_alone_leave_an_unsafe_migration_untouched(name: str, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("")
+    shutil.copyfile(PROGRAMS / name, project / name)
+    run([project], load_settings([project], select=["NL1"]), RunOptions(fix=True, jobs=1))
+    text = (project / name).read_text(encoding="utf-8")
+    assert "from websockets.legacy.server import serve" in text
+    assert "create_protocol=basic_auth_protocol_factory(" in text

@@ -271,9 +271,9 @@ CONNECTION_ROLES = ("client-connection", "server-connection", "connection")
 #: what a value of a legacy type becomes a receiver of
 RECEIVER_OF_ROLE = {"client-connection": "connection", "server-connection": "connection", "connection": "connection", "server": "server"}
 RECEIVER_KINDS = ("connection", "server", "invalid-status", "connection-closed")
-_ROLES = (*CALLABLE_ROLES, *TYPE_ROLES, "invalid-status", "name", "report")
+_ROLES = (*CALLABLE_ROLES, *TYPE_ROLES, "invalid-status", "name", "report", "basic-auth-factory")
 _FIXES = ("safe", "types", "with-connect", "report")
-_ARG_ACTIONS = ("rename", "drop", "drop-if-false", "empty-origin", "report")
+_ARG_ACTIONS = ("rename", "drop", "drop-if-false", "empty-origin", "factory", "report")
 _ATTR_ACTIONS = ("rewrite", "state", "unsafe", "report")
 
 
@@ -298,6 +298,7 @@ class LegacyArgument:
     action: str
     to: str = ""
     drop_duplicate: bool = False
+    factory: str = ""  # action "factory": the role of the legacy factory whose call is rewritten
     advice: str = ""
     origin: str = field(default="", compare=False)
 
@@ -462,6 +463,9 @@ class Group:
         if b.applicability is Applicability.UNSAFE:
             a.applicability = Applicability.UNSAFE
 
+    def make_unsafe(self) -> None:
+        self.root().applicability = Applicability.UNSAFE
+
     def block(self, reason: str) -> None:
         root = self.root()
         if reason not in root.blockers:
@@ -598,7 +602,7 @@ class WebSocketsLegacy(Checker):
                     raise PackError(f"{origin}: [{section}] entry {entry!r}: 'new' must be a qualified name")
                 out.append(item)
             elif section == "websockets-arguments":
-                _known_keys(entry, {"name", "callees", "action", "to", "drop_duplicate", "advice"}, origin, section)
+                _known_keys(entry, {"name", "callees", "action", "to", "drop_duplicate", "factory", "advice"}, origin, section)
                 item_arg = LegacyArgument(
                     name=_field(entry, "name", str, origin, section),
                     callees=tuple(
@@ -608,11 +612,14 @@ class WebSocketsLegacy(Checker):
                     action=_choice(_field(entry, "action", str, origin, section), _ARG_ACTIONS, "action", origin, section, entry),
                     to=_field(entry, "to", str, origin, section, ""),
                     drop_duplicate=_field(entry, "drop_duplicate", bool, origin, section, False),
+                    factory=_field(entry, "factory", str, origin, section, ""),
                     advice=_field(entry, "advice", str, origin, section, ""),
                     origin=origin,
                 )
-                if item_arg.action == "rename" and not item_arg.to.isidentifier():
-                    raise PackError(f"{origin}: [{section}] entry {entry!r}: a rename needs an identifier in 'to'")
+                if item_arg.action in ("rename", "factory") and not item_arg.to.isidentifier():
+                    raise PackError(f"{origin}: [{section}] entry {entry!r}: action {item_arg.action!r} needs an identifier in 'to'")
+                if item_arg.action == "factory" and item_arg.factory not in _ROLES:
+                    raise PackError(f"{origin}: [{section}] entry {entry!r}: 'factory' must name a role")
                 out.append(item_arg)
             elif section == "websockets-positional":
                 _known_keys(entry, {"callee", "index", "to"}, origin, section)
@@ -1029,11 +1036,16 @@ class _Analysis:
 
     def _from_import(self, statement: cst.ImportFrom, alias: cst.ImportAlias, qualified: str, entry: LegacyName) -> None:
         group = self.group(alias)
-        self.report(entry.code, self._message(qualified, entry), alias, group)
-        if entry.fix == "report":
-            group.block(f"`{_split(qualified)[1]}` has no mechanical replacement")
-            return
         assignment = self._import_assignment(statement, alias)
+        if entry.fix == "report":
+            if assignment is not None and not assignment.references and self._alone_at_top_level(statement):
+                self.report(entry.code, self._message(qualified, entry) + "; the import is unused", alias, group)
+                group.add(lambda: self._remove_alias(statement, alias))
+            else:
+                self.report(entry.code, self._message(qualified, entry), alias, group)
+                group.block(f"`{_split(qualified)[1]}` has no mechanical replacement")
+            return
+        self.report(entry.code, self._message(qualified, entry), alias, group)
         if assignment is None:
             group.block("the imported name could not be resolved")
             return
@@ -1339,11 +1351,45 @@ class _Analysis:
                 if empties:
                     self.report("NL102", '`origins=[""]` is legacy; the new `serve()` spells "no Origin header" as `None`', arg, group)
                     value_edits.append(lambda empties=empties: [replace_node(self.ctx, e, "None") for e in empties])
+            elif spec.action == "factory" and self._factory_rewritable(call, arg, spec, keywords):
+                unsafe = legacy if legacy is not None else Group()
+                unsafe.make_unsafe()
+                assert isinstance(arg.value, cst.Call)
+                new = self._factory_entry(arg.value).new  # type: ignore[union-attr]
+                self.report(
+                    "NL102",
+                    f"`{name}={_dotted(arg.value.func)}(...)` is legacy; pass `{spec.to}={_split(new)[1]}(...)` "
+                    f"to the new `{role}()` (same realm and credentials; misuse raises ValueError instead of TypeError)",
+                    arg,
+                    unsafe,
+                )
+                unsafe.add(lambda arg=arg, spec=spec, new=new: self._factory_edits(arg, spec, new))
             else:
                 self.report("NL102", f"`{name}=` is not accepted by the new `{role}()`: {spec.advice}", arg)
                 _block(legacy, f"`{name}=` has no mechanical replacement")
         if changes or value_edits:
             group.add(lambda: self._argument_edits(call, changes, value_edits))
+
+    def _factory_entry(self, value: cst.BaseExpression) -> LegacyName | None:
+        ref = self.resolve(value.func) if isinstance(value, cst.Call) else None
+        return self.legacy_entry(ref.qualified) if ref is not None else None
+
+    def _factory_rewritable(self, call: cst.Call, arg: cst.Arg, spec: LegacyArgument, keywords: set[str]) -> bool:
+        """`create_protocol=basic_auth_protocol_factory(...)` with nothing the new callback can't take."""
+        entry = self._factory_entry(arg.value)
+        if entry is None or entry.role != spec.factory or spec.to in keywords:
+            return False
+        assert isinstance(arg.value, cst.Call)
+        return not any(a.star or (a.keyword is not None and a.keyword.value == spec.name) for a in arg.value.args)
+
+    def _factory_edits(self, arg: cst.Arg, spec: LegacyArgument, new: str) -> list[Edit]:
+        assert isinstance(arg.value, cst.Call) and arg.keyword is not None
+        module, name = _split(new)
+        if name in self.bound_names and not has_import(self.module, module, name):
+            callee, imports = new, add_import(self.ctx, module)
+        else:
+            callee, imports = name, add_import(self.ctx, module, name)
+        return [replace_node(self.ctx, arg.keyword, spec.to), replace_node(self.ctx, arg.value.func, callee), *imports]
 
     @staticmethod
     def _empty_origins(value: cst.BaseExpression) -> list[cst.CSTNode]:
