@@ -484,7 +484,7 @@ class _Summarizer:
                 if isinstance(stmt, ast.AsyncFunctionDef) and stmt.name not in coroutines:
                     coroutines.append(stmt.name)
                 if "staticmethod" not in decorators:
-                    nodes = list(ast.walk(stmt))  # walked once, read by both passes
+                    nodes = _method_nodes(stmt)  # collected once, read by both passes
                     dynamic = self.self_attributes(stmt, members, nodes) or dynamic
                     self.attribute_types(stmt, types, nodes)
             elif isinstance(stmt, ast.ClassDef):
@@ -656,6 +656,32 @@ def _is_instance_dict(node: ast.expr, receiver: str) -> bool:
     if isinstance(node, ast.Attribute):
         return node.attr == "__dict__" and _is_name(node.value, receiver)
     return isinstance(node, ast.Call) and _is_name(node.func, "vars") and len(node.args) == 1 and _is_name(node.args[0], receiver)
+
+
+def _method_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """What the attribute passes look at in a method: every statement (nested blocks and
+    functions included), the whole of each assignment, ``for`` and ``with`` target, and the
+    call of each expression statement. Walking statements instead of every expression
+    node makes the index build several times faster on method-heavy code."""
+    nodes: list[ast.AST] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+            targets = [node.target]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            nodes.append(node.value)
+        for target in targets:
+            nodes.extend(ast.walk(target))
+        for field in _BLOCK_FIELDS:
+            stack.extend(getattr(node, field, ()))
+    return nodes
 
 
 def _flatten(body: list[ast.stmt]) -> Iterator[ast.stmt]:
