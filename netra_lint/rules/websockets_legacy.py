@@ -97,8 +97,12 @@ ws = await connect(uri, close_timeout=5, additional_headers=headers)
 Safe: `extra_headers` → `additional_headers` (client), `timeout` → `close_timeout`,
 `ws_handler` → `handler`, dropping `loop`, `read_limit` and `legacy_recv=False`,
 `origins` `""` → `None`. On a legacy callee these are applied only together with the
-switch of the callee (see NL101). `klass`, `create_protocol`, server `extra_headers`
-and `legacy_recv=True` are reported with guidance.
+switch of the callee (see NL101). Unsafe: `create_protocol=basic_auth_protocol_factory(...)`
+→ `process_request=basic_auth(...)` when the factory call is written inline, takes no
+`create_protocol` itself and `serve()` has no other `process_request` (a wrong
+configuration now raises `ValueError` instead of `TypeError`). `klass`, other
+`create_protocol` values, server `extra_headers` and `legacy_recv=True` are reported
+with guidance.
 """,
     "NL103": """\
 ## What it does
@@ -128,8 +132,9 @@ async def handler(ws: ServerConnection) -> None:
 
 ## Fix safety
 Safe for `path`, `request_headers`, `response_headers`, `open` and `closed` on a
-resolved receiver. `close_rcvd`, `close_sent`, `extensions` (→ `ws.protocol.…`) and
-`ws_server` (→ `ws.server`) are unsafe fixes. Internals such as `transfer_data_task`,
+resolved receiver. `close_rcvd`, `close_sent`, `extensions` (→ `ws.protocol.…`),
+`ws_server` (→ `ws.server`) and, on a server object, `server.websockets` (→
+`server.connections`, which only holds connections past the handshake) are unsafe fixes. Internals such as `transfer_data_task`,
 `messages`, `fail_connection` or `host`/`port` are reported. Receivers of unknown
 type are left alone.
 """,
@@ -195,6 +200,9 @@ except InvalidStatus as e:
 `WebSocketProtocolError` → `ProtocolError` is safe (the same class). `InvalidStatusCode`
 is rewritten only together with the legacy `connect()` in its `try` block; otherwise it
 is reported. `AbortHandshake` and `RedirectHandshake` are reported with guidance.
+The deprecated `ConnectionClosed.code`/`.reason` of an `except ConnectionClosed as e`
+become `e.rcvd.code`/`e.rcvd.reason` with the legacy fallbacks 1006 and `""` for a
+connection closed without a close frame (an unsafe fix).
 """,
     "NL106": """\
 ## What it does
@@ -254,10 +262,10 @@ Report only: the program has to be restructured around a coroutine.
 
 _NAMES = {
     "NL101": ("legacy-websockets-import", "Legacy websockets import or reference", "safe / report"),
-    "NL102": ("legacy-websockets-argument", "Legacy argument of connect/serve/broadcast", "safe / report"),
+    "NL102": ("legacy-websockets-argument", "Legacy argument of connect/serve/broadcast", "safe / unsafe / report"),
     "NL103": ("legacy-websockets-attribute", "Legacy attribute of a websockets connection", "safe / unsafe / report"),
     "NL104": ("legacy-websockets-handler", "Connection handler with the legacy path parameter", "safe / report"),
-    "NL105": ("legacy-websockets-exception", "Legacy websockets exception", "safe / report"),
+    "NL105": ("legacy-websockets-exception", "Legacy websockets exception", "safe / unsafe / report"),
     "NL106": ("legacy-websockets-callback", "Callback written for the legacy serve() signature", "report"),
     "NL107": ("legacy-websockets-event-loop", "serve() outside a running event loop", "report"),
 }
