@@ -171,10 +171,3 @@ def test_disabled_rule_families_are_not_exported(run_cli: RunCli, project: Path)
     assert not any(name.startswith("websockets") for name in banned)
 
 
-def test_python_module_entry_point_matches(project: Path, home: Path) -> None:
-    """``python -m netra_lint export-ruff-config --help`` names --check and --stdout."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "netra_lint", "export-ruff-config", "--help"],
-        cwd=project, env=clean_env(home), capture_output=True, text=True, timeout=60,
-    )
-    assert completed.returncode == 0 and "--check" in completed.stdout and "--stdout" in completed.stdout
