@@ -1763,8 +1763,10 @@ class _Analysis:
                 self.report(code, f"`{receiver}.{spec.name}` is legacy; the closest is `{replacement}`", node, None if legacy else group)
                 if legacy is not None:
                     legacy.block(f"`{receiver}.{spec.name}` needs a decision")
+                elif any(q in replacement for q in "'\"") and any(isinstance(a, cst.FormattedString) for a in self._ancestors(node)):
+                    group.block("quotes inside an f-string field need Python 3.12")
                 else:
-                    group.applicability = Applicability.UNSAFE
+                    group.make_unsafe()
                     group.add(edit)
 
     def _attribute_replacement(self, node: cst.Attribute, to: str, receiver: str) -> tuple[str, Callable[[], list[Edit]]]:
