@@ -362,8 +362,8 @@ class _Summarizer:
             if expressions:
                 stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
             else:
-                for field in _BLOCK_FIELDS:
-                    stack.extend((child, guarded) for child in getattr(node, field, ()))
+                for block in _BLOCK_FIELDS:
+                    stack.extend((child, guarded) for child in getattr(node, block, ()))
 
     def note_call(self, node: ast.Call) -> None:
         if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
@@ -679,8 +679,8 @@ def _method_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.
             nodes.append(node.value)
         for target in targets:
             nodes.extend(ast.walk(target))
-        for field in _BLOCK_FIELDS:
-            stack.extend(getattr(node, field, ()))
+        for block in _BLOCK_FIELDS:
+            stack.extend(getattr(node, block, ()))
     return nodes
 
 

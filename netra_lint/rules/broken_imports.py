@@ -426,7 +426,7 @@ class _FileCheck:
         for i in broken:
             name, _, pos = names[i]
             message = f"Cannot import name '{name}' from '{target}': {self.explain_name(target, name)}{notes[i][1]}"
-            yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, names, level, plan)
+            yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, plan)
 
     def missing_module(self, target: str, written: str, names: tuple[Any, ...], stmt_pos: Any) -> Diagnostic:
         shown = f"'{target}'" if written == target else f"'{target}' ('{written}')"
@@ -448,7 +448,7 @@ class _FileCheck:
             if close:
                 plan = _Plan(Applicability.UNSAFE, {i: (close[0], n) for i, n in enumerate(plain)}, f"Import from '{close[0]}'")
                 message += f"; did you mean '{close[0]}'?"
-        return self.from_diagnostic("NL501", message, self.span(stmt_pos), stmt_pos, names, None, plan)
+        return self.from_diagnostic("NL501", message, self.span(stmt_pos), stmt_pos, plan)
 
     def plan(self, module: str, names: tuple[Any, ...], broken: list[int]) -> tuple[_Plan | None, dict[int, tuple[bool, str]]]:
         """Destinations for the ``broken`` aliases (a fix only if every one is certain),
@@ -472,9 +472,7 @@ class _FileCheck:
         targets = sorted({t for t, _ in destinations.values()})
         return _Plan(Applicability.SAFE, destinations, f"Import from {_quoted(targets)}"), notes
 
-    def from_diagnostic(
-        self, code: str, message: str, span: tuple[int, int], stmt_pos: Any, names: tuple[Any, ...], level: int | None, plan: _Plan | None
-    ) -> Diagnostic:
+    def from_diagnostic(self, code: str, message: str, span: tuple[int, int], stmt_pos: Any, plan: _Plan | None) -> Diagnostic:
         if plan is None:
             return self.ctx.diagnostic(code, message, span)
         fix = lambda: self.from_edits(stmt_pos, plan)  # noqa: E731 - built only when fixes are wanted
