@@ -281,7 +281,7 @@ RECEIVER_OF_ROLE = {"client-connection": "connection", "server-connection": "con
 RECEIVER_KINDS = ("connection", "server", "invalid-status", "connection-closed")
 _ROLES = (*CALLABLE_ROLES, *TYPE_ROLES, "invalid-status", "name", "report", "basic-auth-factory")
 _FIXES = ("safe", "types", "with-connect", "report")
-_ARG_ACTIONS = ("rename", "drop", "drop-if-false", "empty-origin", "factory", "report")
+_ARG_ACTIONS = ("rename", "drop", "drop-if-false", "empty-origin", "factory", "note", "report")
 _ATTR_ACTIONS = ("rewrite", "state", "unsafe", "report")
 
 
@@ -1359,6 +1359,9 @@ class _Analysis:
                 if empties:
                     self.report("NL102", '`origins=[""]` is legacy; the new `serve()` spells "no Origin header" as `None`', arg, group)
                     value_edits.append(lambda empties=empties: [replace_node(self.ctx, e, "None") for e in empties])
+            elif spec.action == "note":
+                if legacy is not None:  # same argument, new meaning: worth knowing while switching
+                    self.report("NL102", f"`{name}=` keeps its name in the new `{role}()` but {spec.advice}", arg)
             elif spec.action == "factory" and self._factory_rewritable(call, arg, spec, keywords):
                 unsafe = legacy if legacy is not None else Group()
                 unsafe.make_unsafe()
