@@ -522,11 +522,12 @@ class _FileCheck:
             new, applicability = moved, Applicability.SAFE
         else:
             # The first part the index can place decides: 'app.old.Client' → where Client is.
-            for k in range(len(rest) + 1):
-                module, name = ".".join([owner, missing, *rest[: k - 1]] if k else [owner]), ([missing, *rest])[k]
+            chain = [missing, *rest]
+            for k in range(len(chain)):
+                module, name = ".".join([owner, *chain[:k]]), chain[k]
                 status, candidates = self.name_destination(module, name)
                 if status == "unique":
-                    candidate = ".".join([*candidates[0], *rest[k:]])
+                    candidate = ".".join([*candidates[0], *chain[k + 1 :]])
                     if self.target_ok(candidate, lenient):
                         new, applicability = candidate, Applicability.SAFE
                 elif status == "ambiguous":
@@ -534,8 +535,8 @@ class _FileCheck:
                 if status != "none":
                     break
             if new is None:
-                for close in difflib.get_close_matches(missing, self.known_names(owner), n=3, cutoff=0.75):
-                    candidate = ".".join([owner, close, *rest])
+                for option in difflib.get_close_matches(missing, self.known_names(owner), n=3, cutoff=0.75):
+                    candidate = ".".join([owner, option, *rest])
                     if self.target_ok(candidate, lenient):
                         new, applicability = candidate, Applicability.UNSAFE
                         break
