@@ -382,12 +382,15 @@ def unified_diff(result: FileResult) -> str:
     original, fixed = result.original, result.fixed
     if result.encoding.replace("_", "-").lower() == "utf-8-sig":
         original, fixed = "\ufeff" + original, "\ufeff" + fixed
+    # A fix is written through a symbolic link (see ``SourceFile.write_atomic``); so is the
+    # diff, which names the file itself: ``patch`` refuses to patch a link.
+    name = display_path(Path(os.path.realpath(result.path))) if os.path.islink(result.path) else result.display
     out: list[str] = []
     for line in difflib.unified_diff(
         _patch_lines(original),
         _patch_lines(fixed),
-        fromfile=_diff_name(f"a/{result.display}"),
-        tofile=_diff_name(f"b/{result.display}"),
+        fromfile=_diff_name(f"a/{name}"),
+        tofile=_diff_name(f"b/{name}"),
     ):
         out.append(line if line.endswith("\n") else line + "\n" + _NO_NEWLINE)
     return "".join(out)
