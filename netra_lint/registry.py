@@ -110,7 +110,7 @@ def expand(selectors: Iterable[str], extra_codes: Iterable[str] = ()) -> set[str
         if not sel:
             continue
         if sel == "ALL":
-            chosen.update(all_rules())
+            chosen.update(known)
             continue
         matches = {code for code in known if code.startswith(sel)}
         if not matches:

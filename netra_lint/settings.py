@@ -280,6 +280,7 @@ def _load_ruff_table(settings: Settings, table: Any, where: str) -> None:
         if bad:
             raise ConfigError(f"{where} key 'select': not a ruff rule code: {bad[0]!r}")
         settings.ruff_hosted = tuple(hosted)
+        settings.ruff_explicit = True  # the user chose these ruff rules: a missing ruff is an error
     settings.ruff_enabled = table.get("enabled", True)
 
 
