@@ -296,15 +296,15 @@ class _Summarizer:
                 self.bind(stmt.name.id, ("value",))  # type: ignore[attr-defined]
 
     def record_all(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
-        value = stmt.value
         if isinstance(stmt, ast.AugAssign):
-            self.extend_all([value])
+            self.extend_all([stmt.value])
             return
         self.all_names = []
-        self.extend_all([value] if value is not None else [])
+        self.extend_all([stmt.value] if stmt.value is not None else [])
 
     def extend_all(self, values: list[ast.expr]) -> None:
         for value in values:
+            strings: list[ast.expr]
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 strings = [value]
             elif isinstance(value, (ast.List, ast.Tuple)):
@@ -439,7 +439,7 @@ class _Summarizer:
                 continue
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             lenient = any(
-                isinstance(keywords.get(k), ast.Constant) and keywords[k].value is flag  # type: ignore[union-attr]
+                isinstance(keywords.get(k), ast.Constant) and keywords[k].value is flag  # type: ignore[attr-defined]
                 for k, flag in (("create", True), ("raising", False))
             ) or any(k.arg is None for k in node.keywords)
             package = ""
@@ -449,7 +449,7 @@ class _Summarizer:
                     if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
                         continue
                     package = arg.value
-            found.append((kind, node.args[0].value, _pos(node.args[0]), lenient, package))  # type: ignore[union-attr]
+            found.append((kind, node.args[0].value, _pos(node.args[0]), lenient, package))  # type: ignore[attr-defined]
         return found
 
     # -- classes and functions --
@@ -727,18 +727,22 @@ class FileSummary:
     targets: tuple[tuple[Any, ...], ...]
 
 
-def _extract(job: tuple[str, str | None, bool]) -> tuple[str, tuple[int, int] | None, bytes | None, bytes | None]:
-    """Worker: read and summarize one file → (path, stat, digest, marshalled summary or None).
+def _extract(job: tuple[str, str | None, bool, bytes | None]) -> tuple[str, tuple[int, int] | None, bytes | None, bytes | None]:
+    """Worker: read and summarize one file → (path, stat, digest, marshalled summary or
+    None if it doesn't parse); ``b""`` when the text still has the cached digest (a touched
+    file is not parsed again).
 
     Summaries stay marshalled until a question needs them: a warm run loads the cache
     without building millions of small objects."""
-    path, module, is_package = job
+    path, module, is_package, known_digest = job
     try:
         stat = os.stat(path)
         source = SourceFile.read(Path(path))
     except (OSError, DecodeError):
         return path, None, None, None
     digest = text_digest(source.text)
+    if digest == known_digest:
+        return path, (stat.st_mtime_ns, stat.st_size), digest, b""
     try:
         summary = summarize(ast.parse(source.text, filename=path), module, is_package, source.text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -779,7 +783,7 @@ class ProjectIndex:
         index = cls(roots, root)
         cache_file = (settings.cache_dir or root / ".netra_lint_cache") / CACHE_NAME
         cached = _load_cache(cache_file)
-        todo: list[tuple[str, str | None, bool]] = []
+        todo: list[tuple[str, str | None, bool, bytes | None]] = []
         for path in files:
             if path.suffix != ".py":
                 continue
@@ -794,19 +798,18 @@ class ProjectIndex:
                 if old[0] == (stat.st_mtime_ns, stat.st_size):
                     index._entries[key] = old
                     continue
-            todo.append((key, module, is_package))
+            todo.append((key, module, is_package, old[1] if old is not None and old[2] == module and old[3] == is_package else None))
         changed = bool(todo) or len(index._entries) != len(cached)
-        for path, stat, digest, summary in _run_jobs(todo, jobs):
+        for key, stat, digest, summary in _run_jobs(todo, jobs):
             if stat is None:
                 continue
-            old = cached.get(path)
-            module, is_package = index.module_for_path(path)
-            if summary is None and old is not None and old[1] == digest and old[2] == module and old[3] == is_package:
-                summary = old[4]
-            index._entries[path] = (stat, digest, module, is_package, summary)
-        for path, entry in index._entries.items():
+            module, is_package = index.module_for_path(key)
+            if summary == b"":
+                summary = cached[key][4]
+            index._entries[key] = (stat, digest, module, is_package, summary)
+        for key, entry in index._entries.items():
             if entry[2] is not None and entry[4] is not None:
-                index._by_module.setdefault(entry[2], path)
+                index._by_module.setdefault(entry[2], key)
         if changed:
             _save_cache(cache_file, index._entries)
         index.fingerprint = index._fingerprint()
@@ -1221,7 +1224,7 @@ def _installed(name: str, project_root: str) -> bool:
     return spec is not None
 
 
-def _run_jobs(todo: list[tuple[str, str | None, bool]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any]]:
+def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any]]:
     workers = min(jobs or os.cpu_count() or 1, len(todo) // 16 or 1)
     if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(_extract, todo)
