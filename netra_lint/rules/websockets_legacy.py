@@ -276,9 +276,11 @@ _NAMES = {
 CALLABLE_ROLES = ("connect", "unix_connect", "serve", "unix_serve", "broadcast")
 TYPE_ROLES = ("client-connection", "server-connection", "connection", "server", "annotation")
 CONNECTION_ROLES = ("client-connection", "server-connection", "connection")
-#: what a value of a legacy type becomes a receiver of
-RECEIVER_OF_ROLE = {"client-connection": "connection", "server-connection": "connection", "connection": "connection", "server": "server"}
-RECEIVER_KINDS = ("connection", "server", "invalid-status", "connection-closed")
+#: the receiver kind of a value of a legacy type (connections know their side when the class says it)
+RECEIVER_OF_ROLE = {"client-connection": "client-connection", "server-connection": "server-connection", "connection": "connection", "server": "server"}
+RECEIVER_CLASS_KINDS = ("client-connection", "server-connection", "connection", "server", "connection-closed")
+RECEIVER_KINDS = ("connection", "server", "invalid-status", "connection-closed")  # what attribute entries apply to
+SIDE = {"client-connection": "client", "server-connection": "server"}
 _ROLES = (*CALLABLE_ROLES, *TYPE_ROLES, "invalid-status", "name", "report", "basic-auth-factory")
 _FIXES = ("safe", "types", "with-connect", "report")
 _ARG_ACTIONS = ("rename", "drop", "drop-if-false", "empty-origin", "factory", "note", "report")
@@ -325,8 +327,13 @@ class LegacyAttribute:
     receiver: str
     action: str
     to: str = ""
+    client: str = ""  # replacement on a client connection, when it differs by side
+    server: str = ""  # replacement on a server connection
     advice: str = ""
     origin: str = field(default="", compare=False)
+
+    def replacement(self, side: str) -> str:
+        return self.to or {"client": self.client, "server": self.server}.get(side, "")
 
 
 @dataclass(frozen=True)
@@ -584,7 +591,7 @@ class WebSocketsLegacy(Checker):
             if not isinstance(value, dict):
                 raise PackError(f"{origin}: [{section}] must be a table")
             return [
-                ReceiverClasses(_choice(kind, RECEIVER_KINDS, "receiver kind", origin, section, kind), _field(value, kind, tuple, origin, section))
+                ReceiverClasses(_choice(kind, RECEIVER_CLASS_KINDS, "receiver kind", origin, section, kind), _field(value, kind, tuple, origin, section))
                 for kind in value
             ]
         if section == "websockets-modules":
@@ -640,7 +647,7 @@ class WebSocketsLegacy(Checker):
                     )
                 )
             elif section == "websockets-attributes":
-                _known_keys(entry, {"name", "receiver", "action", "to", "advice"}, origin, section)
+                _known_keys(entry, {"name", "receiver", "action", "to", "client", "server", "advice"}, origin, section)
                 item_attr = LegacyAttribute(
                     name=_field(entry, "name", str, origin, section),
                     receiver=_choice(
@@ -648,11 +655,14 @@ class WebSocketsLegacy(Checker):
                     ),
                     action=_choice(_field(entry, "action", str, origin, section), _ATTR_ACTIONS, "action", origin, section, entry),
                     to=_field(entry, "to", str, origin, section, ""),
+                    client=_field(entry, "client", str, origin, section, ""),
+                    server=_field(entry, "server", str, origin, section, ""),
                     advice=_field(entry, "advice", str, origin, section, ""),
                     origin=origin,
                 )
-                if item_attr.action != "report" and not item_attr.to:
-                    raise PackError(f"{origin}: [{section}] entry {entry!r}: action {item_attr.action!r} needs 'to'")
+                sided = item_attr.action == "unsafe" and item_attr.client and item_attr.server
+                if item_attr.action != "report" and not (item_attr.to or sided):
+                    raise PackError(f"{origin}: [{section}] entry {entry!r}: action {item_attr.action!r} needs 'to' (or 'client' and 'server')")
                 out.append(item_attr)
             else:
                 raise PackError(f"{origin}: section [{section}] is not read by {cls.__name__}")
@@ -1230,7 +1240,7 @@ class _Analysis:
                 self._serve(call, group)
                 self._result_receiver(call, "server", group)
             elif role in ("connect", "unix_connect"):
-                self._result_receiver(call, "connection", group)
+                self._result_receiver(call, "client-connection", group)
         self._uses_of_legacy_callables()
 
     def _uses_of_legacy_callables(self) -> None:
@@ -1538,7 +1548,7 @@ class _Analysis:
         if not positional:
             return
         group = legacy if legacy is not None else self.group(("handler", function))
-        self.receivers.setdefault(positional[0], ("connection", legacy))
+        self.receivers.setdefault(positional[0], ("server-connection", legacy))
         if len(positional) < 2:
             return
         second = positional[1]
@@ -1671,7 +1681,7 @@ class _Analysis:
             group = self.groups.get(self.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
             return RECEIVER_OF_ROLE[entry.role], group
         kind = self.receiver_classes.get(ref.qualified)
-        return (kind, None) if kind in ("connection", "server") else None
+        return (kind, None) if kind is not None and kind != "connection-closed" else None
 
     def _annotated_receivers(self) -> None:
         """Parameters annotated with a connection class, and class attributes declared with one."""
@@ -1738,6 +1748,8 @@ class _Analysis:
             if found is None:
                 continue
             kind, legacy = found
+            side = SIDE.get(kind, "")
+            kind = "connection" if side else kind
             spec = self.attributes.get((node.attr.value, kind))
             if spec is None:
                 continue
@@ -1749,14 +1761,14 @@ class _Analysis:
             code = "NL105" if kind in ("invalid-status", "connection-closed") else "NL103"
             receiver = _dotted(node.value)
             group = legacy if legacy is not None else Group()
-            if spec.action == "report":
+            if spec.action == "report" or not spec.replacement(side):
                 self.report(code, f"`{receiver}.{spec.name}` is legacy: {spec.advice}", node)
                 _block(legacy, f"`{receiver}.{spec.name}` has no mechanical replacement")
                 continue
             if spec.action == "state":
                 self._state_attribute(node, spec, receiver, group)
                 continue
-            replacement, edit = self._attribute_replacement(node, spec.to, receiver)
+            replacement, edit = self._attribute_replacement(node, spec.replacement(side), receiver)
             if kind == "invalid-status":
                 group.add(edit)  # reported with the except clause it belongs to
             elif spec.action == "rewrite":
