@@ -134,9 +134,11 @@ async def handler(ws: ServerConnection) -> None:
 Safe for `path`, `request_headers`, `response_headers`, `open` and `closed` on a
 resolved receiver. `close_rcvd`, `close_sent`, `extensions` (→ `ws.protocol.…`),
 `ws_server` (→ `ws.server`) and, on a server object, `server.websockets` (→
-`server.connections`, which only holds connections past the handshake) are unsafe fixes. Internals such as `transfer_data_task`,
-`messages`, `fail_connection` or `host`/`port` are reported. Receivers of unknown
-type are left alone.
+`server.connections`, which only holds connections past the handshake) are unsafe
+fixes, and so are `host`/`port` when the side is known (`remote_address[…]` on a
+client, `local_address[…]` on a server: the socket's address, not the configured one).
+Internals such as `transfer_data_task`, `messages`, `fail_connection` or `secure` are
+reported. Receivers of unknown type are left alone.
 """,
     "NL104": """\
 ## What it does
