@@ -14,6 +14,7 @@ mechanically (a *blocker*), not at all, and each diagnostic then says why.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -461,16 +462,16 @@ class Group:
     blockers: list[str] = field(default_factory=list)
     producers: list[Callable[[], list[Edit] | None]] = field(default_factory=list)
     applicability: Applicability = Applicability.SAFE
-    parent: "Group | None" = None
+    parent: Group | None = None
     _edits: tuple[Edit, ...] | None = None
 
-    def root(self) -> "Group":
+    def root(self) -> Group:
         group = self
         while group.parent is not None:
             group = group.parent
         return group
 
-    def join(self, other: "Group") -> None:
+    def join(self, other: Group) -> None:
         a, b = self.root(), other.root()
         if a is b:
             return
@@ -857,7 +858,7 @@ class _Collector(cst.CSTVisitor):
 
 
 class _Analysis:
-    def __init__(self, tables: "_Tables", ctx: FileContext) -> None:
+    def __init__(self, tables: _Tables, ctx: FileContext) -> None:
         self.ctx = ctx
         self.tables = tables
         self.module_advice = tables.module_advice
@@ -1206,11 +1207,16 @@ class _Analysis:
         def produce() -> list[Edit] | None:
             edits = [replace_node(self.ctx, node, text), *imports()]
             consumed = {part for n in entry_uses for part in _chain_parts(n)}
-            if unique and binding.references and all(a.node in consumed for a in binding.references):
-                statement = binding.node
+            statement = binding.node
+            if (
+                unique
+                and binding.references
+                and all(a.node in consumed for a in binding.references)
+                and isinstance(statement, (cst.Import, cst.ImportFrom))
+                and not isinstance(statement.names, cst.ImportStar)
+            ):
                 alias = next(a for a in statement.names if _bound_name(a) == binding.name)
-                removal = self._remove_alias(statement, alias)
-                edits.extend(removal or [])
+                edits.extend(self._remove_alias(statement, alias) or [])
             return edits
 
         group.add(produce)
@@ -1370,7 +1376,7 @@ class _Analysis:
                 empties = self._empty_origins(arg.value)
                 if empties:
                     self.report("NL102", '`origins=[""]` is legacy; the new `serve()` spells "no Origin header" as `None`', arg, group)
-                    value_edits.append(lambda empties=empties: [replace_node(self.ctx, e, "None") for e in empties])
+                    value_edits.append(functools.partial(self._replace_all, empties, "None"))
             elif spec.action == "note":
                 if legacy is not None:  # same argument, new meaning: worth knowing while switching
                     self.report("NL102", f"`{name}=` keeps its name in the new `{role}()` but {spec.advice}", arg)
@@ -1386,12 +1392,15 @@ class _Analysis:
                     arg,
                     unsafe,
                 )
-                unsafe.add(lambda arg=arg, spec=spec, new=new: self._factory_edits(arg, spec, new))
+                unsafe.add(functools.partial(self._factory_edits, arg, spec, new))
             else:
                 self.report("NL102", f"`{name}=` is not accepted by the new `{role}()`: {spec.advice}", arg)
                 _block(legacy, f"`{name}=` has no mechanical replacement")
         if changes or value_edits:
             group.add(lambda: self._argument_edits(call, changes, value_edits))
+
+    def _replace_all(self, nodes: list[cst.CSTNode], text: str) -> list[Edit]:
+        return [replace_node(self.ctx, node, text) for node in nodes]
 
     def _factory_entry(self, value: cst.BaseExpression) -> LegacyName | None:
         ref = self.resolve(value.func) if isinstance(value, cst.Call) else None
