@@ -1490,7 +1490,7 @@ class _Analysis:
             if legacy is not None:
                 legacy.block("the connection handler is not a function of this file")
         else:
-            self._handler(function, self._bound_by_partial(handler_arg.value), legacy)  # type: ignore[union-attr]
+            self._handler(function, self._bound_parameters(handler_arg.value), legacy)  # type: ignore[union-attr]
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in ("process_request", "select_subprotocol"):
                 self._callback(arg.keyword.value, arg.value, legacy)
@@ -1524,9 +1524,11 @@ class _Analysis:
         return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "run_until_complete"
 
     def _function(self, value: cst.BaseExpression) -> cst.FunctionDef | cst.Lambda | None:
-        """The def (or lambda) an argument refers to, through a Name or functools.partial."""
+        """The def (or lambda) an argument refers to: a Name, `self.method`, or functools.partial of one."""
         if isinstance(value, cst.Lambda):
             return value
+        if isinstance(value, cst.Attribute):
+            return self._method_via_self(value)
         if isinstance(value, cst.Call):
             ref = self.resolve(value.func)
             if ref is not None and ref.qualified == "functools.partial" and value.args and value.args[0].keyword is None:
@@ -1541,13 +1543,37 @@ class _Analysis:
         node = getattr(referent, "node", None)
         return node if isinstance(node, cst.FunctionDef) and not self._is_method(node) else None
 
-    def _bound_by_partial(self, value: cst.BaseExpression) -> int:
-        """How many leading positional parameters functools.partial already binds."""
+    def _method_via_self(self, value: cst.Attribute) -> cst.FunctionDef | None:
+        """`self.name` inside a method: the plain method `name` defined once in that class."""
+        owner = self._self_class(value.value)
+        if owner is None:
+            return None
+        found = [
+            statement
+            for statement in owner.body.body
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == value.attr.value
+        ]
+        if len(found) != 1 or found[0].decorators:
+            return None
+        return found[0]
+
+    def _self_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class whose method has ``node`` as its first parameter (`self`)."""
+        if not isinstance(node, cst.Name):
+            return None
+        access = self.access_of.get(node)
+        if access is None or len(access.referents) != 1:
+            return None
+        (referent,) = access.referents
+        return self.self_params.get(getattr(referent, "node", None))  # type: ignore[arg-type]
+
+    def _bound_parameters(self, value: cst.BaseExpression) -> int:
+        """How many leading positional parameters are already bound: `self`, or by functools.partial."""
         if isinstance(value, cst.Call) and value.args:
             inner = value.args[0].value
             bound = sum(1 for a in value.args[1:] if a.keyword is None and not a.star)
-            return bound + self._bound_by_partial(inner)
-        return 0
+            return bound + self._bound_parameters(inner)
+        return 1 if isinstance(value, cst.Attribute) else 0
 
     def _is_method(self, function: cst.FunctionDef) -> bool:
         parent = self.parent(function)
@@ -1590,7 +1616,11 @@ class _Analysis:
         assert isinstance(function, cst.FunctionDef)
         self.report("NL104", message, second, group)
         defined = next((a for a in self.assignments if a.node is function), None)
-        if defined is not None and any(not self._is_handler_argument(a.node) for a in defined.references):
+        uses = [a.node for a in defined.references] if defined is not None else []
+        if self._is_method(function):
+            owner = self.parent(self.parent(function))  # type: ignore[arg-type]
+            uses += [n for n in self.collected.attributes if n.attr.value == name and self._self_class(n.value) is owner]
+        if any(not self._is_handler_argument(node) for node in uses):
             group.block(f"handler `{name}` is also called directly")
             return
         span = self.ctx.cst_span(params)
@@ -1648,7 +1678,7 @@ class _Analysis:
         function = self._function(value)
         if function is None or function in self.reported_callbacks:
             return
-        names = [p.name.value for p in _positional(function.params)]
+        names = [p.name.value for p in _positional(function.params)][self._bound_parameters(value) :]
         if kind == "process_request":
             old = (names[:1] == ["path"]) or (names[1:2] in (["request_headers"], ["headers"]))
             new_shape = "`(connection, request)` and expects `connection.respond(status, text)` or None back"
@@ -1738,12 +1768,8 @@ class _Analysis:
         return selves
 
     def _receiver_of(self, node: cst.BaseExpression) -> tuple[str, Group | None] | None:
-        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-            access = self.access_of.get(node.value)
-            if access is None or len(access.referents) != 1:
-                return None
-            (referent,) = access.referents
-            owner = self.self_params.get(getattr(referent, "node", None))  # type: ignore[arg-type]
+        if isinstance(node, cst.Attribute):
+            owner = self._self_class(node.value)
             return self.class_attributes.get((owner, node.attr.value)) if owner is not None else None
         if not isinstance(node, cst.Name):
             return None
