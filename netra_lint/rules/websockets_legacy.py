@@ -164,9 +164,10 @@ async def handler(websocket):
 ```
 
 ## Fix safety
-Safe when the handler is a `def`/`async def` of this file passed directly (or through
-`functools.partial`) to `serve`, has exactly two required positional parameters and no
-`*args`, and is not called elsewhere. Otherwise, for example `def handler(ws,
+Safe when the handler is a `def`/`async def` of this file passed directly, as
+`self.method`, or through `functools.partial` to `serve`, has exactly two required
+positional parameters (after `self` and the bound ones) and no `*args`, and is not
+called elsewhere. Otherwise, for example `def handler(ws,
 path=None)`, the handler is reported.
 """,
     "NL105": """\
