@@ -47,7 +47,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index.marshal"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v2"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v3"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -748,7 +748,8 @@ def _extract(job: tuple[str, str | None, bool, bytes | None]) -> tuple[str, tupl
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return path, (stat.st_mtime_ns, stat.st_size), digest, None
     summary["td"] = digest
-    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps(summary)
+    # The bindings also go apart: the reverse lookups read them for every module at once.
+    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps((marshal.dumps(summary["b"]), marshal.dumps(summary)))
 
 
 # -- the index ---------------------------------------------------------------------------
@@ -864,8 +865,13 @@ class ProjectIndex:
         blob = entry[4]
         summary = self._decoded.get(id(blob))
         if summary is None:
-            summary = self._decoded[id(blob)] = marshal.loads(blob)
+            summary = self._decoded[id(blob)] = marshal.loads(marshal.loads(blob)[1])
         return summary
+
+    def _bindings(self, entry: tuple[Any, ...]) -> dict[str, tuple[str, ...]]:
+        """Only the top-level bindings of an entry (much cheaper than the whole summary)."""
+        summary = self._decoded.get(id(entry[4]))
+        return summary["b"] if summary is not None else marshal.loads(marshal.loads(entry[4])[0])  # type: ignore[no-any-return]
 
     def summary_for(self, path: Path, text: str) -> FileSummary | None:
         """The stored summary of ``path`` if it was made from exactly ``text``."""
@@ -1156,7 +1162,7 @@ class ProjectIndex:
             for module, path in self._by_module.items():
                 if self.find_module(module) is None or self.find_module(module).origin != path:  # type: ignore[union-attr]
                     continue  # shadowed file (x.py beside x/__init__.py)
-                for bound, binding in self._summary(self._entries[path])["b"].items():
+                for bound, binding in self._bindings(self._entries[path]).items():
                     table.setdefault(bound, []).append((module, "import" if binding[0] in ("from", "module") else "define"))
                 parent, _, last = module.rpartition(".")
                 if parent:

@@ -358,8 +358,9 @@ class _FileCheck:
             parent = ".".join(parts[:size])
             for child in difflib.get_close_matches(parts[size], self.index.children(parent), n=3, cutoff=0.6):
                 found.append(".".join([parent, child, *parts[size + 1 :]]))
-        depth, top = len(parts), parts[0] + "."
-        peers = [m for m in self.index.modules() if m.startswith(top) and m.count(".") + 1 == depth]
+        # Elsewhere in the package, a misspelt middle part: same top, depth and last part.
+        depth, top, last = len(parts), parts[0] + ".", "." + parts[-1]
+        peers = [m for m in self.index.modules() if m.endswith(last) and m.startswith(top) and m.count(".") + 1 == depth]
         found += difflib.get_close_matches(module, peers, n=3, cutoff=0.8)
         good = []
         for candidate in dict.fromkeys(found):
