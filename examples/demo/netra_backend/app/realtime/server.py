@@ -18,5 +18,5 @@ async def handler(websocket: WebSocketServerProtocol, path):
 
 
 async def main() -> None:
-    async with serve(handler, "127.0.0.1", 8765, extra_headers={"X-Service": "demo"}):
+    async with serve(handler, "127.0.0.1", 8765, read_limit=2**16):
         await asyncio.get_running_loop().create_future()
