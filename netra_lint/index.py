@@ -47,7 +47,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index.marshal"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v3"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v4"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -64,6 +64,8 @@ _MODULE_DUNDERS = frozenset(
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_SUFFIXES = ((), ("dict",), ("multiple",))
+#: Summary keys that only the file itself or class questions need.
+_FILE_PARTS = frozenset({"c", "i", "t"})
 #: A file without these words has no patch-target call and no dynamic module namespace.
 _EXPRESSION_NEEDLES = re.compile(r"\b(?:patch|setattr|delattr|import_module|globals|vars|exec)\b|sys\.modules")
 #: Fields of statements (and handlers, match cases) that hold nested statements.
@@ -748,8 +750,10 @@ def _extract(job: tuple[str, str | None, bool, bytes | None]) -> tuple[str, tupl
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return path, (stat.st_mtime_ns, stat.st_size), digest, None
     summary["td"] = digest
-    # The bindings also go apart: the reverse lookups read them for every module at once.
-    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps((marshal.dumps(summary["b"]), marshal.dumps(summary)))
+    # The module-level part also goes apart: most questions (and the reverse lookups, for
+    # every module at once) need only that, not the classes or the file's own imports.
+    module_part = {k: v for k, v in summary.items() if k not in _FILE_PARTS}
+    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps((marshal.dumps(module_part), marshal.dumps(summary)))
 
 
 # -- the index ---------------------------------------------------------------------------
@@ -763,6 +767,7 @@ class ProjectIndex:
         self.project_root = str(project_root)
         self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, marshalled summary)
         self._decoded: dict[int, dict[str, Any]] = {}  # id of a marshalled summary → the summary
+        self._module_parts: dict[int, dict[str, Any]] = {}  # the same, module-level part only
         self._by_module: dict[str, str] = {}  # module name → path
         self._listings: dict[str, frozenset[str]] = {}
         self._specs: dict[str, ModuleSpec | None] = {}
@@ -868,10 +873,14 @@ class ProjectIndex:
             summary = self._decoded[id(blob)] = marshal.loads(marshal.loads(blob)[1])
         return summary
 
-    def _bindings(self, entry: tuple[Any, ...]) -> dict[str, tuple[str, ...]]:
-        """Only the top-level bindings of an entry (much cheaper than the whole summary)."""
+    def _module_part(self, entry: tuple[Any, ...]) -> dict[str, Any]:
+        """The summary without classes and imports (much cheaper to unmarshal)."""
         summary = self._decoded.get(id(entry[4]))
-        return summary["b"] if summary is not None else marshal.loads(marshal.loads(entry[4])[0])  # type: ignore[no-any-return]
+        if summary is None:
+            summary = self._module_parts.get(id(entry[4]))
+        if summary is None:
+            summary = self._module_parts[id(entry[4])] = marshal.loads(marshal.loads(entry[4])[0])
+        return summary
 
     def summary_for(self, path: Path, text: str) -> FileSummary | None:
         """The stored summary of ``path`` if it was made from exactly ``text``."""
@@ -977,7 +986,7 @@ class ProjectIndex:
         entry = self._entry(spec.origin)
         if entry is None or entry[4] is None:
             return None
-        summary = self._summary(entry)
+        summary = self._module_part(entry)
         info = ModuleInfo(
             name=name,
             path=spec.origin,
@@ -1162,7 +1171,7 @@ class ProjectIndex:
             for module, path in self._by_module.items():
                 if self.find_module(module) is None or self.find_module(module).origin != path:  # type: ignore[union-attr]
                     continue  # shadowed file (x.py beside x/__init__.py)
-                for bound, binding in self._bindings(self._entries[path]).items():
+                for bound, binding in self._module_part(self._entries[path])["b"].items():
                     table.setdefault(bound, []).append((module, "import" if binding[0] in ("from", "module") else "define"))
                 parent, _, last = module.rpartition(".")
                 if parent:

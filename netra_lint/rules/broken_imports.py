@@ -146,8 +146,10 @@ def _public(module: str) -> bool:
     return not any(part.startswith("_") for part in module.split("."))
 
 
-def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
+def _quoted(names: Iterable[str], limit: int = 5) -> str:
+    shown = list(names)
+    more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+    return ", ".join(f"'{n}'" for n in shown[:limit]) + more
 
 
 @dataclass(frozen=True)
