@@ -195,9 +195,12 @@ def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
 def _suppresses_import_error(node: ast.With | ast.AsyncWith) -> bool:
     for item in node.items:
         call = item.context_expr
-        if isinstance(call, ast.Call) and (_dotted(call.func) or "").endswith("suppress"):
-            if any((_dotted(a) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for a in call.args):
-                return True
+        if (
+            isinstance(call, ast.Call)
+            and (_dotted(call.func) or "").endswith("suppress")
+            and any((_dotted(a) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for a in call.args)
+        ):
+            return True
     return False
 
 
@@ -347,9 +350,7 @@ class _Summarizer:
                 pass
             elif isinstance(node, ast.Call):
                 self.note_call(node)
-            elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec"):
-                self.open = True
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _dotted(node.value) == "sys.modules":
+            elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec") or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _dotted(node.value) == "sys.modules":
                 self.open = True
             if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 inner = guarded or _catches_import_error(node.handlers)  # type: ignore[attr-defined]
@@ -427,13 +428,9 @@ class _Summarizer:
             parts = callee.split(".")
             qualified = self.qualify(callee)
             kind = None
-            if any(qualified == p + "".join("." + s for s in suffix) for p in _PATCHERS for suffix in _PATCH_SUFFIXES):
+            if any(qualified == p + "".join("." + s for s in suffix) for p in _PATCHERS for suffix in _PATCH_SUFFIXES) or (parts[0] == "mocker" or parts[0].endswith("_mocker")) and tuple(parts[1:]) in (("patch",), ("patch", "dict"), ("patch", "multiple")):
                 kind = "patch"
-            elif (parts[0] == "mocker" or parts[0].endswith("_mocker")) and tuple(parts[1:]) in (("patch",), ("patch", "dict"), ("patch", "multiple")):
-                kind = "patch"
-            elif callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["setattr"] and len(node.args) == 2:
-                kind = "setattr"
-            elif callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["delattr"] and len(node.args) == 1:
+            elif callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["setattr"] and len(node.args) == 2 or callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["delattr"] and len(node.args) == 1:
                 kind = "setattr"
             elif qualified == "importlib.import_module":
                 kind = "import"
@@ -781,7 +778,7 @@ class ProjectIndex:
     # -- building --
 
     @classmethod
-    def build(cls, settings: Settings, jobs: int | None = None) -> "ProjectIndex":
+    def build(cls, settings: Settings, jobs: int | None = None) -> ProjectIndex:
         """Discover the first-party files, reuse the cache, summarize what changed."""
         root = settings.project_root
         files = discover([root, *(p for p in settings.src if p.is_dir() and root not in (p, *p.parents))], settings).files
@@ -1288,13 +1285,13 @@ def _save_cache(path: Path, entries: dict[str, tuple[Any, ...]]) -> None:
 
 
 __all__ = [
+    "UNKNOWN_REF",
     "ClassInfo",
     "FileSummary",
     "ModuleInfo",
     "ModuleSpec",
     "ProjectIndex",
     "Ref",
-    "UNKNOWN_REF",
     "absolute_module",
     "detect_roots",
     "summarize",

@@ -78,6 +78,7 @@ def netra(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,  # the exit code says whether violations remain; the test reads the report
     )
 
 
@@ -126,6 +127,6 @@ def test_fixed_project_imports_and_patch_targets_resolve(tmp_path: Path) -> None
             pkgutil.resolve_name(target)
         print("ok", len({modules!r}))
         """)
-    result = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"ok {len(modules)}"

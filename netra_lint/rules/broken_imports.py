@@ -17,23 +17,32 @@ from typing import Any
 
 import libcst as cst
 
-from ..checker import Applicability, Checker, Diagnostic, Edit, FileContext, PackError, RuleInfo
+from ..checker import (
+    Applicability,
+    Checker,
+    Diagnostic,
+    Edit,
+    FileContext,
+    PackError,
+    RuleInfo,
+)
 from ..index import FileSummary, ProjectIndex, absolute_module
+from ..settings import Settings
 
 MODULE_MOVES = "module-moves"
 NAME_MOVES = "name-moves"
 
-_FIX_DOC = """
+_FIX_DOC = f"""
 ## Fix safety
 The fix rewrites only the import (or the string literal's content, keeping its prefix
 and quotes). It is safe when the answer is certain: a move declared in a rule pack
-(`[{moves}]` / `[{names}]` sections of `rules/*.toml` or the project's own `packs`), or a
+(`[{MODULE_MOVES}]` / `[{NAME_MOVES}]` sections of `rules/*.toml` or the project's own `packs`), or a
 name that exactly one first-party module defines (that module, or one of its public
 re-exports closest to the broken path). With several candidates the message lists them
 and nothing is changed. A close match for a misspelt module path that binds every
 imported name is an unsafe fix. Imports guarded by `try: ... except ImportError` are
 deliberate and never reported.
-""".format(moves=MODULE_MOVES, names=NAME_MOVES)
+"""
 
 NL501 = RuleInfo(
     code="NL501",
@@ -225,8 +234,10 @@ class BrokenImports(Checker):
                     raise PackError(f"{origin}: [{section}] entry {start!r}: the moves form a cycle ({' -> '.join(path + [current])})")
                 path.append(current)
 
-    _memo_index: ProjectIndex | None = None
-    _memo: dict[tuple[Any, ...], Any] = {}
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._memo_index: ProjectIndex | None = None
+        self._memo: dict[tuple[Any, ...], Any] = {}
 
     @cached_property
     def moves(self) -> _Moves:
@@ -478,7 +489,7 @@ class _FileCheck:
     def from_diagnostic(self, code: str, message: str, span: tuple[int, int], stmt_pos: Any, plan: _Plan | None) -> Diagnostic:
         if plan is None:
             return self.ctx.diagnostic(code, message, span)
-        fix = lambda: self.from_edits(stmt_pos, plan)  # noqa: E731 - built only when fixes are wanted
+        fix = lambda: self.from_edits(stmt_pos, plan)
         return self.ctx.diagnostic(code, message, span, fix=fix, applicability=plan.applicability, fix_title=plan.title)
 
     # -- NL503: string targets --
