@@ -100,7 +100,9 @@ class Linter:
         try:
             source = SourceFile.read(path)
         except DecodeError as exc:
-            result.diagnostics.append(self._parse_error_at(exc.row, exc.column, str(exc), result))
+            ignored = self.settings.ignored_for(self.settings.relative(path))
+            enabled_here = self.settings.enabled - ignored
+            result.diagnostics = self._only_if_enabled(self._parse_error_at(exc.row, exc.column, str(exc), result), enabled_here)
             return result
         except OSError as exc:
             result.errors.append(f"{result.display}: cannot read file: {exc.strerror or exc}")
@@ -124,11 +126,12 @@ class Linter:
             try:
                 found.extend(d for d in checker.check(ctx) if d.code in enabled)
             except SyntaxError as exc:
-                return [self._syntax_error(source, exc, result)]
+                return self._only_if_enabled(self._syntax_error(source, exc, result), enabled)
             except cst.ParserSyntaxError as exc:
-                return [self._parse_error_at(exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}", result, source)]
+                parse_error = self._parse_error_at(exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}", result, source)
+                return self._only_if_enabled(parse_error, enabled)
             except RecursionError:
-                return [self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source)]
+                return self._only_if_enabled(self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled)
             except Exception as exc:  # a bug in a rule must not stop the run
                 name = type(checker).__name__
                 result.errors.append(f"{result.display}: internal error in {name}: {type(exc).__name__}: {exc}")
@@ -136,9 +139,9 @@ class Linter:
             try:
                 ctx.ast_tree
             except SyntaxError as exc:
-                return [self._syntax_error(source, exc, result)]
+                return self._only_if_enabled(self._syntax_error(source, exc, result), enabled)
             except (RecursionError, MemoryError):
-                return [self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source)]
+                return self._only_if_enabled(self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled)
         return self._finish(source, result, found, enabled)
 
     def _index_parsed(self, source: SourceFile) -> bool:
@@ -170,6 +173,11 @@ class Linter:
                 kept.append(diag)
         kept.sort(key=Diagnostic.sort_key)
         return kept
+
+    @staticmethod
+    def _only_if_enabled(diag: Diagnostic, enabled: frozenset[str]) -> list[Diagnostic]:
+        """A file that doesn't parse can't be checked further; NL001 says so if selected."""
+        return [diag] if PARSE_ERROR in enabled else []
 
     def _syntax_error(self, source: SourceFile, exc: SyntaxError, result: FileResult) -> Diagnostic:
         row = exc.lineno or 1
