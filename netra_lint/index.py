@@ -26,6 +26,7 @@ many files, and cached on disk keyed by file content and tool version; a file wh
 from __future__ import annotations
 
 import ast
+import bisect
 import builtins
 import hashlib
 import importlib.machinery
@@ -66,7 +67,8 @@ _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_SUFFIXES = ((), ("dict",), ("multiple",))
 #: Summary keys that only the file itself or class questions need.
 _FILE_PARTS = frozenset({"c", "i", "t"})
-#: A file without these words has no patch-target call and no dynamic module namespace.
+#: A line without these words has no patch-target call and no dynamic module namespace.
+_NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "globals", "vars", "exec", "sys.modules")
 _EXPRESSION_NEEDLES = re.compile(r"\b(?:patch|setattr|delattr|import_module|globals|vars|exec)\b|sys\.modules")
 #: Fields of statements (and handlers, match cases) that hold nested statements.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -325,11 +327,28 @@ class _Summarizer:
 
     # -- every import and call in the file --
 
+    def hot_lines(self) -> list[int] | None:
+        """The lines that mention a call or name we look for (None: treat every line so)."""
+        text = self.text
+        if text is None:
+            return None
+        if not any(word in text for word in _NEEDLE_WORDS):
+            return []
+        if "\r" in text.replace("\r\n", ""):
+            return None  # old Mac line ends: don't risk miscounting lines
+        lines, row, position = [], 1, 0
+        for match in _EXPRESSION_NEEDLES.finditer(text):
+            row += text.count("\n", position, match.start())
+            position = match.start()
+            if not lines or lines[-1] != row:
+                lines.append(row)
+        return lines
+
     def walk(self) -> None:
         """Imports (with their ``except ImportError`` guards) everywhere in the file; calls
-        and names only when the text mentions one we look for: most files are walked
-        statement by statement, which is several times cheaper than every expression."""
-        expressions = self.text is None or _EXPRESSION_NEEDLES.search(self.text) is not None
+        and names only inside statements on lines that mention one we look for: the rest
+        is walked statement by statement, several times cheaper than every expression."""
+        hot = self.hot_lines()
         stack: list[tuple[ast.AST, bool]] = [(self.tree, False)]
         while stack:
             node, guarded = stack.pop()
@@ -346,9 +365,7 @@ class _Summarizer:
                         self.aliases.setdefault(alias.asname or alias.name, f"{source}.{alias.name}")
                 self.imports.append(("f", node.module or "", node.level, names, _pos(node), guarded))
                 continue
-            if not expressions:
-                pass
-            elif isinstance(node, ast.Call):
+            if isinstance(node, ast.Call):
                 self.note_call(node)
             elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec") or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _dotted(node.value) == "sys.modules":
                 self.open = True
@@ -362,7 +379,7 @@ class _Summarizer:
                 stack.extend((child, True) for child in node.body)
                 stack.extend((item, guarded) for item in node.items)
                 continue
-            if expressions:
+            if _expressions_wanted(node, hot):
                 stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
             else:
                 for block in _BLOCK_FIELDS:
@@ -655,6 +672,18 @@ def _is_instance_dict(node: ast.expr, receiver: str) -> bool:
     if isinstance(node, ast.Attribute):
         return node.attr == "__dict__" and _is_name(node.value, receiver)
     return isinstance(node, ast.Call) and _is_name(node.func, "vars") and len(node.args) == 1 and _is_name(node.args[0], receiver)
+
+
+def _expressions_wanted(node: ast.AST, hot: list[int] | None) -> bool:
+    """Whether to walk all of ``node`` (not just its nested blocks): expression-level nodes
+    always, statements and handlers only when one of their lines is hot."""
+    if hot is None:
+        return True
+    if isinstance(node, (ast.stmt, ast.excepthandler)):
+        decorators = getattr(node, "decorator_list", None)  # they come before the ``def`` line
+        first = bisect.bisect_left(hot, decorators[0].lineno if decorators else node.lineno)
+        return first < len(hot) and hot[first] <= (node.end_lineno or node.lineno)
+    return not isinstance(node, (ast.Module, ast.match_case))
 
 
 def _method_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:

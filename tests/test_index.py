@@ -287,3 +287,30 @@ def test_parallel_build_matches_serial_build(tmp_path: Path) -> None:
     assert parallel.fingerprint == serial.fingerprint
     assert parallel.class_info("pkg.m42.C42").members == serial.class_info("pkg.m42.C42").members == {"f": "method", "a42": "self"}
     assert parallel.member("pkg", "C0") == Ref("class", "pkg.m0::C0")
+
+
+def test_patch_targets_are_found_wherever_they_sit(tmp_path: Path) -> None:
+    text = textwrap.dedent("""\
+        import unittest
+        from unittest import mock
+
+
+        class TestX(unittest.TestCase):
+            @mock.patch(
+                "app.decorated.target"
+            )
+            def test_a(self, patched):
+                with mock.patch.dict("app.nested.CONFIG", {}):
+                    values = [
+                        mock.patch("app.in_a_list"),
+                    ]
+                return values
+        """)
+    write(tmp_path, {"app/__init__.py": "", "t.py": text, "cr.py": text.replace("\n", "\r")})
+    index = build(tmp_path)
+    expected = ["app.decorated.target", "app.in_a_list", "app.nested.CONFIG"]
+    for name in ("t.py", "cr.py"):
+        source = (tmp_path / name).read_bytes().decode()
+        summary = index.summary_for(tmp_path / name, source)
+        assert summary is not None
+        assert sorted(t[1] for t in summary.targets) == expected
