@@ -344,8 +344,8 @@ class _FileCheck:
         own = self.summary.module
         binders = [(m, how) for m, how in index.binders(name) if m not in (module, own)]
         defining = sorted({m for m, how in binders if how != "import"})
-        if len(defining) > 1:
-            return "ambiguous", [(m, name) for m in defining]
+        if len(defining) > 1:  # closest to the broken path first
+            return "ambiguous", [(m, name) for m in sorted(defining, key=lambda m: (-_common_prefix(m, module), m))]
         if not defining:
             return "none", []
         definer = defining[0]
