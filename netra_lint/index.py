@@ -994,11 +994,6 @@ class ProjectIndex:
             self._first_party[top] = known
         return known
 
-    def dynamic_search(self, name: str) -> bool:
-        """True when a package changes its ``__path__``, so its submodules can't be known."""
-        info = self.module_info(name)
-        return info is not None and info.dynamic_path
-
     # -- module contents --
 
     def module_info(self, name: str) -> ModuleInfo | None:

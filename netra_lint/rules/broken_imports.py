@@ -132,7 +132,7 @@ Use instead:
 def test_send(send): ...
 ```
 """ + _FIX_DOC,
-    fix="safe if unique",
+    fix="safe if unique / unsafe",
 )
 
 _STRING = re.compile(r"(?s)([A-Za-z]*)('''|\"\"\"|'|\")(.*)\2")
@@ -294,9 +294,21 @@ class _FileCheck:
         return not self.index.module_exists(module) and not self.dynamic(module)
 
     def dynamic(self, dotted: str) -> bool:
-        """True when a package on the way to ``dotted`` changes its ``__path__``."""
+        """True when a module on the way to ``dotted`` may provide submodules the index can't
+        see: a package that changes its ``__path__``, a compiled module (extensions register
+        submodules in ``sys.modules``), or a module that writes to ``sys.modules`` itself."""
         parts = dotted.split(".")
-        return any(self.index.dynamic_search(".".join(parts[:size])) for size in range(1, len(parts)))
+        for size in range(1, len(parts)):
+            prefix = ".".join(parts[:size])
+            spec = self.index.find_module(prefix)
+            if spec is None:
+                return False
+            if spec.origin is not None and not spec.origin.endswith(".py"):
+                return True
+            info = self.index.module_info(prefix)
+            if info is not None and (info.dynamic_path or info.open and spec.kind == "module"):
+                return True
+        return False
 
     def explain_module(self, module: str) -> str:
         """What the index found where ``module`` should be."""
