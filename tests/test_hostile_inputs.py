@@ -347,3 +347,52 @@ def test_ten_megabyte_file(tmp_path: Path) -> None:
     assert planted(found.get("generated.py", set())) or re.search(r"skipped .*generated\.py: \S", proc.stderr), (
         f"after {time.monotonic() - started:.0f} s:\n{proc.stdout}\n{proc.stderr}"
     )
+
+
+_ENTRY = '[[deprecated-api]]\nold = ["shop.old.Thing"]\nnew = "{new}"\nmessage = "use the new one"\nfix = "safe"\n'
+BAD_PACKS = {
+    # id: (pack files to write, pack names listed in pyproject, fragments the message must hold)
+    "missing": ({}, ["packs/missing.toml"], ["missing.toml", "packs", "not found"]),
+    "malformed-toml": ({"packs/bad.toml": "[module-moves\n'a' = 'b'\n"}, ["packs/bad.toml"], ["bad.toml", "invalid TOML"]),
+    "unknown-section": ({"packs/bad.toml": "[no-such-section]\nx = 1\n"}, ["packs/bad.toml"], ["bad.toml", "no-such-section", "unknown pack section"]),
+    "module-move-to-itself": ({"packs/bad.toml": "[module-moves]\n'shop.a' = 'shop.a'\n"}, ["packs/bad.toml"], ["bad.toml", "module-moves", "shop.a", "itself"]),
+    "module-move-cycle": (
+        {"packs/one.toml": "[module-moves]\n'shop.a' = 'shop.b'\n", "packs/two.toml": "[module-moves]\n'shop.b' = 'shop.a'\n"},
+        ["packs/one.toml", "packs/two.toml"],
+        ["toml", "cycle", "shop.a", "shop.b"],
+    ),
+    "deprecated-name-to-itself": ({"packs/bad.toml": _ENTRY.format(new="shop.old.Thing")}, ["packs/bad.toml"], ["bad.toml", "deprecated-api", "shop.old.Thing", "itself"]),
+    "deprecated-cycle": (
+        {
+            "packs/one.toml": _ENTRY.format(new="shop.new.Thing"),
+            "packs/two.toml": _ENTRY.replace("shop.old.Thing", "shop.new.Thing").format(new="shop.old.Thing"),
+        },
+        ["packs/one.toml", "packs/two.toml"],
+        ["toml", "cycle", "shop.old.Thing", "shop.new.Thing"],
+    ),
+    "deprecated-wrong-type": ({"packs/bad.toml": '[[deprecated-api]]\nold = "shop.old.Thing"\nnew = 3\nfix = "safe"\n'}, ["packs/bad.toml"], ["bad.toml", "deprecated-api"]),
+}
+
+
+@pytest.mark.parametrize("bad", sorted(BAD_PACKS), ids=str)
+def test_a_bad_pack_stops_a_fix_run_before_any_file_is_touched(tmp_path: Path, bad: str) -> None:
+    """Exit 2, one message naming the pack file, the section or key and the problem; not a
+    byte of the project changed (the fixable file included)."""
+    files, listed, fragments = BAD_PACKS[bad]
+    root = tmp_path / "project"
+    root.mkdir()
+    packs = ", ".join(repr(name) for name in listed)
+    (root / "pyproject.toml").write_text(f"[tool.netra-lint]\npacks = [{packs}]\n", encoding="utf-8")
+    (root / "fixable.py").write_text(ORIGINAL, encoding="utf-8")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    proc = netra(root, "--fix", "--unsafe-fixes", ".")
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    message = proc.stderr.strip()
+    assert message.startswith("netra-lint: error:"), message
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} missing from: {message}"
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert after == before, "files were touched"
