@@ -116,3 +116,14 @@ def test_rule_docs_follow_the_house_format() -> None:
     for rule in (NL501, NL502, NL503):
         for section in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
             assert section in rule.doc, (rule.code, section)
+
+
+def test_split_import_at_the_end_of_a_file_without_final_newline(in_tmp: Path) -> None:
+    write(in_tmp, {
+        "app/__init__.py": "",
+        "app/models.py": "class User: ...\n",
+        "app/orders.py": "class Order: ...\n",
+        "main.py": "from app.models import User, Order  # keep me",
+    })
+    assert lint(in_tmp, fix=True).errors == []
+    assert (in_tmp / "main.py").read_text(encoding="utf-8") == "from app.models import User  # keep me\nfrom app.orders import Order"

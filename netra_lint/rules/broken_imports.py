@@ -448,11 +448,12 @@ class _FileCheck:
         broken = [i for i, (name, _, _) in enumerate(names) if name != "*" and self.index.member(target, name) is None]
         if not broken:
             return
-        plan, notes = self.plan(target, names, broken)
+        # The module is fine: names whose new home is certain move even if others can't.
+        plan, notes = self.plan(target, names, broken, partial=True)
         for i in broken:
             name, _, pos = names[i]
             message = f"Cannot import name '{name}' from '{target}': {self.explain_name(target, name)}{notes[i][1]}"
-            yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, plan)
+            yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, plan if notes[i][0] else None)
 
     def missing_module(self, target: str, written: str, names: tuple[Any, ...], stmt_pos: Any) -> Diagnostic:
         shown = f"'{target}'" if written == target else f"'{target}' ('{written}')"
@@ -476,9 +477,12 @@ class _FileCheck:
                 message += f"; did you mean '{close[0]}'?"
         return self.from_diagnostic("NL501", message, self.span(stmt_pos), stmt_pos, plan)
 
-    def plan(self, module: str, names: tuple[Any, ...], broken: list[int]) -> tuple[_Plan | None, dict[int, tuple[bool, str]]]:
-        """Destinations for the ``broken`` aliases (a fix only if every one is certain),
-        and per alias whether it is certain and what the message should add."""
+    def plan(
+        self, module: str, names: tuple[Any, ...], broken: list[int], partial: bool = False
+    ) -> tuple[_Plan | None, dict[int, tuple[bool, str]]]:
+        """Destinations for the ``broken`` aliases (a fix only if every one is certain, or
+        with ``partial`` for the certain ones), and per alias whether it is certain and what
+        the message should add."""
         destinations: dict[int, tuple[str, str]] = {}
         notes: dict[int, tuple[bool, str]] = {}
         certain = True
@@ -493,7 +497,7 @@ class _FileCheck:
                 certain = False
                 defined = _quoted(m for m, _ in candidates)
                 notes[i] = (False, f"; '{name}' is defined in {defined}" if candidates else f"; no first-party module defines '{name}'")
-        if not certain:
+        if not destinations or not certain and not partial:
             return None, notes
         targets = sorted({t for t, _ in destinations.values()})
         return _Plan(Applicability.SAFE, destinations, f"Import from {_quoted(targets)}"), notes
@@ -653,14 +657,23 @@ class _FileCheck:
         else:
             head = targets.pop(0)
             first = self.with_module(node, head, relative).with_changes(names=self.plain(moved_aliases[head]))
-        line = self.ctx.source.line_text(self.ctx.source.location(start)[0])
+        # The new imports go on their own lines after the statement's last line, so a
+        # trailing comment stays with the statement it was written for.
+        source = self.ctx.source
+        line = source.line_text(source.location(start)[0])
         indent = line[: len(line) - len(line.lstrip())]
-        extra = "".join(
-            f"{self.ctx.source.newline}{indent}from {self.module_text(t, relative)} import "
-            + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
+        lines = [
+            f"{indent}from {self.module_text(t, relative)} import " + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
             for t in targets
-        )
-        return [Edit(start, end, self.ctx.code_for(first) + extra)]
+        ]
+        end_row = source.location(end)[0]
+        if source.line_text(end_row).rstrip().endswith("\\"):
+            return []  # a continued line: no safe place for a new statement
+        if end_row < len(source.line_starts):
+            insertion = Edit(source.line_starts[end_row], source.line_starts[end_row], "".join(x + source.newline for x in lines))
+        else:  # the last line of a file without a final line break
+            insertion = Edit(len(source.text), len(source.text), "".join(source.newline + x for x in lines))
+        return [Edit(start, end, self.ctx.code_for(first)), insertion]
 
     def with_module(self, node: cst.ImportFrom, target: str, relative: bool) -> cst.ImportFrom:
         text = self.module_text(target, relative)
