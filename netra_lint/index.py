@@ -336,7 +336,8 @@ class _Summarizer:
             return []
         if "\r" in text.replace("\r\n", ""):
             return None  # old Mac line ends: don't risk miscounting lines
-        lines, row, position = [], 1, 0
+        lines: list[int] = []
+        row, position = 1, 0
         for match in _EXPRESSION_NEEDLES.finditer(text):
             row += text.count("\n", position, match.start())
             position = match.start()
