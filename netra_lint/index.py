@@ -11,16 +11,21 @@ Rules ask it questions instead of walking the tree themselves:
   index can't tell (``__getattr__``, unresolved star import, compiled module), ``None``
   when it is certainly missing. Star imports and re-exports are followed.
 * ``resolve(qualname)`` — the same for a dotted path such as ``pkg.mod.Class.method``.
-* ``binders(name)`` — the first-party modules that bind ``name`` (for "did you mean").
-* ``module_info(name)`` / ``class_info(qualname)`` — bindings, ``__all__``, classes with
-  bases, decorators, metaclass and members, functions with their return annotations.
+* ``binders(name)`` — the first-party modules that bind ``name`` (for "did you mean");
+  ``modules()`` / ``children(name)`` — the module names the index parsed.
+* ``module_info(name)`` / ``class_info(qualname)`` / ``subclasses(qualname)`` — bindings,
+  ``__all__``, classes with bases, decorators, metaclass and members, functions with their
+  return annotations.
+* ``fingerprint`` — changes whenever any first-party file does (for result caches).
 * ``summary_for(path, text)`` — the per-file summary the index already extracted
   (imports with positions, ``mock.patch``-style string targets), so a rule never parses a
   file again just to find out that nothing is wrong.
 
 The index is built with stdlib ``ast`` only, in parallel (forked workers) when there are
 many files, and cached on disk keyed by file content and tool version; a file whose
-``(mtime_ns, size)`` did not change is not even read on a warm run.
+``(mtime_ns, size)`` did not change is not even read on a warm run, and a file whose text
+did not change is not parsed again. Modules that exist on disk but weren't parsed
+(compiled, ``.pyi``-only, excluded directories, syntax errors) resolve, with names unknown.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -314,3 +316,18 @@ def test_patch_targets_are_found_wherever_they_sit(tmp_path: Path) -> None:
         summary = index.summary_for(tmp_path / name, source)
         assert summary is not None
         assert sorted(t[1] for t in summary.targets) == expected
+
+
+def test_concurrent_builds_leave_a_valid_cache(tmp_path: Path) -> None:
+    write(tmp_path, {f"pkg/m{i}.py": f"class C{i}: ...\n" for i in range(120)} | {"pkg/__init__.py": ""})
+    script = (
+        "import sys; from pathlib import Path; from netra_lint.settings import Settings;"
+        "from netra_lint.index import ProjectIndex;"
+        f"i = ProjectIndex.build(Settings(project_root=Path({str(tmp_path)!r})), jobs=2);"
+        "assert i.member('pkg.m7', 'C7') is not None"
+    )
+    runs = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(3)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
+    cache = index_module._load_cache(tmp_path / ".netra_lint_cache" / CACHE_NAME)
+    assert len(cache) == 121
+    assert not [p for p in (tmp_path / ".netra_lint_cache").iterdir() if p.suffix == ".tmp"]
