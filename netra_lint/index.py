@@ -401,10 +401,10 @@ class _Summarizer:
     def qualify(self, dotted: str) -> str:
         """A dotted name in this file, made absolute through the file's imports."""
         head, _, rest = dotted.partition(".")
-        if head in self.aliases:
+        if self.bindings.get(head) in (("class",), ("def",)) and self.module:
+            base = f"{self.module}.{head}"  # only a top-level def or class binds it
+        elif head in self.aliases:
             base = self.aliases[head]
-        elif head in self.bindings and self.bindings[head] in (("class",), ("def",)) and self.module:
-            base = f"{self.module}.{head}"
         elif head in vars(builtins):
             base = f"builtins.{head}"
         else:
