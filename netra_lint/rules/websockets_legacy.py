@@ -555,22 +555,68 @@ class _Tables:
         self.positional = {(p.callee, p.index): p for p in packs.get("websockets-positional", [])}
         self.attributes = {(a.name, a.receiver): a for a in packs.get("websockets-attributes", [])}
         known = [*self.names, *self.modern_callables, *self.receiver_classes]
-        self.prefixes = {name.rsplit(".", depth)[0] for name in known for depth in range(name.count(".") + 1)}
+        #: Modules and classes above a known name: an attribute chain from them may reach it.
+        self.enclosing = {name.rsplit(".", depth)[0] for name in known for depth in range(1, name.count(".") + 1)}
+        self.attribute_names = {name for name, _ in self.attributes}
 
     def is_legacy_module(self, qualified: str) -> bool:
         return any(qualified == m or qualified.startswith(m + ".") for m in self.legacy_modules)
 
     def worth_analysing(self, tree: ast.Module) -> bool:
-        """Cheap gate on the stdlib AST: does the file import anything these rules resolve?"""
+        """Cheap gate on the stdlib AST, before any LibCST work: can anything here be reported?
+
+        A file that only imports new callables and connection classes by name can only be
+        reported for a legacy argument of a call, a legacy attribute of a connection bound
+        in the file, or a ``serve`` handler; anything else imported from websockets is
+        analysed in full."""
+        roles: set[str] = set()
+        receivers = False
+        keywords: set[str] = set()
+        positionals = 0  # the most positional arguments of any call
+        attribute_owners: set[str] = set()  # names whose legacy-named attribute is read
+        nested_attribute = False  # a legacy-named attribute read on an attribute (`self.ws.open`)
+        bound: set[str] = set()  # names bound where a connection can come from
         for node in ast.walk(tree):
-            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "websockets" for a in node.names):
-                return True  # attribute chains may reach anything
-            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "websockets":
+            if isinstance(node, ast.Attribute):
+                if node.attr in self.attribute_names:
+                    if isinstance(node.value, ast.Name):
+                        attribute_owners.add(node.value.id)
+                    else:
+                        nested_attribute = True
+            elif isinstance(node, ast.Call):
+                positionals = max(positionals, len(node.args))
+            elif isinstance(node, ast.keyword):
+                if node.arg is not None:
+                    keywords.add(node.arg)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Store):
+                    bound.add(node.id)
+            elif isinstance(node, ast.ExceptHandler):
+                if node.name:
+                    bound.add(node.name)
+            elif isinstance(node, ast.Import):
+                if any(a.name.split(".")[0] == "websockets" for a in node.names):
+                    return True  # attribute chains may reach anything
+            elif isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "websockets":
                 for alias in node.names:
                     qualified = f"{node.module}.{alias.name}"
-                    if alias.name == "*" or qualified in self.prefixes or self.is_legacy_module(qualified):
+                    if alias.name == "*" or qualified in self.names or qualified in self.enclosing or self.is_legacy_module(qualified):
                         return True
-        return False
+                    if qualified in self.modern_callables:
+                        roles.add(self.modern_callables[qualified])
+                    elif qualified in self.receiver_classes:
+                        receivers = True
+        if not roles and not receivers:
+            return False
+        return bool(
+            roles & {"serve", "unix_serve"}
+            or any((name, role) in self.arguments for name in keywords for role in roles)
+            or any(role in roles and positionals > index for role, index in self.positional)
+            or attribute_owners & bound
+            or nested_attribute and receivers
+        )
 
 
 class WebSocketsLegacy(Checker):
