@@ -82,7 +82,10 @@ def insertion_offset(ctx: FileContext) -> int:
     if anchor is None:
         if not module.body:
             return len(ctx.text)
-        row = ctx.source.location(ctx.cst_span(module.body[0])[0])[0]
+        first = module.body[0]
+        # A decorated definition starts at its first decorator, not at ``def``/``class``.
+        decorators = getattr(first, "decorators", ())
+        row = ctx.source.location(ctx.cst_span(decorators[0] if decorators else first)[0])[0]
         return ctx.source.line_starts[row - 1]
     end_row = ctx.source.location(ctx.cst_span(anchor)[1])[0]
     starts = ctx.source.line_starts

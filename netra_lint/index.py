@@ -53,7 +53,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index.marshal"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v4"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v5"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -761,10 +761,16 @@ class FileSummary:
     targets: tuple[tuple[Any, ...], ...]
 
 
-def _extract(job: tuple[str, str | None, bool, bytes | None]) -> tuple[str, tuple[int, int] | None, bytes | None, bytes | None]:
+def _extract(
+    job: tuple[str, str | None, bool, bytes | None],
+) -> tuple[str, tuple[int, int] | None, bytes | None, bytes | None, bytes | None]:
     """Worker: read and summarize one file → (path, stat, digest, marshalled summary or
-    None if it doesn't parse); ``b""`` when the text still has the cached digest (a touched
-    file is not parsed again).
+    None if it doesn't parse, surface digest); ``b""`` when the text still has the cached
+    digest (a touched file is not parsed again).
+
+    The surface digest covers what other files can see (bindings, classes, functions), not
+    positions or the file's own imports: an edit inside a function body leaves it as it is,
+    so results of other files that depend on the index stay cached.
 
     Summaries stay marshalled until a question needs them: a warm run loads the cache
     without building millions of small objects."""
@@ -773,19 +779,22 @@ def _extract(job: tuple[str, str | None, bool, bytes | None]) -> tuple[str, tupl
         stat = os.stat(path)
         source = SourceFile.read(Path(path))
     except (OSError, DecodeError):
-        return path, None, None, None
+        return path, None, None, None, None
     digest = text_digest(source.text)
     if digest == known_digest:
-        return path, (stat.st_mtime_ns, stat.st_size), digest, b""
+        return path, (stat.st_mtime_ns, stat.st_size), digest, b"", None
     try:
         summary = summarize(ast.parse(source.text, filename=path), module, is_package, source.text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return path, (stat.st_mtime_ns, stat.st_size), digest, None
+        return path, (stat.st_mtime_ns, stat.st_size), digest, None, None
+    surface = hashlib.blake2b(
+        marshal.dumps(({k: v for k, v in summary.items() if k not in _FILE_PARTS}, summary["c"])), digest_size=16
+    ).digest()
     summary["td"] = digest
     # The module-level part also goes apart: most questions (and the reverse lookups, for
     # every module at once) need only that, not the classes or the file's own imports.
     module_part = {k: v for k, v in summary.items() if k not in _FILE_PARTS}
-    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps((marshal.dumps(module_part), marshal.dumps(summary)))
+    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps((marshal.dumps(module_part), marshal.dumps(summary))), surface
 
 
 # -- the index ---------------------------------------------------------------------------
@@ -797,7 +806,7 @@ class ProjectIndex:
     def __init__(self, roots: list[Path], project_root: Path) -> None:
         self.roots = [str(r) for r in roots]
         self.project_root = str(project_root)
-        self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, marshalled summary)
+        self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, marshalled summary, surface digest)
         self._decoded: dict[int, dict[str, Any]] = {}  # id of a marshalled summary → the summary
         self._module_parts: dict[int, dict[str, Any]] = {}  # the same, module-level part only
         self._by_module: dict[str, str] = {}  # module name → path
@@ -820,7 +829,7 @@ class ProjectIndex:
         roots = [p for p in settings.src if p.is_dir()] if settings.src else detect_roots(root, files)
         index = cls(roots, root)
         cache_file = (settings.cache_dir or root / ".netra_lint_cache") / CACHE_NAME
-        cached = _load_cache(cache_file)
+        cached = _load_cache(cache_file) if settings.use_cache else {}
         todo: list[tuple[str, str | None, bool, bytes | None]] = []
         for path in files:
             if path.suffix != ".py":
@@ -838,17 +847,17 @@ class ProjectIndex:
                     continue
             todo.append((key, module, is_package, old[1] if old is not None and old[2] == module and old[3] == is_package else None))
         changed = bool(todo) or len(index._entries) != len(cached)
-        for key, stat, digest, summary in _run_jobs(todo, jobs):
+        for key, stat, digest, summary, surface in _run_jobs(todo, jobs):
             if stat is None:
                 continue
             module, is_package = index.module_for_path(key)
             if summary == b"":
-                summary = cached[key][4]
-            index._entries[key] = (stat, digest, module, is_package, summary)
+                summary, surface = cached[key][4], cached[key][5]
+            index._entries[key] = (stat, digest, module, is_package, summary, surface)
         for key, entry in index._entries.items():
             if entry[2] is not None and entry[4] is not None:
                 index._by_module.setdefault(entry[2], key)
-        if changed:
+        if changed and settings.use_cache:
             _save_cache(cache_file, index._entries)
         index.fingerprint = index._fingerprint()
         return index
@@ -860,7 +869,7 @@ class ProjectIndex:
         for path in sorted(self._entries):
             entry = self._entries[path]
             digest.update(f"{path}\0{entry[2]}\0{entry[3]}\0".encode("utf-8", "surrogatepass"))
-            digest.update(entry[1] or b"-")
+            digest.update(entry[5] or b"-")
         return digest.hexdigest()
 
     def module_for_path(self, path: str) -> tuple[str | None, bool]:
@@ -1266,7 +1275,7 @@ def _installed(name: str, project_root: str) -> bool:
     return spec is not None
 
 
-def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any]]:
+def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any, Any]]:
     workers = min(jobs or os.cpu_count() or 1, len(todo) // 16 or 1)
     if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(_extract, todo)
@@ -1290,7 +1299,7 @@ def _load_cache(path: Path) -> dict[str, tuple[Any, ...]]:
     if not isinstance(data, tuple) or len(data) != 2 or data[0] != _CACHE_MAGIC or not isinstance(data[1], dict):
         return {}
     entries = data[1]
-    if not all(isinstance(v, tuple) and len(v) == 5 and isinstance(v[4], (bytes, type(None))) for v in entries.values()):
+    if not all(isinstance(v, tuple) and len(v) == 6 and isinstance(v[4], (bytes, type(None))) for v in entries.values()):
         return {}
     return entries
 

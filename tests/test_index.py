@@ -331,3 +331,20 @@ def test_concurrent_builds_leave_a_valid_cache(tmp_path: Path) -> None:
     cache = index_module._load_cache(tmp_path / ".netra_lint_cache" / CACHE_NAME)
     assert len(cache) == 121
     assert not [p for p in (tmp_path / ".netra_lint_cache").iterdir() if p.suffix == ".tmp"]
+
+
+def test_fingerprint_follows_what_other_files_can_see_not_every_edit(tmp_path: Path) -> None:
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "def f():\n    return 1\n\n\nclass C:\n    def m(self):\n        pass\n"})
+    first = build(tmp_path).fingerprint
+    (tmp_path / "pkg" / "a.py").write_text("def f():\n    x = 2\n    return x\n\n\nclass C:\n    def m(self):\n        return 3\n")
+    assert build(tmp_path).fingerprint == first  # bodies changed, the surface didn't
+    (tmp_path / "pkg" / "a.py").write_text("def f():\n    return 1\n\n\nclass C:\n    def m(self):\n        pass\n\n    def n(self):\n        pass\n")
+    assert build(tmp_path).fingerprint != first  # a new method is visible to other files
+    (tmp_path / "pkg" / "b.py").write_text("")
+    assert build(tmp_path).fingerprint != first  # a new module too
+
+
+def test_no_cache_writes_no_index_cache(tmp_path: Path) -> None:
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "x = 1\n"})
+    build(tmp_path, use_cache=False)
+    assert not (tmp_path / ".netra_lint_cache").exists()
