@@ -431,6 +431,15 @@ class _Access:
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+#: Fields that never hold a node worth visiting: contexts, operators and plain values.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async"})
+
+
+@cache
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of a node type that may hold child nodes, in ``ast.iter_child_nodes`` order
+    (computed once per type: the generic walk asks every field of every node)."""
+    return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
 
 
 class _Collector:
@@ -596,10 +605,14 @@ class _Collector:
     # -- expressions --
 
     def expr(self, node: ast.expr, scope: _Scope, guarded: bool) -> None:
-        stack: list[ast.AST] = [node]
+        stack: list[ast.AST | None] = [node]
         while stack:
             current = stack.pop()
-            if isinstance(current, ast.Attribute):
+            kind = type(current)
+            if kind is ast.Name or kind is ast.Constant or current is None:  # None: the key of `**d` in a dict
+                continue
+            if kind is ast.Attribute:
+                assert isinstance(current, ast.Attribute)
                 if isinstance(current.ctx, ast.Load) and not guarded:
                     self.accesses.append(_Access(current, scope, self._calls.pop(id(current), None)))
                 stack.append(current.value)
@@ -625,7 +638,12 @@ class _Collector:
                 owner.bind(current.target.id, "value", current.value, scope)
                 stack.append(current.value)
                 continue
-            stack.extend(ast.iter_child_nodes(current))
+            for name in _child_fields(kind):
+                child = getattr(current, name, None)
+                if isinstance(child, ast.AST):
+                    stack.append(child)
+                elif isinstance(child, list):
+                    stack.extend(child)
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope, guarded: bool) -> None:
         inner = self.scope("comprehension", scope)
