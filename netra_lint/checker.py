@@ -15,13 +15,15 @@ A checker:
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState
+from libcst.metadata import MetadataWrapper
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .source import SourceFile
@@ -88,6 +90,47 @@ class Checker:
         return self.settings.packs.get(section, [])
 
 
+@dataclass
+class _SpanRecorder(CodegenState):
+    """Codegen that records every node's span as text offsets: the ranges LibCST's
+    ``PositionProvider`` gives (syntactic where a node records one, else whitespace
+    inclusive), but counting characters instead of tracking lines and columns, which
+    costs a fraction of it."""
+
+    spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+    offset: int = 0
+    starts: list[int] = field(default_factory=list)
+
+    def add_indent_tokens(self) -> None:
+        self.tokens.extend(self.indent_tokens)
+        self.offset += sum(map(len, self.indent_tokens))
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        self.offset += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts.append(self.offset)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        start = self.starts.pop()
+        if node not in self.spans:
+            self.spans[node] = (start, self.offset)
+
+    @contextmanager
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+    ) -> Iterator[None]:
+        start = self.offset
+        try:
+            yield
+        finally:
+            self.spans[node] = (
+                self.spans[start_node][0] if start_node is not None else start,
+                self.spans[end_node][1] if end_node is not None else self.offset,
+            )
+
+
 class FileContext:
     """One file as the checkers see it; every parse is lazy and done at most once."""
 
@@ -130,16 +173,18 @@ class FileContext:
         return MetadataWrapper(self.cst_module, unsafe_skip_copy=True)
 
     @cached_property
-    def _cst_positions(self) -> Mapping[cst.CSTNode, Any]:
-        return self.cst_wrapper.resolve(PositionProvider)
+    def _cst_spans(self) -> Mapping[cst.CSTNode, tuple[int, int]]:
+        module = self.cst_module
+        recorder = _SpanRecorder(default_indent=module.default_indent, default_newline=module.default_newline)
+        module._codegen(recorder)
+        return recorder.spans
 
     def cst_span(self, node: cst.CSTNode) -> tuple[int, int]:
         """Text offsets of a LibCST node (without its surrounding whitespace)."""
-        pos = self._cst_positions[node]
-        return (
-            self.source.offset(pos.start.line, pos.start.column),
-            self.source.offset(pos.end.line, pos.end.column),
-        )
+        start, end = self._cst_spans[node]
+        # The codegen of a file without a final newline writes one, then drops it.
+        size = len(self.source.text)
+        return min(start, size), min(end, size)
 
     def code_for(self, node: cst.CSTNode) -> str:
         """Source text of a (possibly new) LibCST node, in this file's style."""
