@@ -48,8 +48,9 @@ from netra_lint.source import SourceFile
 LONG_RUN = "NETRA_FUZZ_EXAMPLES" in os.environ
 EXAMPLES = int(os.environ.get("NETRA_FUZZ_EXAMPLES") or 0)
 PATCH_TIMEOUT = 30
-#: Rules whose fixes repair a file that does not compile (a SyntaxError from the symbol table).
-REPAIRING_RULES = frozenset({"NL301", "NL302"})
+#: Rules whose fixes repair a file that does not compile (a SyntaxError from the symbol
+#: table), and the declaration each one moves.
+REPAIRING_RULES = {"NL301": "global", "NL302": "nonlocal"}
 
 
 def fuzz(examples: int) -> settings:
@@ -196,7 +197,8 @@ def check_fix_properties(
     """
     select = list(select)
     with project(files) as root:
-        repairs = bool(REPAIRING_RULES & load_settings([root], select=select).enabled)
+        enabled = load_settings([root], select=select).enabled
+        repairs = frozenset(kind for code, kind in REPAIRING_RULES.items() if code in enabled)
         before = snapshot(root)
         checked = lint(root, select)
         if not allow_errors:
@@ -227,7 +229,7 @@ def check_fix_properties(
             assert cst_parses(source.text) or not cst_parses(original.text), f"{name}: no longer parses (LibCST)"
             if compiles(original.text):
                 assert compiles(source.text), f"{name}: compiled before the fix, not after"
-            elif repairs and _only_repairable_error(original.text):
+            elif repairs and _only_repairable_error(original.text, repairs):
                 assert compiles(source.text), f"{name}: the only error was a NL301/NL302 one, yet it still does not compile"
         for name in before.keys() - {r.path.relative_to(root).as_posix() for r in diffed.results if r.fixed is not None}:
             assert after[name] == before[name], f"{name} changed although --diff showed nothing for it"
@@ -247,10 +249,10 @@ def check_fix_properties(
         return fixed, after
 
 
-def _only_repairable_error(text: str) -> bool:
-    """True if ``text`` parses but does not compile only because of a global/nonlocal
-    declaration placed after a use (what NL301/NL302 repair): the error is that one, and
-    the same program without its global/nonlocal statements compiles."""
+def _only_repairable_error(text: str, kinds: frozenset[str]) -> bool:
+    """True if ``text`` parses but does not compile only because of a ``kinds`` declaration
+    (global, nonlocal) placed after a use, which the enabled NL301/NL302 repair: the error is
+    that one, and the same program without those declarations compiles."""
     if not cst_parses(text):
         return False
     try:
@@ -262,17 +264,18 @@ def _only_repairable_error(text: str) -> bool:
         if not any(
             f"{verb} {kind} declaration" in message
             for verb in ("used prior to", "assigned to before")
-            for kind in ("global", "nonlocal")
+            for kind in kinds
         ):
             return False
     except (ValueError, RecursionError, MemoryError):
         return False
 
     class WithoutDeclarations(ast.NodeTransformer):
-        def visit_Global(self, node: ast.AST) -> ast.AST:
-            return ast.copy_location(ast.Pass(), node)
+        def visit_Global(self, node: ast.Global) -> ast.AST:
+            return ast.copy_location(ast.Pass(), node) if "global" in kinds else node
 
-        visit_Nonlocal = visit_Global
+        def visit_Nonlocal(self, node: ast.Nonlocal) -> ast.AST:
+            return ast.copy_location(ast.Pass(), node) if "nonlocal" in kinds else node
 
     stripped = ast.fix_missing_locations(WithoutDeclarations().visit(tree))
     try:
