@@ -167,8 +167,13 @@ def _report(
         click.echo(f"netra-lint: error: {error}", err=True)
     if options.diff:
         changed = [r for r in outcome.results if r.fixed is not None]
+        stdout = click.get_binary_stream("stdout")
         for result in changed:
-            click.echo(unified_diff(result), nl=False)
+            # Each file's hunks in that file's own encoding, so `patch` matches its bytes
+            # (the diff text already carries a BOM where the file has one).
+            encoding = "utf-8" if result.encoding == "utf-8-sig" else result.encoding
+            stdout.write(unified_diff(result).encode(encoding, errors="replace"))
+        stdout.flush()
         if not quiet:
             count = sum(sum(r.fixes_applied.values()) for r in changed)
             click.echo(f"Would fix {count} error{'s' * (count != 1)} in {len(changed)} file{'s' * (len(changed) != 1)}.", err=True)

@@ -112,16 +112,26 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
                 walker = _Ignorer(settings, base=path, gitignores_above=False)
             elif not inside:
                 walker = _Ignorer(settings, base=path)
-            _walk(path, path.resolve(), walker, result, seen)
-        elif not path.exists():
-            result.skipped.append((path, "broken symbolic link"))
+            _walk(path, _real(path) or path, walker, result, seen)
+        elif not path.exists() or _real(path) is None:
+            result.skipped.append((path, "broken symbolic link or link loop"))
+        elif not path.is_file():
+            result.skipped.append((path, "not a regular file"))
         elif force_exclude and ignorer.excluded(path, is_dir=False):
             result.skipped.append((path, "excluded"))
-        elif path.resolve() not in seen:
-            seen.add(path.resolve())
+        elif _real(path) not in seen:
+            seen.add(_real(path))  # type: ignore[arg-type]
             result.files.append(path)
     result.files.sort()
     return result
+
+
+def _real(path: Path) -> Path | None:
+    """The path with every symbolic link resolved, or None inside a link loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" before Python 3.13
+        return None
 
 
 def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen: set[Path]) -> None:
@@ -129,8 +139,8 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
     visited_dirs: set[Path] = set()
     while stack:
         directory = stack.pop()
-        real = directory.resolve()
-        if real in visited_dirs:
+        real = _real(directory)
+        if real is None or real in visited_dirs:
             continue
         visited_dirs.add(real)
         try:
@@ -141,7 +151,10 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
         for entry in entries:
             path = Path(entry.path)
             if entry.is_symlink():
-                target = path.resolve()
+                target = _real(path)
+                if target is None:
+                    result.skipped.append((path, "symbolic link loop"))
+                    continue
                 if not target.exists():
                     result.skipped.append((path, "broken symbolic link"))
                     continue
@@ -160,7 +173,7 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
                     continue
                 stack.append(path)
             elif path.suffix in PYTHON_SUFFIXES and entry.is_file():
-                real_file = path.resolve()
-                if real_file not in seen:
+                real_file = _real(path)
+                if real_file is not None and real_file not in seen:
                     seen.add(real_file)
                     result.files.append(path)

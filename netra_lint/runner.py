@@ -36,6 +36,20 @@ def needs_index(settings: Settings) -> bool:
     return any(cls.uses_index and {r.code for r in cls.rules} & settings.enabled for cls in checker_classes())
 
 
+def _too_large(path: Path, settings: Settings, outcome: RunResult) -> bool:
+    """Generated files of many megabytes would take minutes to parse: skip them, and say so."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    if size <= settings.max_file_size:
+        return False
+    reason = f"{size:,} bytes is over max-file-size ({settings.max_file_size:,} bytes)"
+    outcome.skipped.append((path, reason))
+    outcome.warnings.append(f"skipped {display_path(path)}: {reason}")
+    return True
+
+
 def _needs_fixing(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
     if not options.apply_fixes:
         return False
@@ -55,6 +69,7 @@ def run(
     """Check (and with ``options.fix``, fix) every file below ``paths``."""
     found = discover(paths, settings, force_exclude=force_exclude)
     outcome = RunResult(skipped=found.skipped)
+    found.files = [path for path in found.files if not _too_large(path, settings, outcome)]
     index = None
     if needs_index(settings):
         from .index import ProjectIndex

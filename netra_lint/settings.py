@@ -45,6 +45,7 @@ ENGINE_KEYS: dict[str, Any] = {
     "unsafe-fixes": bool,
     "target-version": str,
     "cache-dir": str,
+    "max-file-size": int,
     "ruff": dict,
 }
 RUFF_KEYS = {"select": list, "enabled": bool}
@@ -74,6 +75,8 @@ class Settings:
     pyproject: dict[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
     use_cache: bool = True
+    #: Files larger than this many bytes are skipped with a warning (generated code, data).
+    max_file_size: int = 2_000_000
     #: Ruff codes netra-lint runs ruff for (``[tool.netra-lint.ruff]``).
     ruff_hosted: tuple[str, ...] = DEFAULT_HOSTED
     ruff_enabled: bool = True
@@ -209,6 +212,8 @@ def load_settings(
             raise ConfigError(f"{where}: unknown key {key!r} (known keys: {known})")
         if expected is dict and not isinstance(value, dict) or expected is bool and not isinstance(value, bool):
             raise ConfigError(f"{where} key {key!r} must be a {'table' if expected is dict else 'boolean'}, got {value!r}")
+        if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise ConfigError(f"{where} key {key!r} must be a positive integer, got {value!r}")
         if expected is str and not isinstance(value, str):
             raise ConfigError(f"{where} key {key!r} must be a string, got {value!r}")
         if expected is list:
@@ -252,6 +257,7 @@ def load_settings(
     if target not in TARGET_VERSIONS:
         raise ConfigError(f"{where} key 'target-version' must be one of {', '.join(TARGET_VERSIONS)}, got {target!r}")
     settings.target_version = target
+    settings.max_file_size = table.get("max-file-size", settings.max_file_size)
     if "cache-dir" in table:
         settings.cache_dir = (root / table["cache-dir"]).resolve()
     settings.options = {k: v for k, v in table.items() if k in option_types}
