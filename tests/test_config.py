@@ -136,6 +136,11 @@ BAD_CONFIGS = [
     ('unsafe-fixes = "yes"', "unsafe-fixes"),
     ('target-version = "py27"', "target-version"),
     ('target-version = 310', "target-version"),
+    ('max-file-size = "2MB"', "max-file-size"),
+    ('max-file-size = 0', "max-file-size"),
+    ('[tool.netra-lint.ruff]\nselct = ["F821"]', "selct"),
+    ('[tool.netra-lint.ruff]\nselect = ["NL301"]', "NL301"),
+    ('[tool.netra-lint.ruff]\nenabled = "yes"', "enabled"),
 ]
 
 
