@@ -50,6 +50,28 @@ class PackError(Exception):
     """A rule pack entry is invalid; the message names the file and the entry."""
 
 
+def validate_rename_map(
+    section: str,
+    entries: Iterable[tuple[str, str, str]],
+    next_key: Callable[[str, str], str] = lambda _old, new: new,
+) -> None:
+    """Check ``(old, new, origin)`` entries from every pack together: one old name may not
+    map to two new ones, and following the map (``next_key(old, new)`` is where it leads)
+    may not come back. Raises ``PackError`` naming the pack file and the entry."""
+    seen: dict[str, tuple[str, str]] = {}
+    for old, new, origin in entries:
+        if old in seen and seen[old][0] != new:
+            raise PackError(f"{origin}: [{section}] entry {old!r} = {new!r} conflicts with {seen[old][1]}: {old!r} = {seen[old][0]!r}")
+        seen[old] = (new, origin)
+    for start, (_, origin) in seen.items():
+        current, path = start, [start]
+        while current in seen:
+            current = next_key(current, seen[current][0])
+            if current in path:
+                raise PackError(f"{origin}: [{section}] entry {start!r}: the entries form a cycle ({' -> '.join(path + [current])})")
+            path.append(current)
+
+
 class Checker:
     """Base class of a rule family. Subclasses set the class attributes and ``check``."""
 

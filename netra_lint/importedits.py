@@ -13,11 +13,13 @@ from .checker import FileContext
 from .diagnostics import Edit
 
 
-def _dotted(node: cst.BaseExpression | None) -> str:
+def dotted_name(node: cst.CSTNode | None) -> str:
+    """``a.b.c`` for a Name/Attribute chain; "" for anything else (a call, a subscript)."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        head = dotted_name(node.value)
+        return f"{head}.{node.attr.value}" if head else ""
     return ""
 
 
@@ -44,18 +46,18 @@ def has_import(module: cst.Module, source_module: str, name: str | None = None, 
             continue
         for imp in stmt.body:  # type: ignore[attr-defined]
             if name is None and isinstance(imp, cst.Import):
-                if any(_dotted(a.name) == source_module and a.asname is None for a in imp.names):
+                if any(dotted_name(a.name) == source_module and a.asname is None for a in imp.names):
                     return True
             if (
                 name is not None
                 and isinstance(imp, cst.ImportFrom)
                 and not imp.relative
-                and _dotted(imp.module) == source_module
+                and dotted_name(imp.module) == source_module
                 and not isinstance(imp.names, cst.ImportStar)
             ):
                 for alias in imp.names:
                     alias_as = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
-                    if _dotted(alias.name) == name and alias_as == asname:
+                    if dotted_name(alias.name) == name and alias_as == asname:
                         return True
     return False
 

@@ -168,7 +168,8 @@ def absolute_module(current: str | None, is_package: bool, level: int, module: s
     return ".".join(base + ([module] if module else []))
 
 
-def _dotted(node: ast.expr) -> str | None:
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -194,7 +195,7 @@ def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
         if handler.type is None:
             return True
         types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        if any((_dotted(t) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types):
+        if any((dotted_name(t) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types):
             return True
     return False
 
@@ -204,8 +205,8 @@ def _suppresses_import_error(node: ast.With | ast.AsyncWith) -> bool:
         call = item.context_expr
         if (
             isinstance(call, ast.Call)
-            and (_dotted(call.func) or "").endswith("suppress")
-            and any((_dotted(a) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for a in call.args)
+            and (dotted_name(call.func) or "").endswith("suppress")
+            and any((dotted_name(a) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for a in call.args)
         ):
             return True
     return False
@@ -299,7 +300,7 @@ class _Summarizer:
             elif isinstance(stmt, ast.Match):
                 self.open = True  # capture patterns bind names we don't model
             elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-                func = _dotted(stmt.value.func) or ""
+                func = dotted_name(stmt.value.func) or ""
                 if func in ("__all__.extend", "__all__.append"):
                     self.extend_all(stmt.value.args)
                 elif func.startswith("__path__."):
@@ -373,7 +374,7 @@ class _Summarizer:
                 continue
             if isinstance(node, ast.Call):
                 self.note_call(node)
-            elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec") or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _dotted(node.value) == "sys.modules":
+            elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec") or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and dotted_name(node.value) == "sys.modules":
                 self.open = True
             if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 inner = guarded or _catches_import_error(node.handlers)  # type: ignore[attr-defined]
@@ -394,7 +395,7 @@ class _Summarizer:
     def note_call(self, node: ast.Call) -> None:
         if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
             return
-        name = _dotted(node.func)
+        name = dotted_name(node.func)
         if name:
             self.calls.append((name, node))
 
@@ -424,7 +425,7 @@ class _Summarizer:
                 node = ast.parse(text, mode="eval").body
             except (SyntaxError, ValueError, RecursionError):
                 return text
-        dotted = _dotted(node)
+        dotted = dotted_name(node)
         if dotted:
             return self.qualify(dotted)
         if isinstance(node, ast.Subscript):
@@ -498,7 +499,7 @@ class _Summarizer:
         dynamic = False
         for stmt in _flatten(node.body):
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                decorators = [_dotted(d) or "" for d in stmt.decorator_list]
+                decorators = [dotted_name(d) or "" for d in stmt.decorator_list]
                 is_property = any(d in ("property", "functools.cached_property", "cached_property") or d.endswith((".setter", ".getter", ".deleter")) for d in decorators)
                 members.setdefault(stmt.name, "property" if is_property else "method")
                 returns.setdefault(stmt.name, self.annotation(stmt.returns))
@@ -568,7 +569,7 @@ class _Summarizer:
                         for element in ast.walk(item.optional_vars) if item.optional_vars is not None else ():
                             if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
                                 types.setdefault(element.attr, []).append(("?", ""))
-                if isinstance(node, ast.Call) and _dotted(node.func) in ("setattr", "object.__setattr__") and node.args and _is_name(node.args[0], receiver):
+                if isinstance(node, ast.Call) and dotted_name(node.func) in ("setattr", "object.__setattr__") and node.args and _is_name(node.args[0], receiver):
                     if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
                         types.setdefault(node.args[1].value, []).append(("?", ""))
 
@@ -591,8 +592,8 @@ class _Summarizer:
             return
         elif isinstance(value, ast.Name) and value.id in annotated:
             found.append(("a", self.annotation(annotated[value.id])))
-        elif isinstance(value, ast.Call) and (_dotted(value.func) or "").partition(".")[0] not in local | {""}:
-            found.append(("c", self.qualify(_dotted(value.func) or "")))
+        elif isinstance(value, ast.Call) and (dotted_name(value.func) or "").partition(".")[0] not in local | {""}:
+            found.append(("c", self.qualify(dotted_name(value.func) or "")))
         else:
             found.append(("?", ""))
 
@@ -615,7 +616,7 @@ class _Summarizer:
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
             elif isinstance(node, ast.Call):
-                func = _dotted(node.func)
+                func = dotted_name(node.func)
                 if func in ("setattr", "object.__setattr__") and len(node.args) >= 2 and _is_name(node.args[0], receiver):
                     name = node.args[1]
                     if isinstance(name, ast.Constant) and isinstance(name.value, str):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import os
-import shutil
 import subprocess
 import tempfile
 import warnings

@@ -24,7 +24,6 @@ from netra_lint import runner
 from netra_lint.engine import RunOptions
 from netra_lint.runner import run
 from netra_lint.settings import load_settings
-from netra_lint.source import SourceFile
 
 TIMEOUT = 120
 BIG_FILE_TIMEOUT = 60

@@ -25,6 +25,7 @@ from ..checker import (
     FileContext,
     PackError,
     RuleInfo,
+    validate_rename_map,
 )
 from ..index import FileSummary, ProjectIndex, absolute_module
 from ..settings import Settings
@@ -221,18 +222,7 @@ class BrokenImports(Checker):
 
     @classmethod
     def validate_packs(cls, section: str, entries: list[Any]) -> None:
-        seen: dict[str, tuple[str, str]] = {}
-        for old, new, origin in entries:
-            if old in seen and seen[old][0] != new:
-                raise PackError(f"{origin}: [{section}] entry {old!r} = {new!r} conflicts with {seen[old][1]}: {old!r} = {seen[old][0]!r}")
-            seen[old] = (new, origin)
-        for start, (_, origin) in seen.items():
-            current, path = start, [start]
-            while current in seen:
-                current = seen[current][0]
-                if current in path:
-                    raise PackError(f"{origin}: [{section}] entry {start!r}: the moves form a cycle ({' -> '.join(path + [current])})")
-                path.append(current)
+        validate_rename_map(section, entries)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

@@ -37,7 +37,7 @@ from ..checker import (
     PackError,
     RuleInfo,
 )
-from ..importedits import add_import, has_import, remove_line, replace_node
+from ..importedits import add_import, dotted_name, has_import, remove_line, replace_node
 
 SECTION = "deprecated-api"
 LEVELS = ("safe", "unsafe", "report")
@@ -668,15 +668,6 @@ _TRANSPARENT = (cst.Tuple, cst.List, cst.Element, cst.Subscript, cst.SubscriptEl
 _LEVEL = {"safe": Applicability.SAFE, "unsafe": Applicability.UNSAFE}
 
 
-def _dotted(node: cst.CSTNode | None) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr.value}" if head else ""
-    return ""
-
-
 def _module_package(ctx: FileContext) -> list[str] | None:
     """The package of the file (for relative imports), from its place under a source root."""
     path = Path(ctx.source.path).resolve()
@@ -808,7 +799,7 @@ class _Analysis:
             if isinstance(node.left, cst.Name) and node.left.value == "None":
                 return self.annotation_entry(node.right)
             return None
-        if isinstance(node, cst.Subscript) and _dotted(node.value).rsplit(".", 1)[-1] in ("Optional", "Union"):
+        if isinstance(node, cst.Subscript) and dotted_name(node.value).rsplit(".", 1)[-1] in ("Optional", "Union"):
             inner = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
             kept = [e for e in inner if not (isinstance(e, cst.Name) and e.value == "None")]
             return self.annotation_entry(kept[0]) if len(kept) == 1 else None
@@ -912,7 +903,7 @@ class _Analysis:
         if method is None or current is None or self.parents.get(self.parents.get(method)) is not current:  # type: ignore[arg-type]
             return None
         params = method.params.params or method.params.posonly_params
-        if not params or any(_dotted(d.decorator) == "staticmethod" for d in method.decorators):
+        if not params or any(dotted_name(d.decorator) == "staticmethod" for d in method.decorators):
             return None
         return current, params[0].name.value
 
@@ -1058,7 +1049,7 @@ class _Analysis:
     def _patch_targets(self) -> Iterator[Diagnostic]:
         """``mock.patch("pkg.mod.Old")`` and ``patch("pkg.mod.Old.method")`` strings."""
         for call in self.calls:
-            if _dotted(call.func).rsplit(".", 1)[-1] != "patch" or not call.args:
+            if dotted_name(call.func).rsplit(".", 1)[-1] != "patch" or not call.args:
                 continue
             target = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "target"), call.args[0].value)
             if call.args[0].keyword is not None and target is call.args[0].value and call.args[0].keyword.value != "target":
@@ -1110,7 +1101,7 @@ class _Analysis:
                 return "base"
             if (
                 isinstance(owner, cst.Call)
-                and _dotted(owner.func) in ("isinstance", "issubclass")
+                and dotted_name(owner.func) in ("isinstance", "issubclass")
                 and len(owner.args) == 2
                 and owner.args[1] is parent
             ):
@@ -1123,13 +1114,13 @@ class _Analysis:
         for node in self.import_froms:
             if isinstance(node.names, cst.ImportStar) or not (node.module or node.relative):
                 continue
-            module = self._absolute("." * len(node.relative) + _dotted(node.module))
+            module = self._absolute("." * len(node.relative) + dotted_name(node.module))
             for alias in node.names:
-                if self.by_old.get(f"{module}.{_dotted(alias.name)}") is entry:
+                if self.by_old.get(f"{module}.{dotted_name(alias.name)}") is entry:
                     usage.aliases.append((node, alias))
                     self._alias_references(entry, usage, node, alias)
         for attribute in self.attributes:
-            if self.entry_of(attribute) is entry and _dotted(attribute):
+            if self.entry_of(attribute) is entry and dotted_name(attribute):
                 usage.attributes.append(attribute)
                 self._classify(entry, usage, attribute, None, "")
                 if not self._name_free(entry.new_name, attribute, entry.new):
@@ -1140,8 +1131,8 @@ class _Analysis:
             usage.blockers.append(f"{usage.calls} call(s) of it remain (NL202/NL203)")
 
     def _alias_references(self, entry: Deprecation, usage: _Usage, node: cst.ImportFrom, alias: cst.ImportAlias) -> None:
-        local = alias.evaluated_alias or _dotted(alias.name)
-        if alias.evaluated_alias == _dotted(alias.name):
+        local = alias.evaluated_alias or dotted_name(alias.name)
+        if alias.evaluated_alias == dotted_name(alias.name):
             usage.blockers.append(f"{local} is re-exported here")
         if self._in_dunder_all(local):
             usage.blockers.append(f"{local} is listed in __all__")
@@ -1168,9 +1159,9 @@ class _Analysis:
             return False
         if isinstance(node.names, cst.ImportStar):
             return False
-        module = self._absolute("." * len(node.relative) + _dotted(node.module))
+        module = self._absolute("." * len(node.relative) + dotted_name(node.module))
         return any(
-            (a.evaluated_alias or _dotted(a.name)) == local and self.by_old.get(f"{module}.{_dotted(a.name)}") is entry
+            (a.evaluated_alias or dotted_name(a.name)) == local and self.by_old.get(f"{module}.{dotted_name(a.name)}") is entry
             for a in node.names
         )
 
@@ -1208,7 +1199,7 @@ class _Analysis:
         for node, alias in usage.aliases:
             yield self.ctx.diagnostic(
                 "NL201",
-                f"{_dotted(alias.name)} is deprecated: {entry.text()}{suffix}",
+                f"{dotted_name(alias.name)} is deprecated: {entry.text()}{suffix}",
                 self.ctx.cst_span(alias),
                 fix=fix,
                 applicability=applicability,
@@ -1217,7 +1208,7 @@ class _Analysis:
         for attribute in usage.attributes:
             yield self.ctx.diagnostic(
                 "NL201",
-                f"{_dotted(attribute)} is deprecated: {entry.text()}{suffix}",
+                f"{dotted_name(attribute)} is deprecated: {entry.text()}{suffix}",
                 self.ctx.cst_span(attribute),
                 fix=fix,
                 applicability=applicability,

@@ -33,8 +33,9 @@ from ..checker import (
     FileContext,
     PackError,
     RuleInfo,
+    validate_rename_map,
 )
-from ..index import ClassInfo, ProjectIndex, absolute_module
+from ..index import ClassInfo, ProjectIndex, absolute_module, dotted_name
 
 SECTION = "method-renames"
 
@@ -151,17 +152,6 @@ def _runtime_members(qualname: str) -> tuple[frozenset[str], frozenset[str]] | N
 
 
 _OBJECT = _runtime_members("builtins.object")
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _ref_dotted(ref: str) -> str:
@@ -537,7 +527,7 @@ class _Collector:
                 self.target(target, scope, guarded, None)
         elif isinstance(node, ast.Match):
             self.expr(node.subject, scope, guarded)
-            subject = _dotted(node.subject)
+            subject = dotted_name(node.subject)
             if subject:
                 scope.narrowed.add(subject)
             for case in node.cases:
@@ -659,7 +649,7 @@ class _Collector:
     def note_call(self, node: ast.Call, scope: _Scope) -> None:
         func = node.func.id if isinstance(node.func, ast.Name) else None
         if func in ("isinstance", "issubclass", "type") and node.args:
-            subject = _dotted(node.args[0])
+            subject = dotted_name(node.args[0])
             if subject:
                 scope.narrowed.add(subject)
         elif func in ("hasattr", "getattr", "delattr", "setattr") and len(node.args) >= 2:
@@ -687,7 +677,7 @@ class _Collector:
 
 def _receiver_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """What the first parameter of a method is: an instance, the class, or nothing."""
-    decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+    decorators = {dotted_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
     if "staticmethod" in decorators:
         return None
     if "classmethod" in decorators or node.name in ("__new__", "__init_subclass__", "__class_getitem__"):
@@ -699,7 +689,7 @@ def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
     if handler.type is None:
         return False
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any((_dotted(t) or "").rpartition(".")[2] == "AttributeError" for t in types)
+    return any((dotted_name(t) or "").rpartition(".")[2] == "AttributeError" for t in types)
 
 
 # -- inference -------------------------------------------------------------------------------
@@ -739,7 +729,7 @@ class _Inference:
     def qualified(self, node: ast.expr, scope: _Scope) -> str | None:
         """The absolute dotted name an expression spells through the file's imports and
         module-level classes; ``builtins.x`` for unbound names."""
-        dotted = _dotted(node)
+        dotted = dotted_name(node)
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
@@ -815,7 +805,7 @@ class _Inference:
     def type_of(self, node: ast.expr, scope: _Scope, depth: int = 0) -> _Type | None:
         if depth > 12:
             return None
-        dotted = _dotted(node)
+        dotted = dotted_name(node)
         if dotted is not None and self.narrowed(dotted, scope):
             return None
         if isinstance(node, ast.Name):
@@ -940,7 +930,7 @@ def _parse_annotation(text: str) -> ast.expr | None:
 
 def _annotation_from_text(text: str, resolve: Callable[[str], _Type | None], self_class: str | None) -> _Type | None:
     node = _parse_annotation(text)
-    return _annotation(node, _dotted, resolve, self_class) if node is not None else None
+    return _annotation(node, dotted_name, resolve, self_class) if node is not None else None
 
 
 def _annotation(
@@ -1006,7 +996,7 @@ def _agree(types: list[_Type | None]) -> _Type | None:
 
 def _looks_mocked(value: ast.expr) -> bool:
     """``x: C = Mock()`` and friends: the annotation describes the spec, not the object."""
-    callee = _dotted(value.func) if isinstance(value, ast.Call) else None
+    callee = dotted_name(value.func) if isinstance(value, ast.Call) else None
     return callee is not None and any(marker in callee.rpartition(".")[2] for marker in _MOCK_MARKERS)
 
 
@@ -1041,20 +1031,8 @@ class MissingMethod(Checker):
 
     @classmethod
     def validate_packs(cls, section: str, entries: list[Any]) -> None:
-        seen: dict[str, tuple[str, str]] = {}
-        for key, new, origin in entries:
-            if key in seen and seen[key][0] != new:
-                raise PackError(f"{origin}: [{section}] entry {key!r} = {new!r} conflicts with {seen[key][1]}: {key!r} = {seen[key][0]!r}")
-            seen[key] = (new, origin)
-        for start, (_, origin) in seen.items():
-            owner = start.rpartition(".")[0]
-            current, path = start, [start.rpartition(".")[2]]
-            while current in seen:
-                new_name = seen[current][0]
-                if new_name in path:
-                    raise PackError(f"{origin}: [{section}] entry {start!r}: the renames form a cycle ({' -> '.join(path + [new_name])})")
-                path.append(new_name)
-                current = f"{owner}.{new_name}"
+        # 'module.Class.old' = 'new' leads on to 'module.Class.new'.
+        validate_rename_map(section, entries, lambda old, new: f"{old.rpartition('.')[0]}.{new}")
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         index = ctx.index

@@ -27,7 +27,7 @@ from libcst.metadata.scope_provider import Access, Assignment, ImportAssignment
 
 from ..checker import Checker, FileContext, PackError, RuleInfo
 from ..diagnostics import Applicability, Diagnostic, Edit
-from ..importedits import add_import, has_import, import_line, remove_line, replace_node
+from ..importedits import add_import, dotted_name, has_import, import_line, remove_line, replace_node
 
 # ---------------------------------------------------------------------------------------
 # Rule documentation
@@ -778,15 +778,6 @@ class WebSocketsLegacy(Checker):
 # Small syntax helpers
 
 
-def _dotted(node: cst.CSTNode | None) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""
-
-
 def _chain_parts(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     yield node
     while isinstance(node, cst.Attribute):
@@ -801,7 +792,7 @@ def _strip_optional(node: cst.BaseExpression) -> cst.BaseExpression:
             return node.left
         if isinstance(node.left, cst.Name) and node.left.value == "None":
             return node.right
-    if isinstance(node, cst.Subscript) and _dotted(node.value) in ("Optional", "typing.Optional") and len(node.slice) == 1:
+    if isinstance(node, cst.Subscript) and dotted_name(node.value) in ("Optional", "typing.Optional") and len(node.slice) == 1:
         element = node.slice[0].slice
         if isinstance(element, cst.Index):
             return element.value
@@ -817,7 +808,7 @@ def _root_name(node: cst.CSTNode) -> cst.CSTNode:
 def _bound_name(alias: cst.ImportAlias) -> str:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
-    return _dotted(alias.name)
+    return dotted_name(alias.name)
 
 
 def _split(qualified: str) -> tuple[str, str]:
@@ -960,7 +951,7 @@ class _Analysis:
 
     def _resolve_name(self, node: cst.Name | cst.Attribute, depth: int) -> _Ref | None:
         access = self.access_of.get(node)
-        name = _dotted(node)
+        name = dotted_name(node)
         if access is None or not access.referents or not name:
             return None
         found: set[str] = set()
@@ -988,21 +979,21 @@ class _Analysis:
         if isinstance(statement, cst.Import):
             for alias in statement.names:
                 if alias.asname is not None and _bound_name(alias) == name:
-                    return _dotted(alias.name)
-                dotted = _dotted(alias.name)
+                    return dotted_name(alias.name)
+                dotted = dotted_name(alias.name)
                 if alias.asname is None and (dotted == name or dotted.startswith(name + ".")):
                     return name
         elif isinstance(statement, cst.ImportFrom) and not statement.relative and not isinstance(statement.names, cst.ImportStar):
-            module = _dotted(statement.module)
+            module = dotted_name(statement.module)
             for alias in statement.names:
                 if _bound_name(alias) == name:
-                    return f"{module}.{_dotted(alias.name)}"
+                    return f"{module}.{dotted_name(alias.name)}"
         return None
 
     def group_key(self, ref: _Ref, entry: LegacyName) -> Any:
         """Uses through one from-import share its group; attribute chains group by root name and entry."""
         if isinstance(ref.origin, cst.Attribute):
-            return ("chain", _dotted(_root_name(ref.origin)), entry)
+            return ("chain", dotted_name(_root_name(ref.origin)), entry)
         binding = ref.binding
         if binding is None or not isinstance(binding.node, cst.ImportFrom) or isinstance(binding.node.names, cst.ImportStar):
             return None
@@ -1064,19 +1055,19 @@ class _Analysis:
         for statement in self.collected.imports:
             if isinstance(statement, cst.Import):
                 for alias in statement.names:
-                    qualified = _dotted(alias.name)
+                    qualified = dotted_name(alias.name)
                     if self.is_legacy_module(qualified):
                         self._legacy_module_import(statement, alias, qualified)
                 continue
             if statement.relative or statement.module is None:
                 continue
-            module = _dotted(statement.module)
+            module = dotted_name(statement.module)
             if isinstance(statement.names, cst.ImportStar):
                 if self.is_legacy_module(module):
                     self.report("NL101", f"star import from legacy module `{module}`: {self.module_advice}", statement)
                 continue
             for alias in statement.names:
-                qualified = f"{module}.{_dotted(alias.name)}"
+                qualified = f"{module}.{dotted_name(alias.name)}"
                 entry = self.legacy_entry(qualified)
                 if entry is not None:
                     self._from_import(statement, alias, qualified, entry)
@@ -1121,7 +1112,7 @@ class _Analysis:
             if not isinstance(access.node, cst.Name) or self.resolve(access.node) is None:
                 group.block(f"`{_bound_name(alias)}` is also bound to something else")
         new_module, new_name = _split(entry.new)
-        old_name = _dotted(alias.name)
+        old_name = dotted_name(alias.name)
         asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
         rename_refs = False
         if asname is None and new_name != old_name:
@@ -1158,7 +1149,7 @@ class _Analysis:
                 return [remove_line(self.ctx, self.parent(statement))]  # type: ignore[arg-type]
             assert statement.module is not None
             edits = [replace_node(self.ctx, statement.module, module)]
-            if _dotted(alias.name) != name:
+            if dotted_name(alias.name) != name:
                 edits.append(replace_node(self.ctx, alias.name, name))
             if asname is not None and alias.asname is None:
                 end = self.ctx.cst_span(alias.name)[1]
@@ -1311,17 +1302,17 @@ class _Analysis:
                 return
             if isinstance(parent, cst.Assign) and parent.value is node and node in self.collected.aliases.values():
                 return
-            group.block(f"`{_dotted(node)}` is used other than in a call")
+            group.block(f"`{dotted_name(node)}` is used other than in a call")
         elif entry.fix == "types":
             if self._in_annotation(node) or self._in_isinstance(node):
                 return
             if self._in_bases(node):
-                group.block(f"`{_dotted(node)}` is subclassed; port the subclass by hand")
+                group.block(f"`{dotted_name(node)}` is subclassed; port the subclass by hand")
             else:
-                group.block(f"`{_dotted(node)}` is used at runtime, not only in annotations")
+                group.block(f"`{dotted_name(node)}` is used at runtime, not only in annotations")
         elif entry.fix == "with-connect":
             if not self._in_except(node):
-                group.block(f"`{_dotted(node)}` is used outside an except clause")
+                group.block(f"`{dotted_name(node)}` is used outside an except clause")
 
     def _ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = self.parent(node)
@@ -1434,7 +1425,7 @@ class _Analysis:
                 new = self._factory_entry(arg.value).new  # type: ignore[union-attr]
                 self.report(
                     "NL102",
-                    f"`{name}={_dotted(arg.value.func)}(...)` is legacy; pass `{spec.to}={_split(new)[1]}(...)` "
+                    f"`{name}={dotted_name(arg.value.func)}(...)` is legacy; pass `{spec.to}={_split(new)[1]}(...)` "
                     f"to the new `{role}()` (same realm and credentials; misuse raises ValueError instead of TypeError)",
                     arg,
                     unsafe,
@@ -1807,7 +1798,7 @@ class _Analysis:
         selves: dict[cst.CSTNode, cst.ClassDef] = {}
         for function in self.collected.functions:
             positional = _positional(function.params)
-            decorated = any(_dotted(d.decorator) in ("staticmethod", "classmethod") for d in function.decorators)
+            decorated = any(dotted_name(d.decorator) in ("staticmethod", "classmethod") for d in function.decorators)
             block = self.parent(function)
             owner = self.parent(block) if block is not None else None
             if positional and not decorated and isinstance(owner, cst.ClassDef):
@@ -1843,7 +1834,7 @@ class _Analysis:
             ):
                 continue
             code = "NL105" if kind in ("invalid-status", "connection-closed") else "NL103"
-            receiver = _dotted(node.value)
+            receiver = dotted_name(node.value)
             group = legacy if legacy is not None else Group()
             if spec.action == "report" or not spec.replacement(side):
                 self.report(code, f"`{receiver}.{spec.name}` is legacy: {spec.advice}", node)
