@@ -42,9 +42,9 @@ def has_import(module: cst.Module, source_module: str, name: str | None = None, 
     """True if ``from source_module import name [as asname]`` (or ``import source_module``
     when ``name`` is None) is already a top-level statement of ``module``."""
     for stmt in module.body:
-        if not _is_import_line(stmt):
+        if not isinstance(stmt, cst.SimpleStatementLine):
             continue
-        for imp in stmt.body:  # type: ignore[attr-defined]
+        for imp in stmt.body:  # an import may share its line with other statements
             if name is None and isinstance(imp, cst.Import):
                 if any(dotted_name(a.name) == source_module and a.asname is None for a in imp.names):
                     return True
