@@ -15,7 +15,7 @@ import os
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -443,8 +443,3 @@ def lint_files(
         pool.terminate()
         pool.join()
         _WORKER = None
-
-
-def iter_results(results: Iterable[FileResult]) -> Iterator[Diagnostic]:
-    for result in results:
-        yield from result.diagnostics
