@@ -152,7 +152,7 @@ def unused_noqa(
                 # another comment follows: it takes the directive's place
                 edit = Edit(start, end + len(after) - len(after.lstrip()), "")
             else:
-                # text follows (``# noqa: NL999 see ticket``): keep it a comment, never code
+                # text follows the directive: keep that text a comment, never code
                 edit = Edit(start, end + len(after) - len(after.lstrip(" \t:")), "# ")
         names = ", ".join(unused)
         diag = Diagnostic(

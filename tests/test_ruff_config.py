@@ -75,7 +75,7 @@ def test_ruff_reports_the_exported_names_with_our_message(run_cli: RunCli, proje
         ),
         (4, "TID251", f"`mypkg.old.OldThing` is banned: netra-lint: Deprecated: use `mypkg.new.NewThing` instead. {fix_hint}"),
     }
-    # ... and keeps `# noqa: NL101` as an external code
+    # ... and keeps the NL101 code of the noqa comment in app.py as an external code
     assert ruff(project, home, "--select", "RUF102", "app.py") == []
     config = tomllib.loads((project / "pyproject.toml").read_text())
     assert config["tool"]["ruff"]["lint"]["external"] == ["NL"]
