@@ -49,6 +49,7 @@ class _Ignorer:
         self.root = base or settings.project_root
         self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[Path, tuple[tuple[Path, pathspec.GitIgnoreSpec], ...]] = {}
         git_root = _git_root(self.root) if gitignores_above else None
         self.top = git_root or self.root
         if git_root is not None:
@@ -69,6 +70,23 @@ class _Ignorer:
             self._gitignores[directory] = self._read_spec(directory / ".gitignore")
         return self._gitignores[directory]
 
+    def _chain(self, directory: Path) -> tuple[tuple[Path, pathspec.GitIgnoreSpec], ...]:
+        """The .gitignore files that apply inside ``directory``, from the top down (cached
+        per directory: a file only adds its own name to match)."""
+        cached = self._chains.get(directory)
+        if cached is None:
+            if directory == self.top:
+                above: tuple[tuple[Path, pathspec.GitIgnoreSpec], ...] = ()
+            elif self.top in directory.parents:
+                above = self._chain(directory.parent)
+            else:
+                self._chains[directory] = ()
+                return ()
+            spec = self._gitignore(directory)
+            cached = above + ((directory, spec),) if spec is not None else above
+            self._chains[directory] = cached
+        return cached
+
     def excluded(self, path: Path, is_dir: bool) -> bool:
         suffix = "/" if is_dir else ""
         if self.exclude.match_file(path.name + suffix):
@@ -80,12 +98,7 @@ class _Ignorer:
             if git_root in path.parents and spec.match_file(_relative(path, git_root) + suffix):
                 return True
         # .gitignore files from the top of the work tree (or the base) down to the parent.
-        parents = [p for p in path.parents if p == self.top or self.top in p.parents]
-        for directory in reversed(parents):
-            spec = self._gitignore(directory)
-            if spec is not None and spec.match_file(_relative(path, directory) + suffix):
-                return True
-        return False
+        return any(spec.match_file(_relative(path, directory) + suffix) for directory, spec in self._chain(path.parent))
 
 
 def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = False) -> Discovery:
