@@ -823,10 +823,12 @@ class ProjectIndex:
     # -- building --
 
     @classmethod
-    def build(cls, settings: Settings, jobs: int | None = None) -> ProjectIndex:
-        """Discover the first-party files, reuse the cache, summarize what changed."""
+    def build(cls, settings: Settings, jobs: int | None = None, files: list[Path] | None = None) -> ProjectIndex:
+        """Discover the first-party files (unless the caller already has that exact list
+        in ``files``), reuse the cache, summarize what changed."""
         root = settings.project_root
-        files = discover([root, *(p for p in settings.src if p.is_dir() and root not in (p, *p.parents))], settings).files
+        if files is None:
+            files = discover(cls.search_paths(settings), settings).files
         roots = [p for p in settings.src if p.is_dir()] if settings.src else detect_roots(root, files)
         index = cls(roots, root)
         cache_file = (settings.cache_dir or root / ".netra_lint_cache") / CACHE_NAME
@@ -862,6 +864,12 @@ class ProjectIndex:
             _save_cache(cache_file, index._entries)
         index.fingerprint = index._fingerprint()
         return index
+
+    @staticmethod
+    def search_paths(settings: Settings) -> list[Path]:
+        """Where first-party files are looked for: the project and any root outside it."""
+        root = settings.project_root
+        return [root, *(p for p in settings.src if p.is_dir() and root not in (p, *p.parents))]
 
     def _fingerprint(self) -> str:
         """A digest of everything the index knows: results that used it are stale when it changes."""

@@ -69,12 +69,15 @@ def run(
     """Check (and with ``options.fix``, fix) every file below ``paths``."""
     found = discover(paths, settings, force_exclude=force_exclude)
     outcome = RunResult(skipped=found.skipped)
+    discovered = found.files
     found.files = [path for path in found.files if not _too_large(path, settings, outcome)]
     index = None
     if needs_index(settings):
         from .index import ProjectIndex
 
-        index = ProjectIndex.build(settings, jobs=options.jobs)
+        # A run over the whole project has already found every first-party file.
+        whole_project = sorted(Path(p).resolve() for p in paths) == sorted(ProjectIndex.search_paths(settings))
+        index = ProjectIndex.build(settings, jobs=options.jobs, files=discovered if whole_project else None)
     index_key = str(getattr(index, "fingerprint", "")) if index is not None else ""
     cache = None
     if settings.use_cache and not options.report_edits:
