@@ -1196,28 +1196,21 @@ class _Analysis:
         suffix = f" Not fixed: {'; '.join(dict.fromkeys(usage.blockers))}." if usage.blockers else ""
         fix = (lambda: self._import_edits(entry, usage)) if applicability is not None else None
         title = f"Use {entry.new}"
-        for node, alias in usage.aliases:
+        # Every import alias and attribute reference shares the one all-or-nothing fix.
+        references = [(alias, alias.name) for _, alias in usage.aliases] + [(a, a) for a in usage.attributes]
+        for node, name in references:
             yield self.ctx.diagnostic(
                 "NL201",
-                f"{dotted_name(alias.name)} is deprecated: {entry.text()}{suffix}",
-                self.ctx.cst_span(alias),
-                fix=fix,
-                applicability=applicability,
-                fix_title=title,
-            )
-        for attribute in usage.attributes:
-            yield self.ctx.diagnostic(
-                "NL201",
-                f"{dotted_name(attribute)} is deprecated: {entry.text()}{suffix}",
-                self.ctx.cst_span(attribute),
+                f"{dotted_name(name)} is deprecated: {entry.text()}{suffix}",
+                self.ctx.cst_span(node),
                 fix=fix,
                 applicability=applicability,
                 fix_title=title,
             )
         for base in usage.bases:
             yield self.ctx.diagnostic(
-                    "NL201", f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}", self.ctx.cst_span(base)
-                )
+                "NL201", f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}", self.ctx.cst_span(base)
+            )
 
     def _import_edits(self, entry: Deprecation, usage: _Usage) -> list[Edit]:
         """Rewrite every import and reference of ``entry`` in the file at once, or nothing."""

@@ -56,7 +56,7 @@ The type of `x` comes from `x = C(...)`, annotations on parameters, variables an
 attributes (`x: C`, `Optional[C]`, `C | None`, `"C"`, `type[C]`), `self`/`cls` in `C`'s
 methods, `super()`, `self.attr` whose assignments or annotation in the class fix its
 type, and the return annotations of first-party functions and methods, across modules
-(`get_manager() -> WebSocketManager`, `async def` with `await`). A name assigned values
+(`get_manager() -> ConnectionManager`, `async def` with `await`). A name assigned values
 of different types in one scope, or narrowed with `isinstance`, is unknown.
 
 Nothing is reported when the answer is unknowable: a base class that is neither
@@ -78,11 +78,11 @@ variable is annotated.
 ## Example
 ```python
 # app/ws/manager.py
-class WebSocketManager:
+class ConnectionManager:
     async def disconnect_user(self, user_id: str) -> None: ...
 
 # app/perf/load.py
-from app.ws.factory import get_manager  # def get_manager() -> WebSocketManager
+from app.ws.factory import get_manager  # def get_manager() -> ConnectionManager
 
 async def finish(user_id: str) -> None:
     manager = get_manager()
@@ -102,7 +102,7 @@ to be that class (or a subclass that doesn't override the member):
 
 ```toml
 [{SECTION}]
-"app.ws.manager.WebSocketManager.disconnect" = "disconnect_user"
+"app.ws.manager.ConnectionManager.disconnect" = "disconnect_user"
 ```
 
 The fix replaces only the attribute name, and only when the new name exists on the
