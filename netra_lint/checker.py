@@ -26,6 +26,7 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import MetadataWrapper
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .focus import blank_unrelated
 from .source import SourceFile
 
 if TYPE_CHECKING:
@@ -102,6 +103,12 @@ class Checker:
     def check(self, ctx: "FileContext") -> Iterable[Diagnostic]:
         raise NotImplementedError
 
+    def focus(self, ctx: "FileContext") -> Collection[str] | None:
+        """The identifiers this family starts from, if it only follows a few names: LibCST
+        then parses the file with every body that can't reach them blanked out (see
+        ``focus``). None (the default): the whole file."""
+        return None
+
     def banned_apis(self) -> Mapping[str, str]:
         """Qualified module or member names this family flags → the message, for
         ``netra-lint export-ruff-config`` (ruff's ``banned-api`` shows them in editors)."""
@@ -153,6 +160,25 @@ class _SpanRecorder(CodegenState):
             )
 
 
+class _Tree:
+    """One LibCST parse of a file, with what is derived from it on demand."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+
+    @cached_property
+    def wrapper(self) -> MetadataWrapper:
+        # unsafe_skip_copy: the module is ours and never mutated, so node identity holds.
+        return MetadataWrapper(self.module, unsafe_skip_copy=True)
+
+    @cached_property
+    def spans(self) -> Mapping[cst.CSTNode, tuple[int, int]]:
+        module = self.module
+        recorder = _SpanRecorder(default_indent=module.default_indent, default_newline=module.default_newline)
+        module._codegen(recorder)
+        return recorder.spans
+
+
 class FileContext:
     """One file as the checkers see it; every parse is lazy and done at most once."""
 
@@ -171,6 +197,8 @@ class FileContext:
         self.enabled_codes = frozenset(enabled)
         self.want_fixes = want_fixes
         self.index = index
+        self._trees: dict[bool, _Tree] = {}
+        self._focus: dict[Checker, frozenset[str] | None] = {}
 
     @property
     def text(self) -> str:
@@ -184,26 +212,48 @@ class FileContext:
         """The stdlib AST (about ten times faster than LibCST); raises ``SyntaxError``."""
         return ast.parse(self.source.text, filename=self.path)
 
-    @cached_property
+    @property
+    def parsed(self) -> bool:
+        """Whether a parser has read the text (and so would have reported a syntax error)."""
+        return "ast_tree" in vars(self) or bool(self._trees)
+
+    def use_checker(self, checker: Checker, peers: Iterable[Checker]) -> None:
+        """Set by the engine before each checker runs: LibCST trees are made for it, with
+        the bodies that none of the focusing ``peers`` (itself included) needs blanked out."""
+        self._checker = checker
+        self._peers = tuple(peers)
+
+    def _focus_of(self, checker: Checker) -> frozenset[str] | None:
+        if checker not in self._focus:
+            found = checker.focus(self)
+            self._focus[checker] = None if found is None else frozenset(found)
+        return self._focus[checker]
+
+    def _tree(self) -> "_Tree":
+        checker = getattr(self, "_checker", None)
+        focused = checker is not None and self._focus_of(checker) is not None
+        tree = self._trees.get(focused)
+        if tree is None:
+            text = self.source.text
+            if focused:
+                wanted = frozenset().union(*(f for f in map(self._focus_of, self._peers) if f is not None))
+                text = blank_unrelated(text, self.ast_tree, wanted)
+            tree = self._trees[focused] = _Tree(cst.parse_module(text))
+        return tree
+
+    @property
     def cst_module(self) -> cst.Module:
-        """The lossless LibCST tree; raises ``libcst.ParserSyntaxError``."""
-        return cst.parse_module(self.source.text)
+        """The lossless LibCST tree (bodies the current rule can't need may be blank, at the
+        same offsets); raises ``libcst.ParserSyntaxError``."""
+        return self._tree().module
 
-    @cached_property
+    @property
     def cst_wrapper(self) -> MetadataWrapper:
-        # unsafe_skip_copy: the module is ours and never mutated, so node identity holds.
-        return MetadataWrapper(self.cst_module, unsafe_skip_copy=True)
-
-    @cached_property
-    def _cst_spans(self) -> Mapping[cst.CSTNode, tuple[int, int]]:
-        module = self.cst_module
-        recorder = _SpanRecorder(default_indent=module.default_indent, default_newline=module.default_newline)
-        module._codegen(recorder)
-        return recorder.spans
+        return self._tree().wrapper
 
     def cst_span(self, node: cst.CSTNode) -> tuple[int, int]:
         """Text offsets of a LibCST node (without its surrounding whitespace)."""
-        start, end = self._cst_spans[node]
+        start, end = self._tree().spans[node]
         # The codegen of a file without a final newline writes one, then drops it.
         size = len(self.source.text)
         return min(start, size), min(end, size)

@@ -120,9 +120,13 @@ class Linter:
     def _check(self, source: SourceFile, result: FileResult, enabled: frozenset[str], want_fixes: bool) -> list[Diagnostic]:
         ctx = FileContext(source, result.display, self.settings, enabled, want_fixes, self.index)
         found: list[Diagnostic] = []
-        for checker, codes, needles in self.checkers:
-            if not codes & enabled or (needles and not any(n in source.text for n in needles)):
-                continue
+        applicable = [
+            checker
+            for checker, codes, needles in self.checkers
+            if codes & enabled and (not needles or any(n in source.text for n in needles))
+        ]
+        for checker in applicable:
+            ctx.use_checker(checker, applicable)
             try:
                 found.extend(d for d in checker.check(ctx) if d.code in enabled)
             except SyntaxError as exc:
@@ -135,7 +139,7 @@ class Linter:
             except Exception as exc:  # a bug in a rule must not stop the run
                 name = type(checker).__name__
                 result.errors.append(f"{result.display}: internal error in {name}: {type(exc).__name__}: {exc}")
-        if PARSE_ERROR in enabled and "ast_tree" not in vars(ctx) and "cst_module" not in vars(ctx) and not self._index_parsed(source):
+        if PARSE_ERROR in enabled and not ctx.parsed and not self._index_parsed(source):
             try:
                 ctx.ast_tree
             except SyntaxError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,9 @@ def run(
         # A run over the whole project has already found every first-party file.
         whole_project = sorted(Path(p).resolve() for p in paths) == sorted(ProjectIndex.search_paths(settings))
         index = ProjectIndex.build(settings, jobs=options.jobs, files=discovered if whole_project else None)
+    # What exists now lives until the end: the collector need not scan it again, and forked
+    # workers don't copy the pages it would touch.
+    gc.freeze()
     index_key = str(getattr(index, "fingerprint", "")) if index is not None else ""
     cache = None
     if settings.use_cache and not options.report_edits:

@@ -38,6 +38,7 @@ from ..checker import (
     RuleInfo,
 )
 from ..importedits import add_import, dotted_name, has_import, remove_line, replace_node
+from ..focus import related_identifiers
 
 SECTION = "deprecated-api"
 LEVELS = ("safe", "unsafe", "report")
@@ -1416,6 +1417,11 @@ No fix: decide what the call was meant to do.
 
     def banned_apis(self) -> dict[str, str]:
         return {name: f"Deprecated: use `{entry.new}` instead." for entry in self.by_old.values() for name in entry.old}
+
+    def focus(self, ctx: FileContext) -> Collection[str]:
+        """Code that reaches a deprecated name, and the names a fix may bring in."""
+        seeds = {*self.needles(), *(entry.new_name for entry in self.by_old.values())}
+        return related_identifiers(ctx.ast_tree, ctx.text, seeds)
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         text = ctx.text

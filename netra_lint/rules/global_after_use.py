@@ -594,6 +594,10 @@ class GlobalAfterUse(Checker):
     def needles(self) -> Collection[str]:
         return ("global", "nonlocal")
 
+    def focus(self, ctx: FileContext) -> Collection[str]:
+        """Only the scopes that declare something (kept whatever the identifiers)."""
+        return ()
+
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         if not _DECLARATION.search(ctx.text):
             return

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,6 +27,7 @@ from libcst.metadata.scope_provider import Access, Assignment, ImportAssignment
 
 from ..checker import Checker, FileContext, PackError, RuleInfo
 from ..diagnostics import Applicability, Diagnostic, Edit
+from ..focus import related_identifiers
 from ..importedits import add_import, dotted_name, has_import, import_line, remove_line, replace_node
 
 # ---------------------------------------------------------------------------------------
@@ -558,6 +559,8 @@ class _Tables:
         #: Modules and classes above a known name: an attribute chain from them may reach it.
         self.enclosing = {name.rsplit(".", depth)[0] for name in known for depth in range(1, name.count(".") + 1)}
         self.attribute_names = {name for name, _ in self.attributes}
+        #: Names a fix may import: where they are bound decides how the fix spells them.
+        self.new_names = {entry.new.rpartition(".")[2] for entry in self.names.values() if entry.new} | {"State"}
 
     def is_legacy_module(self, qualified: str) -> bool:
         return any(qualified == m or qualified.startswith(m + ".") for m in self.legacy_modules)
@@ -766,12 +769,20 @@ class WebSocketsLegacy(Checker):
             )
         return self._pinned
 
-    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+    @property
+    def tables(self) -> _Tables:
         if self._tables is None:
             self._tables = _Tables(self.settings.packs, self.pinned_legacy)
-        if not self._tables.worth_analysing(ctx.ast_tree):
+        return self._tables
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        if not self.tables.worth_analysing(ctx.ast_tree):
             return []
-        return _Analysis(self._tables, ctx).run()
+        return _Analysis(self.tables, ctx).run()
+
+    def focus(self, ctx: FileContext) -> Collection[str]:
+        """Code that reaches the ``websockets`` module, and the names a fix may import."""
+        return related_identifiers(ctx.ast_tree, ctx.text, {"websockets", *self.tables.new_names})
 
 
 # ---------------------------------------------------------------------------------------
