@@ -1,17 +1,21 @@
 """The results cache: a second run over unchanged files re-reads nothing.
 
-One JSON file per (tool version, settings fingerprint) under ``.netra_lint_cache/`` at
-the project root. An entry is keyed by the file's path, ``mtime_ns`` and size (a
-``stat`` answers a warm run) and by the project index fingerprint for rules that ask the
-index. A corrupt or foreign cache is discarded; writes are atomic, so concurrent runs
-can only lose entries, never corrupt the file.
+One directory per (tool version, settings fingerprint) under ``.netra_lint_cache/`` at
+the project root, its entries spread over a fixed number of marshal files (shards), so
+a run that re-checked ten files rewrites a few small files, not the whole cache. An
+entry is keyed by the file's path, ``mtime_ns`` and size (a ``stat`` answers a warm run)
+and by the project index fingerprint for rules that ask the index. A corrupt or foreign
+shard is discarded; writes are atomic, so concurrent runs can only lose entries, never
+corrupt a shard.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import tempfile
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from . import __version__
 from .diagnostics import Applicability, Diagnostic
 
 CACHE_DIR_NAME = ".netra_lint_cache"
+SHARDS = 32
 _FIELDS = ("code", "message", "start", "end", "row", "column", "end_row", "end_column", "noqa_row", "source_line", "fix_title")
 
 
@@ -39,25 +44,72 @@ def _decode(item: list[Any], path: str) -> Diagnostic:
     return diag
 
 
+def _shard_of(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def _shard_path(directory: Path, number: int) -> Path:
+    return directory / f"{number:02d}.marshal"
+
+
+def load_shards(directory: Path, magic: str, valid: Callable[[Any], bool] = lambda _: True) -> dict[str, Any]:
+    """Every entry of the shards under ``directory`` written with ``magic``; a missing,
+    corrupt or foreign shard, or one with an entry ``valid`` rejects, counts as empty."""
+    entries: dict[str, Any] = {}
+    for number in range(SHARDS):
+        try:
+            with open(_shard_path(directory, number), "rb") as handle:
+                data = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            continue
+        if isinstance(data, tuple) and len(data) == 2 and data[0] == magic and isinstance(data[1], dict):
+            if all(isinstance(k, str) and valid(v) for k, v in data[1].items()):
+                entries.update(data[1])
+    return entries
+
+
+def save_shards(directory: Path, magic: str, entries: dict[str, Any], changed: Iterable[str] | None = None) -> None:
+    """Write the shards holding the ``changed`` keys (added, updated or removed; all
+    shards if None), each atomically (temp file + rename). Errors are swallowed: a
+    read-only tree still gets its report, the cache is an optimisation."""
+    wanted = set(range(SHARDS)) if changed is None else {_shard_of(key) for key in changed}
+    if not wanted:
+        return
+    grouped: dict[int, dict[str, Any]] = {number: {} for number in wanted}
+    for key, value in entries.items():
+        part = grouped.get(_shard_of(key))
+        if part is not None:
+            part[key] = value
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        ignore = directory.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Automatically created by netra-lint.\n*\n", encoding="utf-8")
+        for number, part in grouped.items():
+            fd, temp = tempfile.mkstemp(dir=directory, prefix=".shard-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    marshal.dump((magic, part), handle)
+                os.replace(temp, _shard_path(directory, number))
+            except BaseException:
+                os.unlink(temp)
+                raise
+    except (OSError, ValueError):
+        pass
+
+
 @dataclass
 class ResultCache:
     location: Path
     key: str
     entries: dict[str, list[Any]] = field(default_factory=dict)
-    dirty: bool = False
+    changed: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, directory: Path, settings_fingerprint: str) -> "ResultCache":
-        location = directory / f"results-{settings_fingerprint[:16]}.json"
+        location = directory / f"results-{settings_fingerprint[:16]}"
         key = f"{__version__}:{settings_fingerprint}"
-        cache = cls(location=location, key=key)
-        try:
-            document = json.loads(location.read_text(encoding="utf-8"))
-            if isinstance(document, dict) and document.get("key") == key and isinstance(document.get("files"), dict):
-                cache.entries = document["files"]
-        except (OSError, ValueError):
-            pass  # missing or corrupt: start afresh
-        return cache
+        return cls(location=location, key=key, entries=load_shards(location, key, _valid_entry))
 
     @staticmethod
     def _stat(path: Path) -> tuple[int, int] | None:
@@ -86,20 +138,12 @@ class ResultCache:
         if stat is None:
             return
         self.entries[str(path)] = [stat[0], stat[1], index_fingerprint, [_encode(d) for d in diagnostics]]
-        self.dirty = True
+        self.changed.add(str(path))
 
     def save(self) -> None:
-        if not self.dirty:
-            return
-        directory = self.location.parent
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            ignore = directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Automatically created by netra-lint.\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".results-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": self.key, "files": self.entries}, handle, separators=(",", ":"))
-            os.replace(tmp, self.location)
-        except OSError:
-            pass  # a read-only tree still gets its report; the cache is an optimisation
+        save_shards(self.location, self.key, self.entries, self.changed)
+        self.changed.clear()
+
+
+def _valid_entry(entry: Any) -> bool:
+    return isinstance(entry, list) and len(entry) == 4 and isinstance(entry[3], list)

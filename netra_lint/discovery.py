@@ -4,7 +4,8 @@ whatever ``.gitignore`` files (nested ones too) ignore. Symlinks never lead out 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pathspec
 from .settings import ConfigError, Settings
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 @dataclass
@@ -26,6 +28,24 @@ def _relative(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix().lstrip("/")
+
+
+def _matcher(spec: pathspec.GitIgnoreSpec) -> Callable[[str], bool] | None:
+    """A test for one spec; None if it has no pattern. Without negations, the patterns are
+    one regular expression (pathspec would try them one by one)."""
+    active = [p for p in spec.patterns if p.include is not None]
+    if not active:
+        return None
+    regexes = [getattr(p, "regex", None) for p in active]
+    if not all(p.include for p in active) or any(r is None for r in regexes):
+        return spec.match_file
+    combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes if r is not None))
+    return lambda path: combined.match(path) is not None
+
+
+def _prefix(directory: Path, base: Path) -> str:
+    """``directory`` relative to ``base`` as a prefix for names in it (``""`` at ``base``)."""
+    return "" if directory == base else _relative(directory, base) + "/"
 
 
 def _git_root(start: Path) -> Path | None:
@@ -50,6 +70,7 @@ class _Ignorer:
         self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[Path, tuple[tuple[Path, pathspec.GitIgnoreSpec], ...]] = {}
+        self._rules: dict[Path, tuple[tuple[str | None, pathspec.GitIgnoreSpec], ...]] = {}
         git_root = _git_root(self.root) if gitignores_above else None
         self.top = git_root or self.root
         if git_root is not None:
@@ -88,17 +109,30 @@ class _Ignorer:
         return cached
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
+        return self.excluded_in(path.parent, path.name, is_dir)
+
+    def _rules_in(self, directory: Path) -> tuple[tuple[str, Callable[[str], bool]], ...]:
+        """(prefix of a name in ``directory`` relative to where the spec applies, matcher)
+        for every spec that applies in ``directory``; cached."""
+        rules = self._rules.get(directory)
+        if rules is None:
+            found: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+            if self.root == directory or self.root in directory.parents:
+                found.append((_prefix(directory, self.root), self.exclude))
+            else:
+                found.append(("", self.exclude))  # outside the base, excludes match names only
+            if self._info_exclude is not None and (self._info_exclude[0] == directory or self._info_exclude[0] in directory.parents):
+                found.append((_prefix(directory, self._info_exclude[0]), self._info_exclude[1]))
+            # .gitignore files from the top of the work tree (or the base) down to the directory.
+            found.extend((_prefix(directory, where), spec) for where, spec in self._chain(directory))
+            rules = self._rules[directory] = tuple((prefix, m) for prefix, spec in found if (m := _matcher(spec)) is not None)
+        return rules
+
+    def excluded_in(self, directory: Path, name: str, is_dir: bool) -> bool:
+        """Whether ``directory/name`` is excluded (cheap: the specs of a directory are
+        worked out once, a name only adds itself to the prefixes)."""
         suffix = "/" if is_dir else ""
-        if self.exclude.match_file(path.name + suffix):
-            return True
-        if (self.root == path or self.root in path.parents) and self.exclude.match_file(_relative(path, self.root) + suffix):
-            return True
-        if self._info_exclude is not None:
-            git_root, spec = self._info_exclude
-            if git_root in path.parents and spec.match_file(_relative(path, git_root) + suffix):
-                return True
-        # .gitignore files from the top of the work tree (or the base) down to the parent.
-        return any(spec.match_file(_relative(path, directory) + suffix) for directory, spec in self._chain(path.parent))
+        return any(matches(prefix + name + suffix) for prefix, matches in self._rules_in(directory))
 
 
 def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = False) -> Discovery:
@@ -109,7 +143,7 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
     """
     result = Discovery()
     ignorer = _Ignorer(settings)
-    seen: set[Path] = set()
+    seen: set[str] = set()  # real paths of the files found
     for given in paths:
         path = Path(os.path.abspath(given))
         if not path.exists() and not path.is_symlink():
@@ -132,8 +166,8 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
             result.skipped.append((path, "not a regular file"))
         elif force_exclude and ignorer.excluded(path, is_dir=False):
             result.skipped.append((path, "excluded"))
-        elif _real(path) not in seen:
-            seen.add(_real(path))  # type: ignore[arg-type]
+        elif str(_real(path)) not in seen:
+            seen.add(str(_real(path)))
             result.files.append(path)
     result.files.sort()
     return result
@@ -147,7 +181,7 @@ def _real(path: Path) -> Path | None:
         return None
 
 
-def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen: set[Path]) -> None:
+def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen: set[str]) -> None:
     stack = [top]
     visited_dirs: set[Path] = set()
     while stack:
@@ -161,9 +195,12 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
         except OSError as exc:
             result.skipped.append((directory, f"cannot list directory: {exc.strerror}"))
             continue
+        real_prefix = str(real) + os.sep  # the directory is resolved: only a link needs more
         for entry in entries:
-            path = Path(entry.path)
+            name = entry.name
+            real_entry = real_prefix + name
             if entry.is_symlink():
+                path = Path(entry.path)
                 target = _real(path)
                 if target is None:
                     result.skipped.append((path, "symbolic link loop"))
@@ -174,19 +211,20 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
                 if target != real_top and real_top not in target.parents:
                     result.skipped.append((path, "symbolic link out of the tree"))
                     continue
+                real_entry = str(target)
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 continue
-            if ignorer.excluded(path, is_dir):
+            if not is_dir and os.path.splitext(name)[1] not in PYTHON_SUFFIXES:
+                continue
+            if ignorer.excluded_in(directory, name, is_dir):
                 continue
             if is_dir:
-                if (path / "pyvenv.cfg").is_file():
-                    result.skipped.append((path, "virtual environment"))
+                if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+                    result.skipped.append((Path(entry.path), "virtual environment"))
                     continue
-                stack.append(path)
-            elif path.suffix in PYTHON_SUFFIXES and entry.is_file():
-                real_file = _real(path)
-                if real_file is not None and real_file not in seen:
-                    seen.add(real_file)
-                    result.files.append(path)
+                stack.append(directory / name)
+            elif entry.is_file() and real_entry not in seen:
+                seen.add(real_entry)
+                result.files.append(directory / name)

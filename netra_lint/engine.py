@@ -73,10 +73,14 @@ class FileResult:
 
 
 def display_path(path: Path) -> str:
+    """``path`` relative to the working directory, as ruff shows it."""
+    text, cwd = str(path), os.getcwd()
+    if text.startswith(cwd + os.sep) and os.path.isabs(text) and os.path.normpath(text) == text:
+        return text[len(cwd) + 1 :]  # the common case, without relpath's normalising
     try:
         return os.path.relpath(path)
     except ValueError:
-        return str(path)
+        return text
 
 
 class Linter:

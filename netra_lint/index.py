@@ -40,7 +40,6 @@ import multiprocessing
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -48,11 +47,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
+from .cache import load_shards, save_shards
 from .discovery import discover
 from .settings import Settings
 from .source import DecodeError, SourceFile
 
-CACHE_NAME = "project-index.marshal"
+CACHE_NAME = "project-index"
 _CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v5"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -832,7 +832,7 @@ class ProjectIndex:
         roots = [p for p in settings.src if p.is_dir()] if settings.src else detect_roots(root, files)
         index = cls(roots, root)
         cache_file = (settings.cache_dir or root / ".netra_lint_cache") / CACHE_NAME
-        cached = _load_cache(cache_file) if settings.use_cache else {}
+        cached = load_shards(cache_file, _CACHE_MAGIC, _valid_entry) if settings.use_cache else {}
         todo: list[tuple[str, str | None, bool, bytes | None]] = []
         for path in files:
             if path.suffix != ".py":
@@ -849,7 +849,7 @@ class ProjectIndex:
                     index._entries[key] = old
                     continue
             todo.append((key, module, is_package, old[1] if old is not None and old[2] == module and old[3] == is_package else None))
-        changed = bool(todo) or len(index._entries) != len(cached)
+        changed = {job[0] for job in todo}
         for key, stat, digest, summary, surface in _run_jobs(todo, jobs):
             if stat is None:
                 continue
@@ -860,8 +860,8 @@ class ProjectIndex:
         for key, entry in index._entries.items():
             if entry[2] is not None and entry[4] is not None:
                 index._by_module.setdefault(entry[2], key)
-        if changed and settings.use_cache:
-            _save_cache(cache_file, index._entries)
+        if settings.use_cache:
+            save_shards(cache_file, _CACHE_MAGIC, index._entries, changed | (cached.keys() - index._entries.keys()))
         index.fingerprint = index._fingerprint()
         return index
 
@@ -1298,38 +1298,8 @@ def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int 
         pool.join()
 
 
-def _load_cache(path: Path) -> dict[str, tuple[Any, ...]]:
-    """The cached entries, or nothing if the file is missing, corrupt or from another version."""
-    try:
-        with open(path, "rb") as handle:
-            data = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    if not isinstance(data, tuple) or len(data) != 2 or data[0] != _CACHE_MAGIC or not isinstance(data[1], dict):
-        return {}
-    entries = data[1]
-    if not all(isinstance(v, tuple) and len(v) == 6 and isinstance(v[4], (bytes, type(None))) for v in entries.values()):
-        return {}
-    return entries
-
-
-def _save_cache(path: Path, entries: dict[str, tuple[Any, ...]]) -> None:
-    """Write atomically (temp file + rename), so concurrent runs never see half a cache."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                marshal.dump((_CACHE_MAGIC, entries), out)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except (OSError, ValueError):
-        pass  # a read-only tree still lints; it is just slower next time
+def _valid_entry(entry: Any) -> bool:
+    return isinstance(entry, tuple) and len(entry) == 6 and isinstance(entry[4], (bytes, type(None)))
 
 
 __all__ = [

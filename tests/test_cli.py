@@ -316,24 +316,33 @@ def test_unsafe_fixes_flag_and_config_key(run_cli: RunCli, project: Path) -> Non
 # -- the results cache ---------------------------------------------------------------
 
 
-def _cache_files(project: Path) -> list[Path]:
-    return sorted((project / ".netra_lint_cache").glob("results-*.json"))
+def _cache_dirs(project: Path) -> list[Path]:
+    return sorted((project / ".netra_lint_cache").glob("results-*"))
+
+
+def _shards(directory: Path) -> dict[Path, tuple[str, dict]]:
+    """Each shard file of a results cache → (its key, its entries)."""
+    import marshal
+
+    return {path: marshal.loads(path.read_bytes()) for path in sorted(directory.glob("*.marshal"))}
 
 
 def test_second_run_reads_the_cache_and_edits_invalidate_it(run_cli: RunCli, project: Path) -> None:
-    import json
+    import marshal
 
     write(project, {"g.py": LATE_GLOBAL, "ok.py": "x = 1\n"})
     args = ("--select", "NL001,NL3", "--output-format", "concise")
     first = run_cli(*args)
     assert first.code == 1
-    [results] = _cache_files(project)
-    document = json.loads(results.read_text())
-    assert set(document["files"]) == {str(project / "g.py"), str(project / "ok.py")}
+    [results] = _cache_dirs(project)
+    shards = _shards(results)
+    assert {name for _, entries in shards.values() for name in entries} == {str(project / "g.py"), str(project / "ok.py")}
     # prove the second run answers from the cache: mark the stored message
-    entry = document["files"][str(project / "g.py")]
-    assert "name 'X' is used prior to global declaration" in json.dumps(entry)
-    results.write_text(json.dumps(document).replace("name 'X' is used prior", "CACHED name 'X' is used prior"))
+    [(shard, (key, entries))] = [(p, s) for p, s in shards.items() if str(project / "g.py") in s[1]]
+    entry = entries[str(project / "g.py")]
+    assert "name 'X' is used prior to global declaration" in repr(entry)
+    entry[3][0][1] = "CACHED " + entry[3][0][1]
+    shard.write_bytes(marshal.dumps((key, entries)))
     second = run_cli(*args)
     assert second.code == 1
     assert "g.py:6:12: NL301 [*] CACHED name 'X' is used prior to global declaration" in second.out
@@ -347,6 +356,18 @@ def test_second_run_reads_the_cache_and_edits_invalidate_it(run_cli: RunCli, pro
     # a different selection is a different cache: nothing stale is shown
     code, out, _ = run_cli("--select", "NL3", "--output-format", "concise")
     assert (code, out.strip()) == (0, "All checks passed!")
+
+
+def test_a_run_rewrites_only_the_shards_of_the_files_it_checked(run_cli: RunCli, project: Path) -> None:
+    write(project, {f"m{i}.py": f"V{i} = {i}\n" for i in range(60)})
+    assert run_cli("--select", "NL3").code == 0
+    [results] = _cache_dirs(project)
+    before = {p: p.stat().st_mtime_ns for p in results.glob("*.marshal")}
+    assert len(before) > 10
+    (project / "m7.py").write_text("V7 = 'changed'\n")
+    assert run_cli("--select", "NL3").code == 0
+    after = {p: p.stat().st_mtime_ns for p in results.glob("*.marshal")}
+    assert len([p for p in before if after[p] != before[p]]) == 1
 
 
 def test_fix_after_a_cached_check_still_fixes(run_cli: RunCli, project: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from netra_lint import index as index_module
+from netra_lint.cache import load_shards
 from netra_lint.index import CACHE_NAME, UNKNOWN_REF, ProjectIndex, Ref, detect_roots
 from netra_lint.settings import Settings
 
@@ -223,7 +224,7 @@ def test_first_party_excludes_stdlib_names_behind_namespace_directories(tmp_path
 def test_warm_build_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, {f"pkg/m{i}.py": f"V{i} = {i}\n" for i in range(5)} | {"pkg/__init__.py": ""})
     cold = build(tmp_path)
-    assert (tmp_path / ".netra_lint_cache" / CACHE_NAME).is_file()
+    assert list((tmp_path / ".netra_lint_cache" / CACHE_NAME).glob("*.marshal"))
 
     def fail(job: object) -> object:
         raise AssertionError(f"re-read {job}")
@@ -255,28 +256,34 @@ def test_touched_but_identical_file_reuses_its_summary(tmp_path: Path, monkeypat
     assert calls == []  # same digest: the cached summary is kept without parsing
 
 
+def _cached(root: Path) -> dict:
+    return load_shards(root / CACHE_NAME, index_module._CACHE_MAGIC, index_module._valid_entry)
+
+
 @pytest.mark.parametrize("content", [b"", b"garbage", b"\xe3\x00\x00\x00\x00"])
 def test_corrupt_cache_is_discarded(tmp_path: Path, content: bytes) -> None:
     write(tmp_path, {"mod.py": "A = 1\n"})
-    cache = tmp_path / ".netra_lint_cache" / CACHE_NAME
-    cache.parent.mkdir()
-    cache.write_bytes(content)
+    build(tmp_path)
+    [shard] = (tmp_path / ".netra_lint_cache" / CACHE_NAME).glob("*.marshal")
+    shard.write_bytes(content)
+    assert _cached(tmp_path / ".netra_lint_cache") == {}
     assert build(tmp_path).member("mod", "A") is not None
-    assert index_module._load_cache(cache)  # rewritten as a valid cache
-    assert not [p for p in cache.parent.iterdir() if p.suffix == ".tmp"]
+    assert _cached(tmp_path / ".netra_lint_cache")  # rewritten as a valid cache
+    assert not [p for p in shard.parent.iterdir() if p.suffix == ".tmp"]
 
 
 def test_cache_of_another_version_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, {"mod.py": "A = 1\n"})
     build(tmp_path)
+    assert _cached(tmp_path / ".netra_lint_cache")
     monkeypatch.setattr(index_module, "_CACHE_MAGIC", "netra-lint-index 999")
-    assert index_module._load_cache(tmp_path / ".netra_lint_cache" / CACHE_NAME) == {}
+    assert _cached(tmp_path / ".netra_lint_cache") == {}
 
 
 def test_cache_dir_setting_is_used(tmp_path: Path) -> None:
     write(tmp_path, {"mod.py": "A = 1\n"})
     build(tmp_path, cache_dir=tmp_path / "elsewhere")
-    assert (tmp_path / "elsewhere" / CACHE_NAME).is_file()
+    assert _cached(tmp_path / "elsewhere")
     assert not (tmp_path / ".netra_lint_cache").exists()
 
 
@@ -328,7 +335,7 @@ def test_concurrent_builds_leave_a_valid_cache(tmp_path: Path) -> None:
     )
     runs = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(3)]
     assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
-    cache = index_module._load_cache(tmp_path / ".netra_lint_cache" / CACHE_NAME)
+    cache = _cached(tmp_path / ".netra_lint_cache")
     assert len(cache) == 121
     assert not [p for p in (tmp_path / ".netra_lint_cache").iterdir() if p.suffix == ".tmp"]
 

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import random
 import shutil
@@ -152,9 +152,9 @@ def test_killed_fix_run_leaves_every_file_old_or_new(tmp_path: Path, sig: int) -
         code, err = finish(start(root, "--fix", "--select", CASE_A.code, "."))
         assert "Traceback" not in err, err
         assert set(files_of(root).values()) == {new}, f"round {round_}: the next run did not complete the fix"
-        cache = [p for p in (root / ".netra_lint_cache").glob("*.json")]
-        for path in cache:
-            json.loads(path.read_text(encoding="utf-8"))
+        for path in (root / ".netra_lint_cache").glob("*/*.marshal"):
+            key, entries = marshal.loads(path.read_bytes())
+            assert isinstance(key, str) and isinstance(entries, dict)
     for path in temp_leftovers(root):
         path.unlink()
     assert outcomes["old"] + outcomes["new"] == FILES * KILL_ROUNDS
@@ -227,9 +227,9 @@ def test_two_runs_at_once_never_mix_their_writes(tmp_path: Path, same_rules: boo
         for name, data in files_of(root).items():
             assert data in allowed, f"round {round_}: {name} mixes the writes of two runs"
         assert temp_leftovers(root) == []
-        for path in (root / ".netra_lint_cache").glob("*.json"):
-            document = json.loads(path.read_text(encoding="utf-8"))
-            assert isinstance(document.get("files"), dict)
+        for path in (root / ".netra_lint_cache").glob("*/*.marshal"):
+            key, entries = marshal.loads(path.read_bytes())
+            assert isinstance(key, str) and isinstance(entries, dict)
     # The cache written by the racing runs gives the same answers as no cache.
     cached = subprocess.run(netra_cmd("--select", f"{select_a},{select_b}", "."), cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
     fresh = subprocess.run(netra_cmd("--no-cache", "--select", f"{select_a},{select_b}", "."), cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
