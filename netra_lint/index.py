@@ -53,7 +53,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v5"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v6"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -72,6 +72,8 @@ _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_SUFFIXES = ((), ("dict",), ("multiple",))
 #: Summary keys that only the file itself or class questions need.
 _FILE_PARTS = frozenset({"c", "i", "t"})
+#: The parts of a stored summary (see ``_pack``).
+_MODULE_PART, _BASES_PART, _CLASSES_PART, _FILE_PART = range(4)
 #: A line without these words has no patch-target call and no dynamic module namespace.
 _NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "globals", "vars", "exec", "sys.modules")
 _EXPRESSION_NEEDLES = re.compile(r"\b(?:patch|setattr|delattr|import_module|globals|vars|exec)\b|sys\.modules")
@@ -792,10 +794,18 @@ def _extract(
         marshal.dumps(({k: v for k, v in summary.items() if k not in _FILE_PARTS}, summary["c"])), digest_size=16
     ).digest()
     summary["td"] = digest
-    # The module-level part also goes apart: most questions (and the reverse lookups, for
-    # every module at once) need only that, not the classes or the file's own imports.
+    return path, (stat.st_mtime_ns, stat.st_size), digest, _pack(summary), surface
+
+
+def _pack(summary: dict[str, Any]) -> bytes:
+    """A summary as separately unmarshalled parts: most questions (and the reverse lookups,
+    for every module at once) need only the module-level part or the class bases, not the
+    members of every class or the file's own imports; a worker that decoded every summary
+    whole would hold hundreds of megabytes."""
     module_part = {k: v for k, v in summary.items() if k not in _FILE_PARTS}
-    return path, (stat.st_mtime_ns, stat.st_size), digest, marshal.dumps((marshal.dumps(module_part), marshal.dumps(summary))), surface
+    bases = {local: data["b"] for local, data in summary["c"].items()}
+    file_part = {"i": summary["i"], "t": summary["t"]}
+    return marshal.dumps(tuple(marshal.dumps(part) for part in (module_part, bases, summary["c"], file_part)))
 
 
 # -- the index ---------------------------------------------------------------------------
@@ -808,8 +818,7 @@ class ProjectIndex:
         self.roots = [str(r) for r in roots]
         self.project_root = str(project_root)
         self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, marshalled summary, surface digest)
-        self._decoded: dict[int, dict[str, Any]] = {}  # id of a marshalled summary → the summary
-        self._module_parts: dict[int, dict[str, Any]] = {}  # the same, module-level part only
+        self._decoded: dict[tuple[int, int], Any] = {}  # (id of a marshalled summary, part) → the part
         self._by_module: dict[str, str] = {}  # module name → path
         self._listings: dict[str, frozenset[str]] = {}
         self._specs: dict[str, ModuleSpec | None] = {}
@@ -915,29 +924,30 @@ class ProjectIndex:
             entry = self._entries.get(os.path.realpath(path))
         return entry
 
-    def _summary(self, entry: tuple[Any, ...]) -> dict[str, Any]:
-        """The summary of an entry that has one, unmarshalled once."""
-        blob = entry[4]
-        summary = self._decoded.get(id(blob))
-        if summary is None:
-            summary = self._decoded[id(blob)] = marshal.loads(marshal.loads(blob)[1])
-        return summary
+    def _part(self, entry: tuple[Any, ...], part: int) -> Any:
+        """One part of an entry's summary (see ``_pack``), unmarshalled once."""
+        key = (id(entry[4]), part)
+        found = self._decoded.get(key)
+        if found is None:
+            found = self._decoded[key] = marshal.loads(marshal.loads(entry[4])[part])
+        return found
 
     def _module_part(self, entry: tuple[Any, ...]) -> dict[str, Any]:
-        """The summary without classes and imports (much cheaper to unmarshal)."""
-        summary = self._decoded.get(id(entry[4]))
-        if summary is None:
-            summary = self._module_parts.get(id(entry[4]))
-        if summary is None:
-            summary = self._module_parts[id(entry[4])] = marshal.loads(marshal.loads(entry[4])[0])
-        return summary
+        return self._part(entry, _MODULE_PART)
+
+    def _classes(self, module: str) -> dict[str, Any]:
+        """The classes a first-party module defines (local name → members and more)."""
+        info = self.module_info(module)
+        entry = self._entry(info.path) if info else None
+        return self._part(entry, _CLASSES_PART) if entry else {}
 
     def summary_for(self, path: Path, text: str) -> FileSummary | None:
         """The stored summary of ``path`` if it was made from exactly ``text``."""
         entry = self._entry(path)
         if entry is None or entry[4] is None or entry[1] != text_digest(text):
             return None
-        return self._file_summary(self._summary(entry), entry[2], entry[3])
+        # Read once, by the file's own check: not kept.
+        return self._file_summary(marshal.loads(marshal.loads(entry[4])[_FILE_PART]), entry[2], entry[3])
 
     def summarize_file(self, path: Path, text: str) -> FileSummary:
         """Summarize a text the index doesn't hold (a fixed text, a file outside the roots)."""
@@ -1054,19 +1064,13 @@ class ProjectIndex:
         if ref is None or ref.kind != "class":
             return None
         module, _, local = ref.qualname.partition("::")
-        summary = self._summary_of(module)
-        data = summary["c"].get(local) if summary else None
+        data = self._classes(module).get(local)
         if data is None:
             return None
         return ClassInfo(f"{module}.{local}", tuple(data["b"]), tuple(data["d"]), data["mc"], data["m"], data["r"], data["dy"],
             {name: tuple(sig) for name, sig in data["pa"].items()}, frozenset(data["as"]),
             {name: tuple(map(tuple, evidence)) for name, evidence in data["at"].items()},
         )
-
-    def _summary_of(self, module: str) -> dict[str, Any] | None:
-        info = self.module_info(module)
-        entry = self._entry(info.path) if info else None
-        return self._summary(entry) if entry else None
 
     def exported(self, module: str) -> tuple[str, ...] | None:
         """The names ``from module import *`` binds, or None when unknown."""
@@ -1156,8 +1160,7 @@ class ProjectIndex:
 
     def _class_member(self, ref: str, name: str, depth: int = 0) -> Ref | None:
         module, _, local = ref.partition("::")
-        summary = self._summary_of(module)
-        data = summary["c"].get(local) if summary else None
+        data = self._classes(module).get(local)
         if data is None or depth > 20:
             return UNKNOWN_REF
         kind = data["m"].get(name)
@@ -1235,8 +1238,8 @@ class ProjectIndex:
             table: dict[str, set[str]] = {}
             resolved: dict[str, Ref | None] = {}
             for module, path in self._by_module.items():
-                for local, data in self._summary(self._entries[path])["c"].items():
-                    for base in data["b"]:
+                for local, bases in self._part(self._entries[path], _BASES_PART).items():
+                    for base in bases:
                         if base not in resolved:
                             resolved[base] = self.resolve(base) if self.is_first_party(base) else None
                         target = resolved[base]
