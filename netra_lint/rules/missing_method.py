@@ -432,10 +432,17 @@ def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
 
 
+_LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
+#: Text without these has no attribute, call, lambda, comprehension or walrus in it.
+_ACTIVE_MARKERS = (".", "(", "lambda", "for", ":=")
+
+
 class _Collector:
     """One pass over the tree: scopes with their bindings, and every attribute read."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "", line_starts: list[int] | None = None) -> None:
+        self.text = text
+        self.line_starts = line_starts or []
         self.module = _Scope("module", None)
         self.scopes = [self.module]
         self.accesses: list[_Access] = []
@@ -601,6 +608,8 @@ class _Collector:
             kind = type(current)
             if kind is ast.Name or kind is ast.Constant or current is None:  # None: the key of `**d` in a dict
                 continue
+            if kind in _LITERALS and self.inert(current):
+                continue
             if kind is ast.Attribute:
                 assert isinstance(current, ast.Attribute)
                 if isinstance(current.ctx, ast.Load) and not guarded:
@@ -634,6 +643,15 @@ class _Collector:
                     stack.append(child)
                 elif isinstance(child, list):
                     stack.extend(child)
+
+    def inert(self, node: ast.expr) -> bool:
+        """Whether a literal spanning lines holds nothing the walk looks for (a table of
+        constants): its lines have no ``.``, ``(``, ``lambda``, ``for`` or ``:=``."""
+        first, last = node.lineno, node.end_lineno or node.lineno
+        if last - first < 2 or last >= len(self.line_starts):
+            return False
+        lines = self.text[self.line_starts[first - 1] : self.line_starts[last]]
+        return not any(marker in lines for marker in _ACTIVE_MARKERS)
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope, guarded: bool) -> None:
         inner = self.scope("comprehension", scope)
@@ -1068,7 +1086,7 @@ class _FileCheck:
         self.classes = classes
 
     def run(self) -> Iterator[Diagnostic]:
-        collector = _Collector()
+        collector = _Collector(self.ctx.text, self.ctx.source.line_starts)
         collector.run(self.ctx.ast_tree)
         module, is_package = self.index.module_for_path(str(self.ctx.source.path))
         if module is None:
