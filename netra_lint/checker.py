@@ -18,18 +18,17 @@ import ast
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
-
-import libcst as cst
-from libcst._nodes.internal import CodegenState
-from libcst.metadata import MetadataWrapper
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .focus import blank_unrelated
+from .lazy import libcst as cst
 from .source import SourceFile
 
 if TYPE_CHECKING:
+    from libcst.metadata import MetadataWrapper
+
     from .index import ProjectIndex
     from .settings import Settings
 
@@ -119,45 +118,72 @@ class Checker:
         return self.settings.packs.get(section, [])
 
 
-@dataclass
-class _SpanRecorder(CodegenState):
-    """Codegen that records every node's span as text offsets: the ranges LibCST's
-    ``PositionProvider`` gives (syntactic where a node records one, else whitespace
-    inclusive), but counting characters instead of tracking lines and columns, which
-    costs a fraction of it."""
+class CstVisitor:
+    """Base of a LibCST visitor (``libcst.CSTVisitor``) that imports LibCST when the first
+    one is made, not when the rule module is imported (see ``netra_lint._import_on_first_use``)."""
 
-    spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
-    offset: int = 0
-    starts: list[int] = field(default_factory=list)
+    _libcst_base: ClassVar[str] = "CSTVisitor"
+    _bound: ClassVar[dict[type, type]] = {}
 
-    def add_indent_tokens(self) -> None:
-        self.tokens.extend(self.indent_tokens)
-        self.offset += sum(map(len, self.indent_tokens))
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        bound = CstVisitor._bound.get(cls)
+        if bound is None:
+            base = getattr(cst, cls._libcst_base)
+            bound = CstVisitor._bound[cls] = type(cls.__name__, (cls, base), {"__module__": cls.__module__})
+        return object.__new__(bound)
 
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.offset += len(value)
 
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self.starts.append(self.offset)
+class CstTransformer(CstVisitor):
+    """The same for ``libcst.CSTTransformer``."""
 
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self.starts.pop()
-        if node not in self.spans:
-            self.spans[node] = (start, self.offset)
+    _libcst_base = "CSTTransformer"
 
-    @contextmanager
-    def record_syntactic_position(
-        self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
-    ) -> Iterator[None]:
-        start = self.offset
-        try:
-            yield
-        finally:
-            self.spans[node] = (
-                self.spans[start_node][0] if start_node is not None else start,
-                self.spans[end_node][1] if end_node is not None else self.offset,
-            )
+
+@cache
+def _span_recorder_type() -> type:
+    from libcst._nodes.internal import CodegenState
+
+    @dataclass
+    class SpanRecorder(CodegenState):
+        """Codegen that records every node's span as text offsets: the ranges LibCST's
+        ``PositionProvider`` gives (syntactic where a node records one, else whitespace
+        inclusive), but counting characters instead of tracking lines and columns, which
+        costs a fraction of it."""
+
+        spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+        offset: int = 0
+        starts: list[int] = field(default_factory=list)
+
+        def add_indent_tokens(self) -> None:
+            self.tokens.extend(self.indent_tokens)
+            self.offset += sum(map(len, self.indent_tokens))
+
+        def add_token(self, value: str) -> None:
+            self.tokens.append(value)
+            self.offset += len(value)
+
+        def before_codegen(self, node: cst.CSTNode) -> None:
+            self.starts.append(self.offset)
+
+        def after_codegen(self, node: cst.CSTNode) -> None:
+            start = self.starts.pop()
+            if node not in self.spans:
+                self.spans[node] = (start, self.offset)
+
+        @contextmanager
+        def record_syntactic_position(
+            self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
+        ) -> Iterator[None]:
+            start = self.offset
+            try:
+                yield
+            finally:
+                self.spans[node] = (
+                    self.spans[start_node][0] if start_node is not None else start,
+                    self.spans[end_node][1] if end_node is not None else self.offset,
+                )
+
+    return SpanRecorder
 
 
 class _Tree:
@@ -169,12 +195,12 @@ class _Tree:
     @cached_property
     def wrapper(self) -> MetadataWrapper:
         # unsafe_skip_copy: the module is ours and never mutated, so node identity holds.
-        return MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return cst.metadata.MetadataWrapper(self.module, unsafe_skip_copy=True)
 
     @cached_property
     def spans(self) -> Mapping[cst.CSTNode, tuple[int, int]]:
         module = self.module
-        recorder = _SpanRecorder(default_indent=module.default_indent, default_newline=module.default_newline)
+        recorder = _span_recorder_type()(default_indent=module.default_indent, default_newline=module.default_newline)
         module._codegen(recorder)
         return recorder.spans
 

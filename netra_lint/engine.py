@@ -19,10 +19,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
-
 from .checker import Checker, FileContext
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .lazy import libcst as cst
 from .noqa import UNUSED_NOQA, NoqaMap, unused_noqa
 from .registry import all_rules, checker_classes
 from .settings import Settings

@@ -7,10 +7,9 @@ several fixes merge into one), and a removed import deletes exactly its own line
 
 from __future__ import annotations
 
-import libcst as cst
-
 from .checker import FileContext
 from .diagnostics import Edit
+from .lazy import libcst as cst
 
 
 def dotted_name(node: cst.CSTNode | None) -> str:

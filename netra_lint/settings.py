@@ -15,8 +15,8 @@ from typing import Any
 import pathspec
 
 from .checker import PackError
-from .ruff_host import DEFAULT_HOSTED, RUFF_CODE, is_ruff_code
 from .registry import SelectionError, all_rules, checker_classes, expand
+from .ruff_host import DEFAULT_HOSTED, RUFF_CODE, is_ruff_code
 
 if sys.version_info >= (3, 11):
     import tomllib

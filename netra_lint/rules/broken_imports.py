@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import libcst as cst
-
 from ..checker import (
     Applicability,
     Checker,
@@ -28,6 +26,7 @@ from ..checker import (
     validate_rename_map,
 )
 from ..index import FileSummary, ProjectIndex, absolute_module
+from ..lazy import libcst as cst
 from ..settings import Settings
 
 MODULE_MOVES = "module-moves"

@@ -14,31 +14,27 @@ import ast
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
-from typing import Any
-
-import libcst as cst
-from libcst._nodes.internal import CodegenState
-from libcst.metadata import ScopeProvider
-from libcst.metadata.scope_provider import (
-    Assignment,
-    BaseAssignment,
-    ImportAssignment,
-    Scope,
-)
+from typing import TYPE_CHECKING, Any
 
 from ..checker import (
     Applicability,
     Checker,
+    CstTransformer,
+    CstVisitor,
     Diagnostic,
     Edit,
     FileContext,
     PackError,
     RuleInfo,
 )
-from ..importedits import add_import, dotted_name, has_import, remove_line, replace_node
 from ..focus import related_identifiers
+from ..importedits import add_import, dotted_name, has_import, remove_line, replace_node
+from ..lazy import libcst as cst
+
+if TYPE_CHECKING:
+    from libcst.metadata import BaseAssignment, Scope
 
 SECTION = "deprecated-api"
 LEVELS = ("safe", "unsafe", "report")
@@ -282,11 +278,6 @@ def parse_signature(text: str, where: str) -> Signature:
     )
 
 
-def _names_in_order(source: str) -> tuple[str, ...]:
-    nodes = [n for n in ast.walk(ast.parse(source, mode="eval")) if isinstance(n, ast.Name)]
-    return tuple(n.id for n in sorted(nodes, key=lambda n: (n.lineno, n.col_offset)))
-
-
 def parse_template(text: str, signature: Signature, where: str) -> tuple[str, tuple[TemplateArg, ...]]:
     """Check a call template against the old signature; return its callee and arguments."""
     try:
@@ -315,19 +306,27 @@ def parse_template(text: str, signature: Signature, where: str) -> tuple[str, tu
                 raise PackError(f"{where}: template {text!r} may only hold plain expressions")
             if isinstance(node, ast.Name) and node.id not in signature.names:
                 raise PackError(f"{where}: template {text!r} uses {node.id!r}, which is not a parameter of {signature.name}()")
-    parsed = _cst_template(text)
-    args = tuple(
-        TemplateArg(
-            keyword=arg.keyword.value if arg.keyword else None,
-            star=arg.star if isinstance(arg.star, str) else "",
-            uses=_names_in_order(_EMPTY.code_for_node(arg.value)),
-        )
-        for arg in parsed.args
-    )
-    return call.func.id, args
+    written: list[tuple[ast.AST, TemplateArg]] = []
+    for arg in call.args:
+        star = "*" if isinstance(arg, ast.Starred) else ""
+        value = arg.value if isinstance(arg, ast.Starred) else arg
+        written.append((arg, TemplateArg(keyword=None, star=star, uses=_names_of(value))))
+    for keyword in call.keywords:
+        written.append((keyword, TemplateArg(keyword=keyword.arg, star="" if keyword.arg else "**", uses=_names_of(keyword.value))))
+    written.sort(key=lambda item: (item[0].lineno, item[0].col_offset))  # type: ignore[attr-defined]
+    return call.func.id, tuple(arg for _, arg in written)
 
 
-_EMPTY = cst.Module(body=[])
+def _names_of(node: ast.expr) -> tuple[str, ...]:
+    """The names an expression uses, in the order they are written."""
+    names = [n for n in ast.walk(node) if isinstance(n, ast.Name)]
+    return tuple(n.id for n in sorted(names, key=lambda n: (n.lineno, n.col_offset)))
+
+
+@cache
+def _empty_module() -> cst.Module:
+    """Renders nodes in LibCST's default style."""
+    return cst.Module(body=[])
 _TEMPLATES: dict[str, cst.Call] = {}
 
 
@@ -456,7 +455,7 @@ def validate_all(entries: list[Deprecation]) -> None:
 
 
 def _code(node: cst.CSTNode | cst.MaybeSentinel) -> str:
-    return "" if isinstance(node, cst.MaybeSentinel) else _EMPTY.code_for_node(node)
+    return "" if isinstance(node, cst.MaybeSentinel) else _empty_module().code_for_node(node)
 
 
 def _is_pure(node: cst.BaseExpression) -> bool:
@@ -484,7 +483,7 @@ def _is_atomic(node: cst.BaseExpression) -> bool:
     )
 
 
-class _Substitute(cst.CSTTransformer):
+class _Substitute(CstTransformer):
     """Replace parameter names of a template expression by the bound expressions."""
 
     def __init__(self, values: dict[str, cst.BaseExpression]) -> None:
@@ -665,7 +664,10 @@ def render_call(call: cst.Call, rule: CallRule, plan: _Plan, func: cst.BaseExpre
 
 # -- one file -----------------------------------------------------------------------------
 
-_TRANSPARENT = (cst.Tuple, cst.List, cst.Element, cst.Subscript, cst.SubscriptElement, cst.Index, cst.BinaryOperation)
+@cache
+def _transparent() -> tuple[type, ...]:
+    """Nodes a deprecated value can sit in and still be the same value (a container, an operand)."""
+    return (cst.Tuple, cst.List, cst.Element, cst.Subscript, cst.SubscriptElement, cst.Index, cst.BinaryOperation)
 _LEVEL = {"safe": Applicability.SAFE, "unsafe": Applicability.UNSAFE}
 
 
@@ -698,7 +700,7 @@ class _Usage:
     blockers: list[str] = field(default_factory=list)
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(CstVisitor):
     """One pass over the tree: parents, and the nodes the rules look at."""
 
     def __init__(self, analysis: _Analysis) -> None:
@@ -739,7 +741,7 @@ class _Analysis:
         self.ctx = ctx
         self.by_old = by_old
         self.factories = dict(factories)
-        self.scopes = ctx.cst_wrapper.resolve(ScopeProvider)
+        self.scopes = ctx.cst_wrapper.resolve(cst.metadata.ScopeProvider)
         self.package = _module_package(ctx)
         self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
         self.calls: list[cst.Call] = []
@@ -878,7 +880,7 @@ class _Analysis:
         return self._agree(evidence)
 
     def _binding_evidence(self, assignment: BaseAssignment, depth: int) -> _Known | str:
-        if not isinstance(assignment, Assignment):
+        if not isinstance(assignment, cst.metadata.Assignment):
             return None
         target = assignment.node
         if isinstance(target, cst.Param):
@@ -1032,7 +1034,7 @@ class _Analysis:
         source = self.ctx.source
         line = source.line_text(source.location(start)[0])
         module = self.ctx.cst_module
-        state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+        state = cst._nodes.internal.CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
         state.indent_tokens.append(line[: len(line) - len(line.lstrip(" \t"))])
         new._codegen(state)
         return Edit(start, end, "".join(state.tokens))
@@ -1087,7 +1089,7 @@ class _Analysis:
     def _context(self, node: cst.CSTNode) -> str:
         """Where a reference stands: annotation, isinstance, base, call or value."""
         child, parent = node, self.parents.get(node)
-        while isinstance(parent, _TRANSPARENT):
+        while isinstance(parent, _transparent()):
             child, parent = parent, self.parents.get(parent)
         probe: cst.CSTNode | None = parent
         while probe is not None and not isinstance(probe, (cst.BaseStatement, cst.BaseSmallStatement)):
@@ -1143,7 +1145,7 @@ class _Analysis:
             return
         rename = None if alias.asname else entry.new_name
         for assignment in scope.assignments[local]:
-            if not isinstance(assignment, ImportAssignment) or assignment.node is not node:
+            if not isinstance(assignment, cst.metadata.ImportAssignment) or assignment.node is not node:
                 continue
             for access in assignment.references:
                 if any(not self._imports_entry(r, local, entry) for r in access.referents):
@@ -1153,7 +1155,7 @@ class _Analysis:
             usage.blockers.append(f"the name {rename} is already used for something else")
 
     def _imports_entry(self, assignment: BaseAssignment, local: str, entry: Deprecation) -> bool:
-        if not isinstance(assignment, ImportAssignment):
+        if not isinstance(assignment, cst.metadata.ImportAssignment):
             return False
         node = assignment.node
         if not isinstance(node, cst.ImportFrom):

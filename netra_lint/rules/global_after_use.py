@@ -18,11 +18,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
-import libcst as cst
-
-from ..checker import Checker, FileContext, RuleInfo
+from ..checker import Checker, CstVisitor, FileContext, RuleInfo
 from ..diagnostics import Applicability, Diagnostic, Edit
 from ..engine import apply_edits
+from ..lazy import libcst as cst
 
 GLOBAL_CODE = "NL301"
 NONLOCAL_CODE = "NL302"
@@ -330,7 +329,7 @@ class _Line:
     block: cst.CSTNode  # IndentedBlock, Module, or the suite itself
 
 
-class _CstIndex(cst.CSTVisitor):
+class _CstIndex(CstVisitor):
     """Where each declaration of the CST sits: its line, its block, its scope."""
 
     def __init__(self, spans: Callable[[cst.CSTNode], tuple[int, int]]) -> None:

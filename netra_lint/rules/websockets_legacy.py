@@ -19,16 +19,24 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import libcst as cst
-from libcst.metadata import ScopeProvider
-from libcst.metadata.scope_provider import Access, Assignment, ImportAssignment
-
-from ..checker import Checker, FileContext, PackError, RuleInfo
+from ..checker import Checker, CstVisitor, FileContext, PackError, RuleInfo
 from ..diagnostics import Applicability, Diagnostic, Edit
 from ..focus import related_identifiers
-from ..importedits import add_import, dotted_name, has_import, import_line, remove_line, replace_node
+from ..importedits import (
+    add_import,
+    dotted_name,
+    has_import,
+    import_line,
+    remove_line,
+    replace_node,
+)
+from ..lazy import libcst as cst
+
+if TYPE_CHECKING:
+    from libcst.metadata import Access, Assignment, ImportAssignment
+
 
 # ---------------------------------------------------------------------------------------
 # Rule documentation
@@ -835,13 +843,16 @@ def _is_false(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "False"
 
 
-_STATE_SAFE_PARENTS = (
-    cst.If, cst.While, cst.Assert, cst.BooleanOperation, cst.IfExp, cst.Assign, cst.AnnAssign,
-    cst.Return, cst.Arg, cst.Expr, cst.Element, cst.CompIf, cst.Lambda,
-)
+@functools.cache
+def _state_safe_parents() -> tuple[type, ...]:
+    """Where `ws.state is State.OPEN` can replace `ws.open` without parentheses."""
+    return (
+        cst.If, cst.While, cst.Assert, cst.BooleanOperation, cst.IfExp, cst.Assign, cst.AnnAssign,
+        cst.Return, cst.Arg, cst.Expr, cst.Element, cst.CompIf, cst.Lambda,
+    )
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(CstVisitor):
     """One walk over the tree that gathers the nodes the analysis looks at."""
 
     def __init__(self) -> None:
@@ -860,11 +871,11 @@ class _Collector(cst.CSTVisitor):
         if self._stack:
             self.parents[node] = self._stack[-1]
         self._stack.append(node)
-        return super().on_visit(node)
+        return cst.CSTVisitor.on_visit(self, node)  # on to visit_<Node>
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self._stack.pop()
-        super().on_leave(original_node)
+        cst.CSTVisitor.on_leave(self, original_node)
 
     def visit_Import(self, node: cst.Import) -> None:
         self.imports.append(node)
@@ -921,13 +932,13 @@ class _Analysis:
         module = ctx.cst_module
         wrapper = ctx.cst_wrapper
         self.module = module
-        scopes = wrapper.resolve(ScopeProvider)
+        scopes = wrapper.resolve(cst.metadata.ScopeProvider)
         self.access_of: dict[cst.CSTNode, Access] = {}
         self.assignments: list[Assignment | ImportAssignment] = []
         for scope in {s for s in scopes.values() if s is not None}:
             for access in scope.accesses:
                 self.access_of[access.node] = access
-            self.assignments.extend(a for a in scope.assignments if isinstance(a, (Assignment, ImportAssignment)))
+            self.assignments.extend(a for a in scope.assignments if isinstance(a, (cst.metadata.Assignment, cst.metadata.ImportAssignment)))
         self.bound_names = {a.name for a in self.assignments}
         self.collected = _Collector()
         module.visit(self.collected)
@@ -968,13 +979,13 @@ class _Analysis:
         found: set[str] = set()
         binding: ImportAssignment | None = None
         for referent in access.referents:
-            if isinstance(referent, ImportAssignment):
+            if isinstance(referent, cst.metadata.ImportAssignment):
                 qualified = self._import_target(referent, name)
                 if qualified is None:
                     return None
                 found.add(qualified)
                 binding = referent if binding is None else binding
-            elif isinstance(referent, Assignment) and len(access.referents) == 1 and referent.node in self.collected.aliases:
+            elif isinstance(referent, cst.metadata.Assignment) and len(access.referents) == 1 and referent.node in self.collected.aliases:
                 inner = self.resolve(self.collected.aliases[referent.node], depth + 1)  # type: ignore[index]
                 if inner is None:
                     return None
@@ -1090,7 +1101,7 @@ class _Analysis:
     def _import_assignment(self, statement: cst.CSTNode, alias: cst.ImportAlias) -> ImportAssignment | None:
         name = _bound_name(alias)
         for assignment in self.assignments:
-            if isinstance(assignment, ImportAssignment) and assignment.node is statement and assignment.name == name:
+            if isinstance(assignment, cst.metadata.ImportAssignment) and assignment.node is statement and assignment.name == name:
                 return assignment
         return None
 
@@ -1883,7 +1894,7 @@ class _Analysis:
         operator = "is not" if negated else "is"
         text = f"{receiver}.state {operator} State.{spec.to}"
         target: cst.CSTNode = parent if negated else node  # type: ignore[assignment]
-        if not negated and not isinstance(parent, _STATE_SAFE_PARENTS):
+        if not negated and not isinstance(parent, _state_safe_parents()):
             text = f"({text})"
         original = f"not {receiver}.{spec.name}" if negated else f"{receiver}.{spec.name}"
         self.report("NL103", f"`{original}` is legacy; use `{text.strip('()')}`", node, group)
@@ -1939,7 +1950,7 @@ def _block(group: Group | None, reason: str) -> None:
         group.block(reason)
 
 
-class _CallFinder(cst.CSTVisitor):
+class _CallFinder(CstVisitor):
     def __init__(self) -> None:
         self.calls: list[cst.Call] = []
 
