@@ -4,10 +4,11 @@ LibCST with scope analysis reads about 0.1 MB/s, so a 400 KB file with one legac
 costs seconds. A rule that only follows a few names (the ``websockets`` module, a
 deprecated class) says which identifiers it starts from; the names bound from those, the
 functions they are passed to, and so on, are followed through the file's ``ast``; then
-every ``def``/``class`` body that mentions none of them (and declares no ``global`` or
-``nonlocal``) is replaced by ``0`` and blank space. The header stays, so the name is still
-bound; the text keeps its length and line breaks, so every offset in the smaller tree is
-the offset in the real file and fixes apply to it unchanged.
+every module- or class-level ``def``/``class`` body that mentions none of them (and
+declares no ``global`` or ``nonlocal``), and every such table of constants, is replaced by
+a blank string literal of the same extent. The header stays, so the name is still bound;
+the text keeps its length and line breaks, so every offset in the smaller tree is the
+offset in the real file and fixes apply to it unchanged.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def _header(node: ast.stmt) -> list[ast.AST]:
     if fields is None:
         if isinstance(node, ast.ExceptHandler):
             return [node.type] if node.type is not None else []
-        if hasattr(node, "body"):  # match, TryStar and anything newer: the whole statement
+        if hasattr(node, "body"):  # TryStar and newer block statements: their own fields
             return [child for name, child in ast.iter_fields(node) if name not in _BLOCKS and hasattr(child, "lineno")]
-        return [node]
+        return [node]  # a simple statement, or ``match``: all of it
     found: list[ast.AST] = []
     for field in fields:
         value = getattr(node, field)
