@@ -126,6 +126,7 @@ def run(
     outcome.results = [by_path[p] for p in found.files if p in by_path]
     if settings.ruff_codes:
         _host_ruff(outcome, settings, options, linter)
+    gc.unfreeze()  # a caller that runs again (tests, editors) gets its memory back
     return outcome
 
 
