@@ -1594,13 +1594,7 @@ class _Analysis:
             if ref is not None and ref.qualified == "functools.partial" and value.args and value.args[0].keyword is None:
                 return self._function(value.args[0].value)
             return None
-        if not isinstance(value, cst.Name):
-            return None
-        access = self.access_of.get(value)
-        if access is None or len(access.referents) != 1:
-            return None
-        (referent,) = access.referents
-        node = getattr(referent, "node", None)
+        node = self._binding_node(value)
         return node if isinstance(node, cst.FunctionDef) and not self._is_method(node) else None
 
     def _method_via_self(self, value: cst.Attribute) -> cst.FunctionDef | None:
@@ -1617,15 +1611,17 @@ class _Analysis:
             return None
         return found[0]
 
-    def _self_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
-        """The class whose method has ``node`` as its first parameter (`self`)."""
-        if not isinstance(node, cst.Name):
-            return None
-        access = self.access_of.get(node)
+    def _binding_node(self, node: cst.BaseExpression) -> cst.CSTNode | None:
+        """The node that binds a Name, when exactly one binding reaches it."""
+        access = self.access_of.get(node) if isinstance(node, cst.Name) else None
         if access is None or len(access.referents) != 1:
             return None
         (referent,) = access.referents
-        return self.self_params.get(getattr(referent, "node", None))  # type: ignore[arg-type]
+        return getattr(referent, "node", None)
+
+    def _self_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class whose method has ``node`` as its first parameter (`self`)."""
+        return self.self_params.get(self._binding_node(node))  # type: ignore[arg-type]
 
     def _bound_parameters(self, value: cst.BaseExpression) -> int:
         """How many leading positional parameters are already bound: `self`, or by functools.partial."""
@@ -1807,12 +1803,9 @@ class _Analysis:
         if isinstance(target, cst.Name):
             owner = self.parent(block) if block is not None else None
             return (owner, target.value) if isinstance(owner, cst.ClassDef) else None
-        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            access = self.access_of.get(target.value)
-            if access is not None and len(access.referents) == 1:
-                (referent,) = access.referents
-                owner = self.self_params.get(getattr(referent, "node", None))  # type: ignore[arg-type]
-                return (owner, target.attr.value) if owner is not None else None
+        if isinstance(target, cst.Attribute):
+            owner = self.self_params.get(self._binding_node(target.value))  # type: ignore[arg-type]
+            return (owner, target.attr.value) if owner is not None else None
         return None
 
     def _method_selves(self) -> dict[cst.CSTNode, cst.ClassDef]:
@@ -1831,13 +1824,7 @@ class _Analysis:
         if isinstance(node, cst.Attribute):
             owner = self._self_class(node.value)
             return self.class_attributes.get((owner, node.attr.value)) if owner is not None else None
-        if not isinstance(node, cst.Name):
-            return None
-        access = self.access_of.get(node)
-        if access is None or len(access.referents) != 1:
-            return None
-        (referent,) = access.referents
-        return self.receivers.get(getattr(referent, "node", None))  # type: ignore[arg-type]
+        return self.receivers.get(self._binding_node(node))  # type: ignore[arg-type]
 
     def _receiver_attributes(self) -> None:
         for node in self.collected.attributes:
