@@ -95,6 +95,18 @@ class Checker:
     def validate_packs(cls, section: str, entries: list[Any]) -> None:
         """Check the entries of every loaded pack together (e.g. no cycles); raise ``PackError``."""
 
+    @staticmethod
+    def file_facts(tree: ast.Module, source: SourceFile) -> Any:
+        """Override to gather what the family reads from one file's stdlib ``ast`` that
+        doesn't depend on other files, as plain marshal-able data. The project index then
+        computes it in the same parse as the file's summary and caches it with the summary,
+        so ``check`` gets it from ``ctx.file_facts()`` without parsing the file again."""
+        raise NotImplementedError
+
+    @classmethod
+    def gathers_file_facts(cls) -> bool:
+        return cls.file_facts is not Checker.file_facts
+
     def needles(self) -> Collection[str]:
         """Substrings of which a file must contain one to be worth checking; empty: every file."""
         return ()
@@ -175,13 +187,11 @@ def _span_recorder_type() -> type:
             self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
         ) -> Iterator[None]:
             start = self.offset
-            try:
-                yield
-            finally:
-                self.spans[node] = (
-                    self.spans[start_node][0] if start_node is not None else start,
-                    self.spans[end_node][1] if end_node is not None else self.offset,
-                )
+            yield  # not in try/finally: an exception (Ctrl-C) inside must not become a KeyError here
+            self.spans[node] = (
+                self.spans[start_node][0] if start_node is not None else start,
+                self.spans[end_node][1] if end_node is not None else self.offset,
+            )
 
     return SpanRecorder
 
@@ -237,6 +247,13 @@ class FileContext:
     def ast_tree(self) -> ast.Module:
         """The stdlib AST (about ten times faster than LibCST); raises ``SyntaxError``."""
         return ast.parse(self.source.text, filename=self.path)
+
+    def file_facts(self) -> Any:
+        """The current checker's ``file_facts`` of this text: the index's if it made them
+        from exactly this text, else computed now (raises ``SyntaxError``)."""
+        checker = self._checker
+        found = self.index.file_facts(self.source.path, self.text, type(checker).__name__) if self.index is not None else None
+        return found if found is not None else checker.file_facts(self.ast_tree, self.source)
 
     @property
     def parsed(self) -> bool:

@@ -40,7 +40,8 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -53,7 +54,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v6"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v7"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -766,10 +767,10 @@ class FileSummary:
 
 def _extract(
     job: tuple[str, str | None, bool, bytes | None],
-) -> tuple[str, tuple[int, int] | None, bytes | None, bytes | None, bytes | None]:
+) -> tuple[str, tuple[int, int] | None, bytes | None, bytes | None, bytes | None, Any]:
     """Worker: read and summarize one file → (path, stat, digest, marshalled summary or
-    None if it doesn't parse, surface digest); ``b""`` when the text still has the cached
-    digest (a touched file is not parsed again).
+    None if it doesn't parse, surface digest, stored facts); ``b""`` when the text still has
+    the cached digest (a touched file is not parsed again).
 
     The surface digest covers what other files can see (bindings, classes, functions), not
     positions or the file's own imports: an edit inside a function body leaves it as it is,
@@ -782,19 +783,41 @@ def _extract(
         stat = os.stat(path)
         source = SourceFile.read(Path(path))
     except (OSError, DecodeError):
-        return path, None, None, None, None
+        return path, None, None, None, None, None
     digest = text_digest(source.text)
     if digest == known_digest:
-        return path, (stat.st_mtime_ns, stat.st_size), digest, b"", None
+        return path, (stat.st_mtime_ns, stat.st_size), digest, b"", None, None
     try:
-        summary = summarize(ast.parse(source.text, filename=path), module, is_package, source.text)
+        tree = ast.parse(source.text, filename=path)
+        summary = summarize(tree, module, is_package, source.text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return path, (stat.st_mtime_ns, stat.st_size), digest, None, None
+        return path, (stat.st_mtime_ns, stat.st_size), digest, None, None, None
     surface = hashlib.blake2b(
         marshal.dumps(({k: v for k, v in summary.items() if k not in _FILE_PARTS}, summary["c"])), digest_size=16
     ).digest()
     summary["td"] = digest
-    return path, (stat.st_mtime_ns, stat.st_size), digest, _pack(summary), surface
+    return path, (stat.st_mtime_ns, stat.st_size), digest, _pack(summary), surface, _file_facts(tree, source)
+
+
+#: The ``file_facts`` functions of the run's checkers, by name (set for the workers by ``build``).
+_FACTS: Mapping[str, Callable[[ast.Module, SourceFile], Any]] = {}
+
+
+def _file_facts(tree: ast.Module, source: SourceFile) -> tuple[tuple[str, ...], bytes] | None:
+    """The checkers' facts about a file, marshalled together; a function that fails leaves
+    its facts out (the check computes them again and reports the error)."""
+    if not _FACTS:
+        return None
+    found = {}
+    for name, compute in _FACTS.items():
+        try:
+            found[name] = compute(tree, source)
+        except Exception:  # noqa: BLE001 - reported by the check, which runs it again
+            continue
+    try:
+        return tuple(sorted(found)), zlib.compress(marshal.dumps(found), 1)  # a quarter of the size
+    except ValueError:  # not plain data
+        return None
 
 
 def _pack(summary: dict[str, Any]) -> bytes:
@@ -817,7 +840,9 @@ class ProjectIndex:
     def __init__(self, roots: list[Path], project_root: Path) -> None:
         self.roots = [str(r) for r in roots]
         self.project_root = str(project_root)
-        self._entries: dict[str, tuple[Any, ...]] = {}  # path → (stat, digest, module, is_package, marshalled summary, surface digest)
+        #: path → (stat, digest, module, is_package, marshalled summary, surface digest,
+        #: (names, marshalled facts) or None)
+        self._entries: dict[str, tuple[Any, ...]] = {}
         self._decoded: dict[tuple[int, int], Any] = {}  # (id of a marshalled summary, part) → the part
         self._by_module: dict[str, str] = {}  # module name → path
         self._listings: dict[str, frozenset[str]] = {}
@@ -826,15 +851,24 @@ class ProjectIndex:
         self._modules: dict[str, ModuleInfo] = {}
         self._binders: dict[str, list[tuple[str, str]]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
+        self._last_digest: tuple[str, bytes] | None = None
         #: Changes whenever a first-party file, its module name or the roots change.
         self.fingerprint = ""
 
     # -- building --
 
     @classmethod
-    def build(cls, settings: Settings, jobs: int | None = None, files: list[Path] | None = None) -> ProjectIndex:
+    def build(
+        cls,
+        settings: Settings,
+        jobs: int | None = None,
+        files: list[Path] | None = None,
+        facts: Mapping[str, Callable[[ast.Module, SourceFile], Any]] | None = None,
+    ) -> ProjectIndex:
         """Discover the first-party files (unless the caller already has that exact list
-        in ``files``), reuse the cache, summarize what changed."""
+        in ``files``), reuse the cache, summarize what changed; with ``facts`` (name →
+        a checker's ``file_facts``), compute those in the same parse."""
+        global _FACTS
         root = settings.project_root
         if files is None:
             files = discover(cls.search_paths(settings), settings).files
@@ -842,6 +876,7 @@ class ProjectIndex:
         index = cls(roots, root)
         cache_file = (settings.cache_dir or root / ".netra_lint_cache") / CACHE_NAME
         cached = load_shards(cache_file, _CACHE_MAGIC, _valid_entry) if settings.use_cache else {}
+        wanted = set(facts or ())
         todo: list[tuple[str, str | None, bool, bytes | None]] = []
         for path in files:
             if path.suffix != ".py":
@@ -849,7 +884,8 @@ class ProjectIndex:
             key = str(path)
             module, is_package = index.module_for_path(key)
             old = cached.get(key)
-            if old is not None and old[2] == module and old[3] == is_package:
+            reusable = old is not None and old[2] == module and old[3] == is_package and _has_facts(old, wanted)
+            if old is not None and reusable:
                 try:
                     stat = os.stat(key)
                 except OSError:
@@ -857,15 +893,19 @@ class ProjectIndex:
                 if old[0] == (stat.st_mtime_ns, stat.st_size):
                     index._entries[key] = old
                     continue
-            todo.append((key, module, is_package, old[1] if old is not None and old[2] == module and old[3] == is_package else None))
+            todo.append((key, module, is_package, old[1] if old is not None and reusable else None))
         changed = {job[0] for job in todo}
-        for key, stat, digest, summary, surface in _run_jobs(todo, jobs):
-            if stat is None:
-                continue
-            module, is_package = index.module_for_path(key)
-            if summary == b"":
-                summary, surface = cached[key][4], cached[key][5]
-            index._entries[key] = (stat, digest, module, is_package, summary, surface)
+        _FACTS = dict(facts or {})
+        try:
+            for key, stat, digest, summary, surface, file_facts in _run_jobs(todo, jobs):
+                if stat is None:
+                    continue
+                module, is_package = index.module_for_path(key)
+                if summary == b"":
+                    summary, surface, file_facts = cached[key][4], cached[key][5], cached[key][6]
+                index._entries[key] = (stat, digest, module, is_package, summary, surface, file_facts)
+        finally:
+            _FACTS = {}
         for key, entry in index._entries.items():
             if entry[2] is not None and entry[4] is not None:
                 index._by_module.setdefault(entry[2], key)
@@ -944,10 +984,23 @@ class ProjectIndex:
     def summary_for(self, path: Path, text: str) -> FileSummary | None:
         """The stored summary of ``path`` if it was made from exactly ``text``."""
         entry = self._entry(path)
-        if entry is None or entry[4] is None or entry[1] != text_digest(text):
+        if entry is None or entry[4] is None or entry[1] != self._digest(text):
             return None
         # Read once, by the file's own check: not kept.
         return self._file_summary(marshal.loads(marshal.loads(entry[4])[_FILE_PART]), entry[2], entry[3])
+
+    def _digest(self, text: str) -> bytes:
+        """``text_digest``, once per text (several rules ask about the same file)."""
+        if self._last_digest is None or self._last_digest[0] is not text:
+            self._last_digest = (text, text_digest(text))
+        return self._last_digest[1]
+
+    def file_facts(self, path: Path, text: str, name: str) -> Any:
+        """A checker's facts about ``path`` (see ``build``) if made from exactly ``text``, else None."""
+        entry = self._entry(path)
+        if entry is None or entry[6] is None or name not in entry[6][0] or entry[1] != self._digest(text):
+            return None
+        return marshal.loads(zlib.decompress(entry[6][1]))[name]
 
     def summarize_file(self, path: Path, text: str) -> FileSummary:
         """Summarize a text the index doesn't hold (a fixed text, a file outside the roots)."""
@@ -1287,7 +1340,7 @@ def _installed(name: str, project_root: str) -> bool:
     return spec is not None
 
 
-def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any, Any]]:
+def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any, Any, Any]]:
     workers = min(jobs or os.cpu_count() or 1, len(todo) // 16 or 1)
     if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(_extract, todo)
@@ -1301,8 +1354,18 @@ def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int 
         pool.join()
 
 
+def _has_facts(entry: tuple[Any, ...], wanted: set[str]) -> bool:
+    """Whether a stored entry holds every wanted kind of facts (a file that doesn't parse has none to hold)."""
+    return entry[4] is None or wanted <= set(entry[6][0] if entry[6] else ())
+
+
 def _valid_entry(entry: Any) -> bool:
-    return isinstance(entry, tuple) and len(entry) == 6 and isinstance(entry[4], (bytes, type(None)))
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 7
+        and isinstance(entry[4], (bytes, type(None)))
+        and (entry[6] is None or isinstance(entry[6], tuple) and len(entry[6]) == 2)
+    )
 
 
 __all__ = [

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import ruff_host
 from .cache import CACHE_DIR_NAME, ResultCache
@@ -35,6 +36,15 @@ class RunResult:
 
 def needs_index(settings: Settings) -> bool:
     return any(cls.uses_index and {r.code for r in cls.rules} & settings.enabled for cls in checker_classes())
+
+
+def _file_facts(settings: Settings) -> dict[str, Callable[..., Any]]:
+    """The ``file_facts`` of the enabled checkers, for the index to compute as it parses."""
+    return {
+        cls.__name__: cls.file_facts
+        for cls in checker_classes()
+        if cls.gathers_file_facts() and {r.code for r in cls.rules} & settings.enabled
+    }
 
 
 def _too_large(path: Path, settings: Settings, outcome: RunResult) -> bool:
@@ -78,7 +88,7 @@ def run(
 
         # A run over the whole project has already found every first-party file.
         whole_project = sorted(Path(p).resolve() for p in paths) == sorted(ProjectIndex.search_paths(settings))
-        index = ProjectIndex.build(settings, jobs=options.jobs, files=discovered if whole_project else None)
+        index = ProjectIndex.build(settings, jobs=options.jobs, files=discovered if whole_project else None, facts=_file_facts(settings))
     # What exists now lives until the end: the collector need not scan it again, and forked
     # workers don't copy the pages it would touch.
     gc.freeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -355,3 +356,39 @@ def test_no_cache_writes_no_index_cache(tmp_path: Path) -> None:
     write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "x = 1\n"})
     build(tmp_path, use_cache=False)
     assert not (tmp_path / ".netra_lint_cache").exists()
+
+
+def test_facts_are_gathered_in_the_same_parse_and_cached_with_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "X = 1\n", "pkg/bad.py": "def (:\n"})
+    settings = Settings(project_root=tmp_path)  # type: ignore[call-arg]
+
+    def count_statements(tree: ast.Module, source: object) -> int:
+        return len(tree.body)
+
+    ProjectIndex.build(settings, jobs=1)  # a run without facts
+    parses = []
+    original = index_module.ast.parse
+    monkeypatch.setattr(index_module.ast, "parse", lambda *a, **k: parses.append(a) or original(*a, **k))
+    with_facts = ProjectIndex.build(settings, jobs=1, facts={"count": count_statements})
+    assert len(parses) == 2  # the cached summaries lack the facts: parsed again (not bad.py, which has none)
+    assert with_facts.file_facts(tmp_path / "pkg" / "a.py", "X = 1\n", "count") == 1
+    assert with_facts.file_facts(tmp_path / "pkg" / "a.py", "X = 2\n", "count") is None
+    assert with_facts.file_facts(tmp_path / "pkg" / "bad.py", "def (:\n", "count") is None
+
+    parses.clear()
+    warm = ProjectIndex.build(settings, jobs=1, facts={"count": count_statements})
+    assert parses == []
+    assert warm.file_facts(tmp_path / "pkg" / "a.py", "X = 1\n", "count") == 1
+    assert ProjectIndex.build(settings, jobs=1).file_facts(tmp_path / "pkg" / "a.py", "X = 1\n", "count") == 1
+    assert parses == []  # facts a run doesn't need don't make the cache stale
+
+
+def test_facts_that_fail_are_left_out(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": "X = 1\n"})
+
+    def broken(tree: ast.Module, source: object) -> int:
+        raise ValueError("a bug in a rule")
+
+    index = ProjectIndex.build(Settings(project_root=tmp_path), jobs=1, facts={"broken": broken, "n": lambda t, s: 7})  # type: ignore[call-arg]
+    assert index.file_facts(tmp_path / "a.py", "X = 1\n", "broken") is None
+    assert index.file_facts(tmp_path / "a.py", "X = 1\n", "n") == 7

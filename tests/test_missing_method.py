@@ -1,18 +1,24 @@
-"""NL401: precision over a generated multi-module project, rule packs, and the rule doc."""
+"""NL401: precision over a generated multi-module project, the facts the index gathers for
+it, rule packs, and the rule doc."""
 
 from __future__ import annotations
 
+import ast
+import marshal
 import random
 from pathlib import Path
 
 import pytest
 
+from netra_lint import checker as checker_module
 from netra_lint.checker import PackError
-from netra_lint.engine import RunOptions
+from netra_lint.engine import Linter, RunOptions
+from netra_lint.index import ProjectIndex
 from netra_lint.registry import all_rules
-from netra_lint.rules.missing_method import SECTION, MissingMethod
+from netra_lint.rules.missing_method import SECTION, MissingMethod, collect_facts
 from netra_lint.runner import run
 from netra_lint.settings import load_settings
+from netra_lint.source import SourceFile
 
 VERBS = ("load", "save", "sync", "flush", "render", "emit", "resolve", "publish", "refresh", "compute")
 NOUNS = ("user", "thread", "event", "ledger", "token", "report")
@@ -103,3 +109,60 @@ def test_rule_doc_has_every_section() -> None:
     doc = all_rules()["NL401"].doc
     for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
         assert heading in doc
+
+
+def test_the_index_parse_gives_the_facts_so_the_check_parses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    planted = generate(tmp_path, 0)
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings([tmp_path], select=["NL401"])
+    index = ProjectIndex.build(settings, jobs=1, facts={"MissingMethod": collect_facts})
+    for path in sorted(tmp_path.rglob("*.py")):
+        source = SourceFile.read(path)
+        made_now = marshal.loads(marshal.dumps(collect_facts(ast.parse(source.text), source)))
+        assert index.file_facts(path, source.text, "MissingMethod") == made_now
+        assert index.file_facts(path, source.text + "\n", "MissingMethod") is None  # another text: not these
+
+    def no_parse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(checker_module.ast, "parse", no_parse)
+    linter = Linter(settings, RunOptions(jobs=1), index)
+    found = {(Path(d.path).as_posix(), d.row) for p in sorted(tmp_path.rglob("*.py")) for d in linter.lint_file(p).diagnostics}
+    assert found == planted
+
+
+def test_a_file_changed_since_the_index_read_it_is_checked_as_it_is_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(tmp_path, 1)
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings([tmp_path], select=["NL401"])
+    index = ProjectIndex.build(settings, jobs=1, facts={"MissingMethod": collect_facts})
+    path = tmp_path / "svc" / "use0.py"
+    before = Linter(settings, RunOptions(jobs=1), index).lint_file(path).diagnostics
+    with path.open("a", encoding="utf-8") as file:
+        file.write("\n\ndef late(given: Event0Service) -> None:\n    given.no_such_method()\n")
+    path.write_text("from svc.m2 import Event0Service\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    after = Linter(settings, RunOptions(jobs=1), index).lint_file(path).diagnostics
+    assert len(after) == len(before) + 1
+    assert "'Event0Service' object has no attribute 'no_such_method'" in after[-1].message
+
+
+def test_facts_keep_only_reads_that_may_have_a_type_and_the_bindings_they_reach() -> None:
+    text = (
+        "from svc.m import Service\n"
+        "import logging\n"
+        "log = logging.getLogger(__name__)\n"
+        "def f(given: Service, other, items):\n"
+        "    unused = Service()\n"
+        "    alias = given\n"
+        "    for item in items:\n"
+        "        item.anything()\n"
+        "    other.anything()\n"
+        "    unbound_name.anything()\n"
+        "    alias.run()\n"
+        "    obj.__class__\n"
+    )
+    source = SourceFile(Path("m.py"), text)
+    scopes, accesses, _ = collect_facts(ast.parse(text), source)
+    assert [(a[0], a[1]) for a in accesses] == [("logging", "getLogger"), ("alias", "run")]
+    bound = {name for scope in scopes for name in scope[5]}
+    assert bound == {"logging", "alias", "given", "Service"}  # not unused, items, item, other, log, f

@@ -23,7 +23,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..checker import (
     Applicability,
@@ -36,6 +36,7 @@ from ..checker import (
     validate_rename_map,
 )
 from ..index import ClassInfo, ProjectIndex, absolute_module, dotted_name
+from ..source import SourceFile
 
 SECTION = "method-renames"
 
@@ -364,9 +365,11 @@ def _c3(head: list[str], sequences: list[list[str]]) -> list[str] | None:
     return result
 
 
-def _binds(signature: tuple[Any, ...], call: ast.Call, drop_first: bool) -> bool:
-    """Whether ``call``'s arguments bind to a stored parameter list as Python binds them."""
+def _binds(signature: tuple[Any, ...], call: tuple[int, bool, tuple[str, ...]], drop_first: bool) -> bool:
+    """Whether a call's arguments (its shape: positional count, whether ``*``/``**`` unpack
+    anything, keyword names) bind to a stored parameter list as Python binds them."""
     _, positional, positional_only, defaults, keyword_only, keyword_defaults, varargs, varkw = signature
+    count, unpacked, keywords = call
     required = list(positional[: len(positional) - defaults])
     names = list(positional)
     if drop_first:
@@ -374,13 +377,12 @@ def _binds(signature: tuple[Any, ...], call: ast.Call, drop_first: bool) -> bool
             return False
         names, required = names[1:], required[1:]
         positional_only = max(0, positional_only - 1)
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+    if unpacked:
         return False
-    if len(call.args) > len(names) and not varargs:
+    if count > len(names) and not varargs:
         return False
-    filled = set(names[: len(call.args)])
-    for keyword in call.keywords:
-        name = keyword.arg or ""
+    filled = set(names[:count])
+    for name in keywords:
         if name in filled:
             return False
         if name in names[positional_only:] or name in keyword_only:
@@ -391,32 +393,119 @@ def _binds(signature: tuple[Any, ...], call: ast.Call, drop_first: bool) -> bool
     return not missing_keywords and all(p in filled for p in required)
 
 
+def _call_shape(call: ast.Call | None) -> tuple[int, bool, tuple[str, ...]] | None:
+    if call is None:
+        return None
+    unpacked = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+    return len(call.args), unpacked, tuple(k.arg for k in call.keywords if k.arg is not None)
+
+
+# -- terms: the expressions inference follows, as plain data --------------------------------
+#
+# A file's facts (see ``collect_facts``) keep expressions as small tuples instead of ``ast``
+# nodes, so the index can compute them while it parses the file and store them:
+#
+#   "x"                   a name                    ("await", value)     an await
+#   (".", value, "attr")  an attribute              (":=", value)        a walrus' value
+#   ("()", func)          a call                    None                 the constant None
+#   ("()", "super", args) a call of ``super``, with its positional arguments
+# and, in annotations only:
+#   ("|", left, right)    a union                   ("str", text)        a forward reference
+#   ("[]", value, items)  a subscript (the slice, or the elements of a tuple slice)
+# Anything else is ``()``: inference knows nothing about it.
+
+
+def _term(node: ast.expr | None, annotation: bool = False) -> Any:
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id  # type: ignore[union-attr]
+    if kind is ast.Attribute:
+        return (".", _term(node.value, annotation), node.attr)  # type: ignore[union-attr]
+    if kind is ast.Constant:
+        value = node.value  # type: ignore[union-attr]
+        if value is None:
+            return None
+        return ("str", value) if annotation and isinstance(value, str) else ()
+    if annotation:
+        if kind is ast.BinOp and isinstance(node.op, ast.BitOr):  # type: ignore[union-attr]
+            return ("|", _term(node.left, True), _term(node.right, True))  # type: ignore[union-attr]
+        if kind is ast.Subscript:
+            piece = node.slice  # type: ignore[union-attr]
+            items = piece.elts if isinstance(piece, ast.Tuple) else [piece]
+            return ("[]", _term(node.value, True), tuple(_term(i, True) for i in items))  # type: ignore[union-attr]
+        return ()
+    if kind is ast.Call:
+        func = node.func  # type: ignore[union-attr]
+        if type(func) is ast.Name and func.id == "super":
+            return ("()", "super", tuple(_term(a) for a in node.args))  # type: ignore[union-attr]
+        return ("()", _term(func))
+    if kind is ast.Await:
+        return ("await", _term(node.value))  # type: ignore[union-attr]
+    if kind is ast.NamedExpr:
+        return (":=", _term(node.value))  # type: ignore[union-attr]
+    return ()
+
+
+def _dotted(term: Any) -> str | None:
+    """``a.b.c`` for a name/attribute chain, else None."""
+    parts: list[str] = []
+    while type(term) is tuple and term and term[0] == ".":
+        parts.append(term[2])
+        term = term[1]
+    if type(term) is str:
+        parts.append(term)
+        return ".".join(reversed(parts))
+    return None
+
+
 # -- the scopes of one file ----------------------------------------------------------------
 
 
 @dataclass(eq=False)
 class _Scope:
-    """A module, class, function, lambda or comprehension scope and what binds its names."""
+    """A module, class, function, lambda or comprehension scope and what binds its names.
+
+    An entry of ``bindings`` is ``(kind, payload, number of the scope it was written in)``;
+    while collecting, a ``value``/``annotation`` payload is the ``ast`` node, in the facts
+    its term."""
 
     kind: str
     parent: _Scope | None
+    number: int = 0
     #: For a class scope, its qualified path in the module (``Outer.Inner``); "" elsewhere.
     path: str = ""
-    bindings: dict[str, list[tuple[str, Any, _Scope]]] = field(default_factory=dict)
+    bindings: dict[str, Any] = field(default_factory=dict)
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     narrowed: set[str] = field(default_factory=set)
     open: bool = False
 
     def bind(self, name: str, kind: str, payload: Any = None, where: _Scope | None = None) -> None:
-        self.bindings.setdefault(name, []).append((kind, payload, where or self))
+        self.bindings.setdefault(name, []).append((kind, payload, (where or self).number))
+
+    def lookup(self, name: str) -> tuple[_Scope, Any] | None:
+        """The scope that binds ``name`` as seen from here (class scopes are skipped, except
+        this one) and its bindings; None when unbound or when a star import may bind it."""
+        current: _Scope | None = self
+        while current is not None:
+            if current is self or current.kind != "class":
+                if current.open:  # a star import may rebind any name, even a bound one
+                    return None
+                if name in current.bindings:
+                    return current, current.bindings[name]
+            current = current.parent
+        return None
 
 
-@dataclass(frozen=True)
-class _Access:
-    node: ast.Attribute
-    scope: _Scope
-    call: ast.Call | None
+class _Access(NamedTuple):
+    """An attribute read, from a file's facts."""
+
+    receiver: Any  # the term of ``x`` in ``x.name``
+    name: str
+    scope: int
+    call: tuple[int, bool, tuple[str, ...]] | None  # the shape of the call, if ``x.name(...)``
+    end: tuple[int, int]  # where ``x.name`` ends: line, UTF-8 column
+    dump: str  # ``ast.dump`` of ``x`` when the file assigns ``name`` on some receiver, else ""
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -445,7 +534,7 @@ class _Collector:
         self.line_starts = line_starts or []
         self.module = _Scope("module", None)
         self.scopes = [self.module]
-        self.accesses: list[_Access] = []
+        self.accesses: list[tuple[ast.Attribute, _Scope, ast.Call | None]] = []
         self.stored: dict[str, list[tuple[ast.expr, _Scope]]] = {}  # name → receivers it is assigned on
         self.tested: set[str] = set()  # names given to hasattr/getattr/delattr as literals
         self._calls: dict[int, ast.Call] = {}
@@ -455,7 +544,7 @@ class _Collector:
         self._declarations()
 
     def scope(self, kind: str, parent: _Scope, path: str = "") -> _Scope:
-        created = _Scope(kind, parent, path)
+        created = _Scope(kind, parent, len(self.scopes), path)
         self.scopes.append(created)
         return created
 
@@ -613,7 +702,7 @@ class _Collector:
             if kind is ast.Attribute:
                 assert isinstance(current, ast.Attribute)
                 if isinstance(current.ctx, ast.Load) and not guarded:
-                    self.accesses.append(_Access(current, scope, self._calls.pop(id(current), None)))
+                    self.accesses.append((current, scope, self._calls.pop(id(current), None)))
                 stack.append(current.value)
                 continue
             if isinstance(current, ast.Call):
@@ -692,6 +781,137 @@ class _Collector:
                 if target is not None:
                     target.bind(name, "unknown")
 
+    # -- the facts --
+
+    def facts(self) -> tuple[Any, ...]:
+        """What inference needs, as plain data: the reads whose receiver may have a type,
+        the assignments of the attributes they read, and every scope with the bindings of
+        the names those can lead to (in every scope, so shadowing stays as it is)."""
+        kept = [
+            (node, scope, call)
+            for node, scope, call in self.accesses
+            if not node.attr.startswith("__") and node.attr not in self.tested and _may_have_type(node.value, scope)
+        ]
+        read = {node.attr for node, _, _ in kept}
+        stores = {
+            name: tuple((_same_key(value), _term(value), scope.number) for value, scope in found)
+            for name, found in self.stored.items()
+            if name in read
+        }
+        accesses = tuple(
+            (_term(node.value), node.attr, scope.number, _call_shape(call), (node.end_lineno, node.end_col_offset), _same_key(node.value) if node.attr in stores else "")
+            for node, scope, call in kept
+        )
+        bindings = self._bindings_reached([a[0] for a in accesses] + [v for found in stores.values() for _, v, _ in found])
+        scopes = tuple(
+            (
+                scope.kind,
+                scope.parent.number if scope.parent is not None else -1,
+                scope.path,
+                scope.open,
+                tuple(scope.narrowed),
+                {name: bindings[name][scope.number] for name in scope.bindings if name in bindings},
+            )
+            for scope in self.scopes
+        )
+        return scopes, accesses, stores
+
+    def _bindings_reached(self, terms: list[Any]) -> dict[str, dict[int, tuple[Any, ...]]]:
+        """name → scope number → its bindings as facts, for every name the terms mention
+        and, in turn, every name their bindings' values and annotations mention."""
+        where_bound: dict[str, list[_Scope]] = {}
+        for scope in self.scopes:
+            for name in scope.bindings:
+                where_bound.setdefault(name, []).append(scope)
+        reached: dict[str, dict[int, tuple[Any, ...]]] = {}
+        pending = [name for term in terms for name in _names_in(term)]
+        while pending:
+            name = pending.pop()
+            if name in reached or name not in where_bound:
+                continue
+            per_scope = reached[name] = {}
+            for scope in where_bound[name]:
+                evidence = []
+                for kind, payload, where in scope.bindings[name]:
+                    if kind in _NODE_PAYLOADS:
+                        payload = _term(payload, kind == "annotation")
+                        pending.extend(_names_in(payload))
+                    evidence.append((kind, payload, where))
+                per_scope[scope.number] = tuple(evidence)
+        return reached
+
+
+def _same_key(node: ast.expr) -> str:
+    """Equal for equal expressions: the dotted name of a name/attribute chain, else the dump."""
+    return dotted_name(node) or ast.dump(node)
+
+
+def _names_in(term: Any) -> Iterator[str]:
+    """The names a term mentions (forward references included)."""
+    stack = [term]
+    while stack:
+        current = stack.pop()
+        if type(current) is str:
+            yield current
+        elif type(current) is tuple and current:
+            tag = current[0]
+            if tag == "str":
+                parsed = _parse_annotation(current[1].strip())
+                if parsed is not _UNPARSABLE:
+                    stack.append(parsed)
+            elif tag == ".":
+                stack.append(current[1])
+            elif tag == "[]":
+                stack.append(current[1])
+                stack.extend(current[2])
+            elif tag == "()" and len(current) == 3:
+                stack.append("super")
+                stack.extend(current[2])
+            else:
+                stack.extend(current[1:])
+
+
+_NODE_PAYLOADS = frozenset({"value", "annotation"})
+
+
+def _may_have_type(node: ast.expr, scope: _Scope) -> bool:
+    """False when inference can't type ``node`` whatever the index says: its root is no
+    name, or a name that is unbound or bound to something unknown without an annotation.
+    (Most reads are of such receivers; the facts leave them out.)"""
+    while True:
+        kind = type(node)
+        if kind is ast.Attribute or kind is ast.Await or kind is ast.NamedExpr:
+            node = node.value  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            node = node.func  # type: ignore[attr-defined]
+            if type(node) is ast.Name and node.id == "super":
+                return True
+        else:
+            break
+    if type(node) is not ast.Name:
+        return False
+    found = scope.lookup(node.id)  # type: ignore[attr-defined]
+    if found is None:
+        return False
+    evidence = found[1]
+    return any(kind == "annotation" for kind, _, _ in evidence) or all(kind != "unknown" for kind, _, _ in evidence)
+
+
+def collect_facts(tree: ast.Module, source: SourceFile) -> tuple[Any, ...]:
+    """NL401's facts about one file (see ``Checker.file_facts``)."""
+    collector = _Collector(source.text, source.line_starts)
+    collector.run(tree)
+    return collector.facts()
+
+
+def _scopes_from(facts: tuple[Any, ...]) -> list[_Scope]:
+    scopes: list[_Scope] = []
+    for number, (kind, parent, path, is_open, narrowed, bindings) in enumerate(facts):
+        scopes.append(
+            _Scope(kind, scopes[parent] if parent >= 0 else None, number, path, bindings, narrowed=set(narrowed), open=is_open)
+        )
+    return scopes
+
 
 def _receiver_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """What the first parameter of a method is: an instance, the class, or nothing."""
@@ -716,25 +936,15 @@ def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
 class _Inference:
     """The types of expressions in one file (flow-insensitive, per scope)."""
 
-    def __init__(self, classes: _Classes, module: str | None, is_package: bool) -> None:
+    def __init__(self, classes: _Classes, module: str | None, is_package: bool, scopes: list[_Scope]) -> None:
         self.classes = classes
         self.index = classes.index
         self.module = module
         self.is_package = is_package
+        self.scopes = scopes
         self._names: dict[tuple[int, str], _Type | None] = {}
 
     # -- names --
-
-    def lookup(self, name: str, scope: _Scope) -> tuple[_Scope, list[tuple[str, Any, _Scope]]] | None:
-        current: _Scope | None = scope
-        while current is not None:
-            if current is scope or current.kind != "class":
-                if current.open:  # a star import may rebind any name, even a bound one
-                    return None
-                if name in current.bindings:
-                    return current, current.bindings[name]
-            current = current.parent
-        return None
 
     def narrowed(self, text: str, scope: _Scope) -> bool:
         current: _Scope | None = scope
@@ -744,14 +954,14 @@ class _Inference:
             current = current.parent
         return False
 
-    def qualified(self, node: ast.expr, scope: _Scope) -> str | None:
+    def qualified(self, term: Any, scope: _Scope) -> str | None:
         """The absolute dotted name an expression spells through the file's imports and
         module-level classes; ``builtins.x`` for unbound names."""
-        dotted = dotted_name(node)
+        dotted = _dotted(term)
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        found = self.lookup(head, scope)
+        found = scope.lookup(head)
         if found is None:
             return f"builtins.{dotted}" if head in vars(builtins) and not self.open(scope) else None
         where, evidence = found
@@ -783,7 +993,7 @@ class _Inference:
         return False
 
     def name_type(self, name: str, scope: _Scope, depth: int) -> _Type | None:
-        found = self.lookup(name, scope)
+        found = scope.lookup(name)
         if found is None:
             return None
         where, evidence = found
@@ -795,24 +1005,24 @@ class _Inference:
         self._names[key] = result
         return result
 
-    def _evidence_type(self, name: str, where: _Scope, evidence: list[tuple[str, Any, _Scope]], depth: int) -> _Type | None:
-        annotations = [(payload, scope) for kind, payload, scope in evidence if kind == "annotation"]
+    def _evidence_type(self, name: str, where: _Scope, evidence: list[tuple[str, Any, int]], depth: int) -> _Type | None:
+        annotations = [(payload, self.scopes[scope]) for kind, payload, scope in evidence if kind == "annotation"]
         if annotations:
             values = [payload for kind, payload, _ in evidence if kind == "value"]
             if any(_looks_mocked(v) for v in values):
                 return None
-            return _agree([self.annotation_type(node, scope, None) for node, scope in annotations])
+            return _agree([self.annotation_type(term, scope, None) for term, scope in annotations])
         found: list[_Type | None] = []
         for kind, payload, scope in evidence:
             if kind == "value":
-                if isinstance(payload, ast.Constant) and payload.value is None:
+                if payload is None:
                     continue
-                found.append(self.type_of(payload, scope, depth + 1))
+                found.append(self.type_of(payload, self.scopes[scope], depth + 1))
             elif kind == "self":
                 path, receiver = payload
                 found.append(_Type(receiver, f"{self.module}::{path}") if self.module else None)
             elif kind in ("import", "from", "class", "def"):
-                qualified = self.qualified(ast.Name(name), where) if len(evidence) == 1 else None
+                qualified = self.qualified(name, where) if len(evidence) == 1 else None
                 found.append(self.classes.symbol(qualified) if qualified else None)
             else:
                 return None
@@ -820,33 +1030,36 @@ class _Inference:
 
     # -- expressions --
 
-    def type_of(self, node: ast.expr, scope: _Scope, depth: int = 0) -> _Type | None:
+    def type_of(self, term: Any, scope: _Scope, depth: int = 0) -> _Type | None:
         if depth > 12:
             return None
-        dotted = dotted_name(node)
+        dotted = _dotted(term)
         if dotted is not None and self.narrowed(dotted, scope):
             return None
-        if isinstance(node, ast.Name):
-            return self.name_type(node.id, scope, depth)
-        if isinstance(node, ast.Attribute):
-            base = self.type_of(node.value, scope, depth + 1)
-            return self.member_type(base, node.attr) if base is not None else None
-        if isinstance(node, ast.Call):
-            return self.call_type(node, scope, depth, awaited=False)
-        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
-            return self.call_type(node.value, scope, depth, awaited=True)
-        if isinstance(node, ast.NamedExpr):
-            return self.type_of(node.value, scope, depth + 1)
+        if type(term) is str:
+            return self.name_type(term, scope, depth)
+        if not term:
+            return None
+        tag = term[0]
+        if tag == ".":
+            base = self.type_of(term[1], scope, depth + 1)
+            return self.member_type(base, term[2]) if base is not None else None
+        if tag == "()":
+            return self.call_type(term, scope, depth, awaited=False)
+        if tag == "await" and type(term[1]) is tuple and term[1][:1] == ("()",):
+            return self.call_type(term[1], scope, depth, awaited=True)
+        if tag == ":=":
+            return self.type_of(term[1], scope, depth + 1)
         return None
 
-    def call_type(self, node: ast.Call, scope: _Scope, depth: int, awaited: bool) -> _Type | None:
-        func = node.func
-        if isinstance(func, ast.Name) and func.id == "super" and self.lookup("super", scope) is None:
-            return None if awaited else self.super_type(node, scope, depth)
-        if isinstance(func, ast.Attribute):
-            receiver = self.type_of(func.value, scope, depth + 1)
+    def call_type(self, term: tuple[Any, ...], scope: _Scope, depth: int, awaited: bool) -> _Type | None:
+        func = term[1]
+        if func == "super" and len(term) == 3 and scope.lookup("super") is None:
+            return None if awaited else self.super_type(term[2], scope, depth)
+        if type(func) is tuple and func[:1] == (".",):
+            receiver = self.type_of(func[1], scope, depth + 1)
             if receiver is not None and receiver.kind in (_INSTANCE, _CLASS, _SUPER):
-                return self.method_result(receiver, func.attr, awaited)
+                return self.method_result(receiver, func[2], awaited)
         callee = self.type_of(func, scope, depth + 1)
         if callee is None:
             return None
@@ -860,11 +1073,11 @@ class _Inference:
             return self.annotation_text_type(info.functions.get(name, ""), None)
         return None
 
-    def super_type(self, node: ast.Call, scope: _Scope, depth: int) -> _Type | None:
-        if node.args:
-            if len(node.args) != 2:
+    def super_type(self, args: tuple[Any, ...], scope: _Scope, depth: int) -> _Type | None:
+        if args:
+            if len(args) != 2:
                 return None
-            owner = self.type_of(node.args[0], scope, depth + 1)
+            owner = self.type_of(args[0], scope, depth + 1)
             return _Type(_SUPER, owner.name) if owner is not None and owner.kind == _CLASS else None
         if scope.kind != "function" or scope.parent is None or scope.parent.kind != "class":
             return None
@@ -933,27 +1146,30 @@ class _Inference:
     def _resolve_qualified(self, qualified: str) -> _Type | None:
         return self.classes.symbol(qualified)
 
-    def annotation_type(self, node: ast.expr, scope: _Scope, self_class: str | None) -> _Type | None:
+    def annotation_type(self, term: Any, scope: _Scope, self_class: str | None) -> _Type | None:
         """An annotation written in this file, its names looked up in ``scope``."""
-        return _annotation(node, lambda n: self.qualified(n, scope), self._resolve_qualified, self_class)
+        return _annotation(term, lambda t: self.qualified(t, scope), self._resolve_qualified, self_class)
+
+
+_UNPARSABLE = ("unparsable",)
 
 
 @lru_cache(maxsize=4096)
-def _parse_annotation(text: str) -> ast.expr | None:
+def _parse_annotation(text: str) -> Any:
     try:
-        return ast.parse(text, mode="eval").body
+        return _term(ast.parse(text, mode="eval").body, annotation=True)
     except (SyntaxError, ValueError, RecursionError):
-        return None
+        return _UNPARSABLE
 
 
 def _annotation_from_text(text: str, resolve: Callable[[str], _Type | None], self_class: str | None) -> _Type | None:
-    node = _parse_annotation(text)
-    return _annotation(node, dotted_name, resolve, self_class) if node is not None else None
+    term = _parse_annotation(text)
+    return _annotation(term, _dotted, resolve, self_class) if term is not _UNPARSABLE else None
 
 
 def _annotation(
-    node: ast.expr,
-    qualify: Callable[[ast.expr], str | None],
+    term: Any,
+    qualify: Callable[[Any], str | None],
     resolve: Callable[[str], _Type | None],
     self_class: str | None,
     depth: int = 0,
@@ -961,15 +1177,16 @@ def _annotation(
     """The instance (or, for ``type[C]``, class) type an annotation declares, or None."""
     if depth > 8:
         return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        inner = _parse_annotation(node.value.strip())
-        return _annotation(inner, qualify, resolve, self_class, depth + 1) if inner is not None else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _union([node.left, node.right], qualify, resolve, self_class, depth)
-    if isinstance(node, ast.Subscript):
-        head = qualify(node.value) or ""
+    tag = term[0] if type(term) is tuple and term else None
+    if tag == "str":
+        inner = _parse_annotation(term[1].strip())
+        return _annotation(inner, qualify, resolve, self_class, depth + 1) if inner is not _UNPARSABLE else None
+    if tag == "|":
+        return _union([term[1], term[2]], qualify, resolve, self_class, depth)
+    if tag == "[]":
+        head = qualify(term[1]) or ""
         wrapper = head.rpartition(".")[2] if head.startswith(_TYPING) or head.startswith("builtins.") else ""
-        arguments = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        arguments = term[2]
         if wrapper in ("Optional", "Union"):
             return _union(arguments, qualify, resolve, self_class, depth)
         if wrapper in ("Annotated", "ClassVar", "Final") and arguments:
@@ -978,7 +1195,7 @@ def _annotation(
             declared = _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
             return _Type(_CLASS, declared.name) if declared is not None and declared.kind == _INSTANCE else None
         return None
-    qualified = qualify(node)
+    qualified = qualify(term)
     if qualified is None:
         return None
     if qualified in ("typing.Self", "typing_extensions.Self"):
@@ -988,14 +1205,14 @@ def _annotation(
 
 
 def _union(
-    members: list[ast.expr],
-    qualify: Callable[[ast.expr], str | None],
+    members: list[Any],
+    qualify: Callable[[Any], str | None],
     resolve: Callable[[str], _Type | None],
     self_class: str | None,
     depth: int,
 ) -> _Type | None:
     """``X | None`` / ``Optional[X]`` / ``Union[X, None]`` is X; a union of classes is unknown."""
-    real = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None) and qualify(m) not in ("None", "builtins.None")]
+    real = [m for m in members if m is not None and qualify(m) not in ("None", "builtins.None")]
     if len(real) != 1:
         return None
     return _annotation(real[0], qualify, resolve, self_class, depth + 1)
@@ -1012,9 +1229,9 @@ def _agree(types: list[_Type | None]) -> _Type | None:
     return _Type(kind, name, exact=all(t.exact for t in types if t is not None))
 
 
-def _looks_mocked(value: ast.expr) -> bool:
+def _looks_mocked(value: Any) -> bool:
     """``x: C = Mock()`` and friends: the annotation describes the spec, not the object."""
-    callee = dotted_name(value.func) if isinstance(value, ast.Call) else None
+    callee = _dotted(value[1]) if type(value) is tuple and value[:1] == ("()",) else None
     return callee is not None and any(marker in callee.rpartition(".")[2] for marker in _MOCK_MARKERS)
 
 
@@ -1027,6 +1244,10 @@ class MissingMethod(Checker):
     rules = (NL401,)
     pack_sections = (SECTION,)
     uses_index = True
+
+    @staticmethod
+    def file_facts(tree: ast.Module, source: SourceFile) -> tuple[Any, ...]:
+        return collect_facts(tree, source)
 
     _memo_index: ProjectIndex | None = None
     _memo_classes: _Classes | None = None
@@ -1086,31 +1307,30 @@ class _FileCheck:
         self.classes = classes
 
     def run(self) -> Iterator[Diagnostic]:
-        collector = _Collector(self.ctx.text, self.ctx.source.line_starts)
-        collector.run(self.ctx.ast_tree)
+        scope_facts, accesses, stores = self.ctx.file_facts()
+        if not accesses:
+            return
+        scopes = _scopes_from(scope_facts)
         module, is_package = self.index.module_for_path(str(self.ctx.source.path))
         if module is None:
             module, is_package = self.index.module_for_path(os.path.realpath(self.ctx.source.path))
-        inference = _Inference(self.classes, module, is_package)
-        for access in collector.accesses:
-            name = access.node.attr
-            if name.startswith("__") or name in collector.tested:
-                continue
-            receiver = inference.type_of(access.node.value, access.scope)
+        inference = _Inference(self.classes, module, is_package, scopes)
+        for fact in accesses:
+            access = _Access(*fact)
+            receiver = inference.type_of(access.receiver, scopes[access.scope])
             if receiver is None or receiver.kind not in (_INSTANCE, _CLASS, _SUPER):
                 continue
             diagnostic = self.check_access(access, receiver)
-            if diagnostic is not None and not self.assigned_here(access, receiver, collector.stored.get(name, []), inference):
+            if diagnostic is not None and not self.assigned_here(access, receiver, stores.get(access.name, ()), inference):
                 yield diagnostic
 
-    def assigned_here(self, access: _Access, receiver: _Type, stores: list[tuple[ast.expr, _Scope]], inference: _Inference) -> bool:
+    def assigned_here(self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int]], inference: _Inference) -> bool:
         """True when the file assigns the attribute on the same expression or on an object of
         a related class: it may exist after all."""
-        text = ast.dump(access.node.value)
-        for value, scope in stores:
-            if ast.dump(value) == text:
+        for dump, value, scope in stores:
+            if dump == access.dump:
                 return True
-            stored = inference.type_of(value, scope)
+            stored = inference.type_of(value, inference.scopes[scope])
             if stored is None or stored.kind not in (_INSTANCE, _CLASS, _SUPER):
                 continue
             model = self.classes.model(receiver.name)
@@ -1121,7 +1341,7 @@ class _FileCheck:
 
     def check_access(self, access: _Access, receiver: _Type) -> Diagnostic | None:
         model = self.classes.model(receiver.name)
-        name = access.node.attr
+        name = access.name
         if model is None:
             return None
         if receiver.kind == _SUPER:
@@ -1134,8 +1354,8 @@ class _FileCheck:
         return self.report(access, receiver, model)
 
     def report(self, access: _Access, receiver: _Type, model: _Model) -> Diagnostic:
-        name = access.node.attr
-        end = self.ctx.source.ast_span(access.node)[1]
+        name = access.name
+        end = self.ctx.source.offset_from_utf8(*access.end)
         span = (end - len(name), end)
         local = receiver.name.partition("::")[2]
         short = local.rpartition(".")[2]
