@@ -77,7 +77,11 @@ _FILE_PARTS = frozenset({"c", "i", "t"})
 _MODULE_PART, _BASES_PART, _CLASSES_PART, _FILE_PART = range(4)
 #: A line without these words has no patch-target call and no dynamic module namespace.
 _NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "globals", "vars", "exec", "sys.modules")
-_EXPRESSION_NEEDLES = re.compile(r"\b(?:patch|setattr|delattr|import_module|globals|vars|exec)\b|sys\.modules")
+#: One pattern per word, each starting with its literal (searched for many times faster
+#: than an alternation); the word boundary before it is checked after the match.
+_EXPRESSION_NEEDLES = tuple(re.compile(rf"{word}\b") for word in ("patch", "setattr", "delattr", "import_module", "globals", "vars", "exec", r"sys\.modules"))
+#: A line without it holds no import statement (nor part of one).
+_IMPORT_WORD = (re.compile(r"import\b"),)
 #: Fields of statements (and handlers, match cases) that hold nested statements.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -336,29 +340,23 @@ class _Summarizer:
 
     # -- every import and call in the file --
 
-    def hot_lines(self) -> list[int] | None:
-        """The lines that mention a call or name we look for (None: treat every line so)."""
+    def lines_of_interest(self) -> tuple[list[int] | None, list[int] | None]:
+        """The lines that mention a call or name we look for, and those plus the lines
+        that say ``import`` (None: treat every line so)."""
         text = self.text
-        if text is None:
-            return None
-        if not any(word in text for word in _NEEDLE_WORDS):
-            return []
-        if "\r" in text.replace("\r\n", ""):
-            return None  # old Mac line ends: don't risk miscounting lines
-        lines: list[int] = []
-        row, position = 1, 0
-        for match in _EXPRESSION_NEEDLES.finditer(text):
-            row += text.count("\n", position, match.start())
-            position = match.start()
-            if not lines or lines[-1] != row:
-                lines.append(row)
-        return lines
+        if text is None or "\r" in text.replace("\r\n", ""):
+            return None, None  # old Mac line ends: don't risk miscounting lines
+        hot = _lines_matching(_EXPRESSION_NEEDLES, text) if any(word in text for word in _NEEDLE_WORDS) else []
+        imports = _lines_matching(_IMPORT_WORD, text)
+        return hot, sorted(set(hot).union(imports)) if hot else imports
 
     def walk(self) -> None:
         """Imports (with their ``except ImportError`` guards) everywhere in the file; calls
-        and names only inside statements on lines that mention one we look for: the rest
-        is walked statement by statement, several times cheaper than every expression."""
-        hot = self.hot_lines()
+        and names only inside statements on lines that mention one we look for. Statements
+        without such a line or an ``import`` are not entered; the others are walked
+        statement by statement unless they hold such a line: several times cheaper than
+        every node."""
+        hot, reach = self.lines_of_interest()
         stack: list[tuple[ast.AST, bool]] = [(self.tree, False)]
         while stack:
             node, guarded = stack.pop()
@@ -393,7 +391,7 @@ class _Summarizer:
                 stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
             else:
                 for block in _BLOCK_FIELDS:
-                    stack.extend((child, guarded) for child in getattr(node, block, ()))
+                    stack.extend((child, guarded) for child in getattr(node, block, ()) if _spans(child, reach))
 
     def note_call(self, node: ast.Call) -> None:
         if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
@@ -510,9 +508,7 @@ class _Summarizer:
                 if isinstance(stmt, ast.AsyncFunctionDef) and stmt.name not in coroutines:
                     coroutines.append(stmt.name)
                 if "staticmethod" not in decorators:
-                    nodes = _method_nodes(stmt)  # collected once, read by both passes
-                    dynamic = self.self_attributes(stmt, members, nodes) or dynamic
-                    self.attribute_types(stmt, types, nodes)
+                    dynamic = self.method_attributes(stmt, members, types) or dynamic
             elif isinstance(stmt, ast.ClassDef):
                 members[stmt.name] = "class"
                 self.add_class(stmt, f"{qualname}.{stmt.name}", classes)
@@ -542,39 +538,74 @@ class _Summarizer:
             "at": {name: list(dict.fromkeys(found)) for name, found in types.items() if found and all(k != "?" for k, _ in found)},
         }
 
-    def attribute_types(
-        self, function: ast.FunctionDef | ast.AsyncFunctionDef, types: dict[str, list[tuple[str, str]]], nodes: list[ast.AST]
-    ) -> None:
-        """Evidence of the types of the attributes a method assigns on its first parameter."""
+    def method_attributes(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str], types: dict[str, list[tuple[str, str]]]
+    ) -> bool:
+        """Record the attributes a method sets on its first parameter (assignment, ``for``
+        and ``with`` targets, ``setattr`` with a literal name) and evidence of their types;
+        True when it also sets attributes whose names can't be known (``setattr(self, name,
+        ...)``, ``self.__dict__``). One pass over the method's statements (nested blocks and
+        functions included), the nodes of their targets and the calls they make as
+        statements: several times cheaper than walking every expression."""
         params = function.args.posonlyargs + function.args.args
         if not params:
-            return
+            return False
         receiver = params[0].arg
         annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
-        local = {a.arg for a in params + function.args.kwonlyargs} | {
-            n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
-        }
-        for node in nodes:
-            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    if isinstance(target, ast.Attribute) and _is_name(target.value, receiver):
-                        self.note_type(types, target.attr, node, annotated, local)
-                    else:
-                        for element in ast.walk(target):
-                            if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
-                                types.setdefault(element.attr, []).append(("?", ""))
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Call)):
-                for element in ast.walk(node.target) if isinstance(node, (ast.For, ast.AsyncFor)) else ():
-                    if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
-                        types.setdefault(element.attr, []).append(("?", ""))
-                if isinstance(node, (ast.With, ast.AsyncWith)):
-                    for item in node.items:
-                        for element in ast.walk(item.optional_vars) if item.optional_vars is not None else ():
-                            if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
-                                types.setdefault(element.attr, []).append(("?", ""))
-                if isinstance(node, ast.Call) and dotted_name(node.func) in ("setattr", "object.__setattr__") and node.args and _is_name(node.args[0], receiver):
-                    if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
-                        types.setdefault(node.args[1].value, []).append(("?", ""))
+        local = {a.arg for a in params + function.args.kwonlyargs}
+        typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
+        dynamic = False
+        stack: list[ast.AST] = list(function.body)
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            targets: list[ast.expr] = []
+            if kind is ast.Assign:
+                targets = node.targets  # type: ignore[attr-defined]
+            elif kind is ast.AnnAssign or kind is ast.AugAssign or kind is ast.For or kind is ast.AsyncFor:
+                targets = [node.target]  # type: ignore[attr-defined]
+            elif kind is ast.With or kind is ast.AsyncWith:
+                targets = [item.optional_vars for item in node.items if item.optional_vars is not None]  # type: ignore[attr-defined]
+            elif kind is ast.Expr and type(node.value) is ast.Call:  # type: ignore[attr-defined]
+                dynamic = self.setattr_call(node.value, receiver, members, types) or dynamic  # type: ignore[attr-defined]
+            assignment = kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign
+            for target in targets:
+                direct = assignment and type(target) is ast.Attribute and _is_name(target.value, receiver)  # type: ignore[attr-defined]
+                if direct:
+                    typed.append((target.attr, node))  # type: ignore[attr-defined, arg-type]
+                for element in _nodes_of(target):
+                    element_kind = type(element)
+                    if element_kind is ast.Name:
+                        if not isinstance(element.ctx, ast.Load):  # type: ignore[attr-defined]
+                            local.add(element.id)  # type: ignore[attr-defined]
+                    elif element_kind is ast.Attribute:
+                        if _is_name(element.value, receiver):  # type: ignore[attr-defined]
+                            members.setdefault(element.attr, "self")  # type: ignore[attr-defined]
+                            if not (direct and element is target):
+                                types.setdefault(element.attr, []).append(("?", ""))  # type: ignore[attr-defined]
+                    elif element_kind is ast.Call:
+                        dynamic = self.setattr_call(element, receiver, members, types) or dynamic  # type: ignore[arg-type]
+                    elif element_kind is ast.Subscript and isinstance(element.ctx, ast.Store) and _is_instance_dict(element.value, receiver):  # type: ignore[attr-defined]
+                        dynamic = True
+            for block in _BLOCK_FIELDS:
+                stack.extend(getattr(node, block, ()))
+        for name, stmt in typed:  # once every local name is known
+            self.note_type(types, name, stmt, annotated, local)
+        return dynamic
+
+    @staticmethod
+    def setattr_call(node: ast.Call, receiver: str, members: dict[str, str], types: dict[str, list[tuple[str, str]]]) -> bool:
+        """Note ``setattr(self, "name", ...)``; True for a name that can't be known or for
+        ``self.__dict__.update(...)``/``vars(self).setdefault(...)``."""
+        func = dotted_name(node.func)
+        if func in ("setattr", "object.__setattr__") and len(node.args) >= 2 and _is_name(node.args[0], receiver):
+            name = node.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                members.setdefault(name.value, "self")
+                types.setdefault(name.value, []).append(("?", ""))
+                return False
+            return True
+        return isinstance(node.func, ast.Attribute) and _is_instance_dict(node.func.value, receiver)
 
     def note_type(
         self,
@@ -599,42 +630,6 @@ class _Summarizer:
             found.append(("c", self.qualify(dotted_name(value.func) or "")))
         else:
             found.append(("?", ""))
-
-    @staticmethod
-    def self_attributes(function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str], nodes: list[ast.AST]) -> bool:
-        """Record the attributes a method sets on its first parameter (assignments, ``for``
-        and ``with`` targets, ``setattr`` with a literal name); True when it also sets
-        attributes whose names can't be known (``setattr(self, name, ...)``, ``self.__dict__``)."""
-        params = function.args.posonlyargs + function.args.args
-        if not params:
-            return False
-        receiver = params[0].arg
-        dynamic = False
-        for node in nodes:
-            targets: list[ast.expr] = []
-            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            elif isinstance(node, (ast.For, ast.AsyncFor)):
-                targets = [node.target]
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
-            elif isinstance(node, ast.Call):
-                func = dotted_name(node.func)
-                if func in ("setattr", "object.__setattr__") and len(node.args) >= 2 and _is_name(node.args[0], receiver):
-                    name = node.args[1]
-                    if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                        members.setdefault(name.value, "self")
-                    else:
-                        dynamic = True
-                elif isinstance(node.func, ast.Attribute) and _is_instance_dict(node.func.value, receiver):
-                    dynamic = True  # self.__dict__.update(...), vars(self).setdefault(...)
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _is_instance_dict(node.value, receiver):
-                dynamic = True
-            for target in targets:
-                for element in ast.walk(target):
-                    if isinstance(element, ast.Attribute) and _is_name(element.value, receiver):
-                        members.setdefault(element.attr, "self")
-        return dynamic
 
     def run(self) -> dict[str, Any]:
         self.top_level(self.tree.body)
@@ -690,36 +685,69 @@ def _expressions_wanted(node: ast.AST, hot: list[int] | None) -> bool:
     if hot is None:
         return True
     if isinstance(node, (ast.stmt, ast.excepthandler)):
-        decorators = getattr(node, "decorator_list", None)  # they come before the ``def`` line
-        first = bisect.bisect_left(hot, decorators[0].lineno if decorators else node.lineno)
-        return first < len(hot) and hot[first] <= (node.end_lineno or node.lineno)
+        return _spans(node, hot)
     return not isinstance(node, (ast.Module, ast.match_case))
 
 
-def _method_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
-    """What the attribute passes look at in a method: every statement (nested blocks and
-    functions included), the whole of each assignment, ``for`` and ``with`` target, and the
-    call of each expression statement. Walking statements instead of every expression
-    node makes the index build several times faster on method-heavy code."""
-    nodes: list[ast.AST] = []
-    stack: list[ast.AST] = list(function.body)
+def _spans(node: ast.AST, lines: list[int] | None) -> bool:
+    """Whether one of the sorted ``lines`` lies within the node (its decorators included);
+    True for nodes without lines (match cases) and when ``lines`` is None."""
+    lineno = getattr(node, "lineno", None)
+    if lines is None or lineno is None:
+        return True
+    decorators = getattr(node, "decorator_list", None)  # they come before the ``def`` line
+    first = bisect.bisect_left(lines, decorators[0].lineno if decorators else lineno)
+    return first < len(lines) and lines[first] <= (getattr(node, "end_lineno", None) or lineno)
+
+
+def _lines_matching(patterns: tuple[re.Pattern[str], ...], text: str) -> list[int]:
+    """The (1-based, ascending) numbers of the lines where one of ``patterns`` matches with
+    no identifier character right before it."""
+    starts = []
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            start = match.start()
+            if not start or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+                starts.append(start)
+    lines: list[int] = []
+    row, position = 1, 0
+    for start in sorted(starts):
+        row += text.count("\n", position, start)
+        position = start
+        if not lines or lines[-1] != row:
+            lines.append(row)
+    return lines
+
+
+def _nodes_of(target: ast.expr) -> Iterator[ast.AST]:
+    """Every node of an assignment target but contexts and operators, as ``ast.walk``
+    finds them (in another order)."""
+    stack: list[ast.AST] = [target]
     while stack:
         node = stack.pop()
-        nodes.append(node)
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-            targets = [node.target]
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            nodes.append(node.value)
-        for target in targets:
-            nodes.extend(ast.walk(target))
-        for block in _BLOCK_FIELDS:
-            stack.extend(getattr(node, block, ()))
-    return nodes
+        yield node
+        for name in child_fields(type(node)):
+            child = getattr(node, name, None)
+            if isinstance(child, ast.AST):
+                stack.append(child)
+            elif isinstance(child, list):
+                stack.extend(reversed(child))
+
+
+#: Fields that never hold a node worth visiting: contexts, operators and plain values.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async"})
+
+
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of a node type that may hold child nodes, in ``ast.iter_child_nodes``
+    order (worked out once per type: a generic walk asks every field of every node)."""
+    found = _CHILD_FIELDS.get(kind)
+    if found is None:
+        found = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
+    return found
 
 
 def _flatten(body: list[ast.stmt]) -> Iterator[ast.stmt]:

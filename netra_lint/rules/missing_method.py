@@ -35,7 +35,7 @@ from ..checker import (
     RuleInfo,
     validate_rename_map,
 )
-from ..index import ClassInfo, ProjectIndex, absolute_module, dotted_name
+from ..index import ClassInfo, ProjectIndex, absolute_module, child_fields, dotted_name
 from ..source import SourceFile
 
 SECTION = "method-renames"
@@ -510,17 +510,6 @@ class _Access(NamedTuple):
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-#: Fields that never hold a node worth visiting: contexts, operators and plain values.
-_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async"})
-
-
-@cache
-def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
-    """The fields of a node type that may hold child nodes, in ``ast.iter_child_nodes`` order
-    (computed once per type: the generic walk asks every field of every node)."""
-    return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
-
-
 _LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 #: Text without these has no attribute, call, lambda, comprehension or walrus in it.
 _ACTIVE_MARKERS = (".", "(", "lambda", "for", ":=")
@@ -726,7 +715,7 @@ class _Collector:
                 owner.bind(current.target.id, "value", current.value, scope)
                 stack.append(current.value)
                 continue
-            for name in _child_fields(kind):
+            for name in child_fields(kind):
                 child = getattr(current, name, None)
                 if isinstance(child, ast.AST):
                     stack.append(child)
