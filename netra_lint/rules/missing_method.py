@@ -200,6 +200,14 @@ class _Classes:
         self._linear: dict[str, list[str] | None] = {}
         self._subclass_provides: dict[tuple[str, str], bool] = {}
         self._raw_renames = renames
+        self._answers: dict[tuple[Any, ...], _Type | None] = {}
+
+    def answer(self, key: tuple[Any, ...], compute: Callable[[], _Type | None]) -> _Type | None:
+        """A type that depends on the index alone (not on the file asking), worked out once
+        for every file of the run."""
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key]
 
     def info(self, ref: str) -> ClassInfo | None:
         if ref not in self._infos:
@@ -208,6 +216,9 @@ class _Classes:
 
     def symbol(self, qualified: str) -> _Type | None:
         """A first-party module, class or function named by an absolute dotted name."""
+        return self.answer(("symbol", qualified), lambda: self._symbol(qualified))
+
+    def _symbol(self, qualified: str) -> _Type | None:
         if not qualified or not self.index.is_first_party(qualified):
             return None
         ref = self.index.resolve(qualified)
@@ -518,9 +529,8 @@ _ACTIVE_MARKERS = (".", "(", "lambda", "for", ":=")
 class _Collector:
     """One pass over the tree: scopes with their bindings, and every attribute read."""
 
-    def __init__(self, text: str = "", line_starts: list[int] | None = None) -> None:
-        self.text = text
-        self.line_starts = line_starts or []
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
         self.module = _Scope("module", None)
         self.scopes = [self.module]
         self.accesses: list[tuple[ast.Attribute, _Scope, ast.Call | None]] = []
@@ -680,55 +690,67 @@ class _Collector:
     # -- expressions --
 
     def expr(self, node: ast.expr, scope: _Scope, guarded: bool) -> None:
-        stack: list[ast.AST | None] = [node]
+        # The hottest loop of NL401: names looked up once, the commonest nodes first.
+        name_type, constant_type, attribute_type, call_type, load_type = ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.Load
+        accesses, calls = self.accesses, self._calls
+        stack: list[Any] = [node]
+        pop, push, extend = stack.pop, stack.append, stack.extend
         while stack:
-            current = stack.pop()
+            current = pop()
             kind = type(current)
-            if kind is ast.Name or kind is ast.Constant or current is None:  # None: the key of `**d` in a dict
+            if kind is name_type or kind is constant_type or current is None:  # None: the key of `**d` in a dict
+                continue
+            if kind is attribute_type:
+                if type(current.ctx) is load_type and not guarded:
+                    accesses.append((current, scope, calls.pop(id(current), None)))
+                push(current.value)
+                continue
+            if kind is call_type:
+                func = current.func
+                calls[id(func)] = current
+                if type(func) is name_type:
+                    self.note_call(current, scope)
+                push(func)
+                extend(current.args)
+                extend(keyword.value for keyword in current.keywords)
                 continue
             if kind in _LITERALS and self.inert(current):
                 continue
-            if kind is ast.Attribute:
-                assert isinstance(current, ast.Attribute)
-                if isinstance(current.ctx, ast.Load) and not guarded:
-                    self.accesses.append((current, scope, self._calls.pop(id(current), None)))
-                stack.append(current.value)
-                continue
-            if isinstance(current, ast.Call):
-                self._calls[id(current.func)] = current
-                self.note_call(current, scope)
-            elif isinstance(current, ast.Lambda):
+            if kind is ast.Lambda:
                 inner = self.scope("function", scope)
                 arguments = current.args
                 for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, *(a for a in (arguments.vararg, arguments.kwarg) if a)]:
                     inner.bind(arg.arg, "unknown")
-                stack.extend([*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)])
+                extend([*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)])
                 self.expr(current.body, inner, guarded)
                 continue
-            elif isinstance(current, _COMPREHENSIONS):
+            if kind in _COMPREHENSIONS:
                 self.comprehension(current, scope, guarded)
                 continue
-            elif isinstance(current, ast.NamedExpr):
+            if kind is ast.NamedExpr:
                 owner = scope
                 while owner.kind == "comprehension" and owner.parent is not None:
                     owner = owner.parent
                 owner.bind(current.target.id, "value", current.value, scope)
-                stack.append(current.value)
+                push(current.value)
                 continue
-            for name in child_fields(kind):
-                child = getattr(current, name, None)
+            for field_name in child_fields(kind):
+                child = getattr(current, field_name, None)
                 if isinstance(child, ast.AST):
-                    stack.append(child)
+                    push(child)
                 elif isinstance(child, list):
-                    stack.extend(child)
+                    extend(child)
 
     def inert(self, node: ast.expr) -> bool:
         """Whether a literal spanning lines holds nothing the walk looks for (a table of
         constants): its lines have no ``.``, ``(``, ``lambda``, ``for`` or ``:=``."""
         first, last = node.lineno, node.end_lineno or node.lineno
-        if last - first < 2 or last >= len(self.line_starts):
+        if last - first < 2:
             return False
-        lines = self.text[self.line_starts[first - 1] : self.line_starts[last]]
+        starts = self.source.line_starts  # worked out for the first such literal only
+        if last >= len(starts):
+            return False
+        lines = self.source.text[starts[first - 1] : starts[last]]
         return not any(marker in lines for marker in _ACTIVE_MARKERS)
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope, guarded: bool) -> None:
@@ -888,17 +910,18 @@ def _may_have_type(node: ast.expr, scope: _Scope) -> bool:
 
 def collect_facts(tree: ast.Module, source: SourceFile) -> tuple[Any, ...]:
     """NL401's facts about one file (see ``Checker.file_facts``)."""
-    collector = _Collector(source.text, source.line_starts)
+    collector = _Collector(source)
     collector.run(tree)
     return collector.facts()
 
 
 def _scopes_from(facts: tuple[Any, ...]) -> list[_Scope]:
+    """The scopes of the facts, each ``narrowed`` holding its enclosing scopes' too."""
     scopes: list[_Scope] = []
     for number, (kind, parent, path, is_open, narrowed, bindings) in enumerate(facts):
-        scopes.append(
-            _Scope(kind, scopes[parent] if parent >= 0 else None, number, path, bindings, narrowed=set(narrowed), open=is_open)
-        )
+        outer = scopes[parent] if parent >= 0 else None
+        inherited = outer.narrowed if outer is not None else set()
+        scopes.append(_Scope(kind, outer, number, path, bindings, narrowed=inherited.union(narrowed) if narrowed else inherited, open=is_open))
     return scopes
 
 
@@ -934,14 +957,6 @@ class _Inference:
         self._names: dict[tuple[int, str], _Type | None] = {}
 
     # -- names --
-
-    def narrowed(self, text: str, scope: _Scope) -> bool:
-        current: _Scope | None = scope
-        while current is not None:
-            if text in current.narrowed:
-                return True
-            current = current.parent
-        return False
 
     def qualified(self, term: Any, scope: _Scope) -> str | None:
         """The absolute dotted name an expression spells through the file's imports and
@@ -1022,8 +1037,7 @@ class _Inference:
     def type_of(self, term: Any, scope: _Scope, depth: int = 0) -> _Type | None:
         if depth > 12:
             return None
-        dotted = _dotted(term)
-        if dotted is not None and self.narrowed(dotted, scope):
+        if scope.narrowed and _dotted(term) in scope.narrowed:  # isinstance() & co: unknown
             return None
         if type(term) is str:
             return self.name_type(term, scope, depth)
@@ -1076,6 +1090,9 @@ class _Inference:
         return _Type(_SUPER, f"{self.module}::{receivers[0][0]}")
 
     def method_result(self, receiver: _Type, name: str, awaited: bool) -> _Type | None:
+        return self.classes.answer(("result", receiver, name, awaited), lambda: self._method_result(receiver, name, awaited))
+
+    def _method_result(self, receiver: _Type, name: str, awaited: bool) -> _Type | None:
         model = self.classes.model(receiver.name)
         owner = self.classes.member_owner(model, name, receiver.kind) if model is not None else None
         if owner is None or owner[0] != "method":
@@ -1086,6 +1103,9 @@ class _Inference:
         return self.annotation_text_type(info.returns.get(name, ""), receiver.name)
 
     def member_type(self, base: _Type, name: str) -> _Type | None:
+        return self.classes.answer(("member", base, name), lambda: self._member_type(base, name))
+
+    def _member_type(self, base: _Type, name: str) -> _Type | None:
         if base.kind == _MODULE:
             return self.classes.symbol(f"{base.name}.{name}")
         if base.kind not in (_INSTANCE, _CLASS, _SUPER):
