@@ -79,7 +79,7 @@ _MODULE_PART, _BASES_PART, _CLASSES_PART, _FILE_PART = range(4)
 _NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "globals", "vars", "exec", "sys.modules")
 #: One pattern per word, each starting with its literal (searched for many times faster
 #: than an alternation); the word boundary before it is checked after the match.
-_EXPRESSION_NEEDLES = tuple(re.compile(rf"{word}\b") for word in ("patch", "setattr", "delattr", "import_module", "globals", "vars", "exec", r"sys\.modules"))
+_EXPRESSION_NEEDLES = tuple(re.compile(re.escape(word) + r"\b") for word in _NEEDLE_WORDS)
 #: A line without it holds no import statement (nor part of one).
 _IMPORT_WORD = (re.compile(r"import\b"),)
 #: Fields of statements (and handlers, match cases) that hold nested statements.

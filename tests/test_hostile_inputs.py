@@ -395,3 +395,13 @@ def test_a_bad_pack_stops_a_fix_run_before_any_file_is_touched(tmp_path: Path, b
         assert fragment in message, f"{fragment!r} missing from: {message}"
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert after == before, "files were touched"
+
+
+def test_a_chain_of_a_thousand_attributes_is_checked_not_called_unparsable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chain = ".".join(["a"] * 1500)  # ast parses it; a recursive walk of it would not finish
+    (tmp_path / "m.py").write_text(f"class C:\n    def f(self):\n        return self.{chain}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    outcome = run([tmp_path], load_settings([tmp_path], select=["NL401", "NL001"]), RunOptions(jobs=1))
+    assert outcome.errors == []
+    assert [(d.code, d.row) for d in outcome.diagnostics] == [("NL401", 3)]
+    assert "'C' object has no attribute 'a'" in outcome.diagnostics[0].message

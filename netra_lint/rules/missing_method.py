@@ -426,12 +426,20 @@ def _call_shape(call: ast.Call | None) -> tuple[int, bool, tuple[str, ...]] | No
 # Anything else is ``()``: inference knows nothing about it.
 
 
-def _term(node: ast.expr | None, annotation: bool = False) -> Any:
+#: Deeper than this a term is ``()``: inference gives up past 12 levels anyway (``type_of``),
+#: and a hostile chain of thousands of attributes must not exhaust the stack.
+_TERM_DEPTH = 16
+
+
+def _term(node: ast.expr | None, annotation: bool = False, depth: int = 0) -> Any:
+    if depth > _TERM_DEPTH:
+        return ()
+    deeper = depth + 1
     kind = type(node)
     if kind is ast.Name:
         return node.id  # type: ignore[union-attr]
     if kind is ast.Attribute:
-        return (".", _term(node.value, annotation), node.attr)  # type: ignore[union-attr]
+        return (".", _term(node.value, annotation, deeper), node.attr)  # type: ignore[union-attr]
     if kind is ast.Constant:
         value = node.value  # type: ignore[union-attr]
         if value is None:
@@ -439,21 +447,21 @@ def _term(node: ast.expr | None, annotation: bool = False) -> Any:
         return ("str", value) if annotation and isinstance(value, str) else ()
     if annotation:
         if kind is ast.BinOp and isinstance(node.op, ast.BitOr):  # type: ignore[union-attr]
-            return ("|", _term(node.left, True), _term(node.right, True))  # type: ignore[union-attr]
+            return ("|", _term(node.left, True, deeper), _term(node.right, True, deeper))  # type: ignore[union-attr]
         if kind is ast.Subscript:
             piece = node.slice  # type: ignore[union-attr]
             items = piece.elts if isinstance(piece, ast.Tuple) else [piece]
-            return ("[]", _term(node.value, True), tuple(_term(i, True) for i in items))  # type: ignore[union-attr]
+            return ("[]", _term(node.value, True, deeper), tuple(_term(i, True, deeper) for i in items))  # type: ignore[union-attr]
         return ()
     if kind is ast.Call:
         func = node.func  # type: ignore[union-attr]
         if type(func) is ast.Name and func.id == "super":
-            return ("()", "super", tuple(_term(a) for a in node.args))  # type: ignore[union-attr]
-        return ("()", _term(func))
+            return ("()", "super", tuple(_term(a, False, deeper) for a in node.args))  # type: ignore[union-attr]
+        return ("()", _term(func, False, deeper))
     if kind is ast.Await:
-        return ("await", _term(node.value))  # type: ignore[union-attr]
+        return ("await", _term(node.value, False, deeper))  # type: ignore[union-attr]
     if kind is ast.NamedExpr:
-        return (":=", _term(node.value))  # type: ignore[union-attr]
+        return (":=", _term(node.value, False, deeper))  # type: ignore[union-attr]
     return ()
 
 
@@ -853,8 +861,12 @@ class _Collector:
 
 
 def _same_key(node: ast.expr) -> str:
-    """Equal for equal expressions: the dotted name of a name/attribute chain, else the dump."""
-    return dotted_name(node) or ast.dump(node)
+    """Equal for equal expressions: the dotted name of a name/attribute chain, else the dump
+    (too deep to dump: equal to nothing else)."""
+    try:
+        return dotted_name(node) or ast.dump(node)
+    except RecursionError:
+        return f"<too deep {id(node)}>"
 
 
 def _names_in(term: Any) -> Iterator[str]:
