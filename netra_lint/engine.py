@@ -111,7 +111,7 @@ class Linter:
             result.errors.append(f"{result.display}: cannot read file: {exc.strerror or exc}")
             return result
         result.encoding = source.encoding
-        relative = _relative_to(path, self.settings.project_root)
+        relative = self.settings.relative(path)
         ignored = self.settings.ignored_for(relative)
         enabled = self.settings.enabled - ignored
         diagnostics = self._check(source, result, enabled, want_fixes=self.options.want_fixes)
@@ -241,13 +241,6 @@ class Linter:
             result.original, result.fixed, result.fixes_applied = original, text, applied
             result.raw = source.raw
         return diagnostics
-
-
-def _relative_to(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _non_overlapping(fixes: list[tuple[str, Fix]]) -> list[tuple[str, Fix]]:

@@ -6,6 +6,8 @@ is a ``ConfigError`` whose message names the file and the key. Nothing is ignore
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +59,11 @@ class ConfigError(Exception):
     """Bad configuration or usage; reported in one line with exit code 2."""
 
 
+@functools.lru_cache(maxsize=4096)
+def _real_directory(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
 @dataclass
 class Settings:
     """Everything a run needs to know besides the files."""
@@ -91,11 +98,20 @@ class Settings:
         return sorted(code for code in self.enabled if is_ruff_code(code))
 
     def relative(self, path: Path) -> str:
-        """``path`` relative to the project root, in POSIX form (as excludes are written)."""
-        try:
-            return path.resolve().relative_to(self.project_root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """``path`` relative to the project root, in POSIX form (as excludes are written).
+
+        Symlinks are resolved as ``Path.resolve`` does, with one ``realpath`` per directory
+        rather than per file: this runs for every file of a run.
+        """
+        name = os.path.abspath(path)
+        if os.path.islink(name):
+            real = os.path.realpath(name)
+        else:
+            real = os.path.join(_real_directory(os.path.dirname(name)), os.path.basename(name))
+        root = str(self.project_root)
+        if real.startswith(root.rstrip(os.sep) + os.sep):
+            return Path(real[len(root.rstrip(os.sep)) + 1 :]).as_posix()
+        return path.as_posix()
 
     def ignored_for(self, relative_path: str) -> frozenset[str]:
         """Codes switched off for one file by ``per-file-ignores``."""
