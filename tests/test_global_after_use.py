@@ -21,10 +21,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from netra_lint import checker as checker_module
 from netra_lint.checker import FileContext
 from netra_lint.engine import FileResult, Linter, RunOptions
+from netra_lint.index import ProjectIndex
 from netra_lint.rules.global_after_use import GlobalAfterUse
-from netra_lint.settings import Settings
+from netra_lint.settings import Settings, load_settings
 from netra_lint.source import SourceFile
 
 CODES = frozenset({"NL301", "NL302"})
@@ -319,7 +321,9 @@ def test_fixed_programs_compile(chunk: int, linters: dict[bool, Linter], tmp_pat
 def check(text: str, want_fixes: bool = False, enabled: frozenset[str] = CODES) -> tuple[FileContext, list]:
     settings = Settings(project_root=Path.cwd(), enabled=enabled)
     ctx = FileContext(SourceFile(Path("example.py"), text), "example.py", settings, enabled, want_fixes)
-    return ctx, list(GlobalAfterUse(settings).check(ctx))
+    checker = GlobalAfterUse(settings)
+    ctx.use_checker(checker, [checker])
+    return ctx, list(checker.check(ctx))
 
 
 def test_both_keywords_of_a_scope_move_in_one_fix(linters: dict[bool, Linter], tmp_path: Path) -> None:
@@ -366,3 +370,51 @@ def test_rule_docs_have_the_required_sections() -> None:
         error = compile_error(before)
         assert error and OURS.fullmatch(error[1]), rule.code
         assert compile_error(after) is None, rule.code
+
+
+def test_the_index_parse_answers_for_files_without_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.netra-lint]\n", encoding="utf-8")
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "clean.py").write_text(
+        "COUNT = 0\n\n\nclass Holder:\n    def bump(self):\n        global COUNT\n        COUNT += 1\n"
+        'NOTE = "global COUNT"  # prose\n',
+        encoding="utf-8",
+    )
+    (package / "late.py").write_text(
+        "COUNT = 0\n\n\nclass Holder:\n    def helper(self):\n        return 1\n\n"
+        "    def bump(self):\n        COUNT = 2\n        global COUNT\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings([tmp_path], select=["NL3"])
+    index = ProjectIndex.build(settings, jobs=1, facts={"GlobalAfterUse": GlobalAfterUse.file_facts})
+    parsed: list[str] = []
+    real_parse = checker_module.ast.parse
+
+    def counting_parse(text: str, filename: str = "<unknown>", *args: object, **kwargs: object) -> object:
+        parsed.append(Path(filename).name)
+        return real_parse(text, filename, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker_module.ast, "parse", counting_parse)
+    linter = Linter(settings, RunOptions(jobs=1), index)
+    assert linter.lint_file(package / "clean.py").diagnostics == []
+    assert parsed == []
+    found = linter.lint_file(package / "late.py").diagnostics
+    assert [(d.code, d.row) for d in found] == [("NL301", 10)]
+    assert parsed == ["late.py"]
+
+
+def test_bodies_without_a_declaration_are_not_needed() -> None:
+    """Skipping them changes nothing: flags of a skipped scope are read by no finding."""
+    text = (
+        "x = 1\n\n\ndef plain():\n    x = 2\n    return x\n\n\n"
+        "class Box:\n    x = 3\n\n    def method(self):\n        print(x)\n        global x\n\n"
+        "def outer():\n    y = 1\n\n    def inner():\n        y = 2\n        nonlocal y\n    return inner\n"
+    )
+    _, found = check(text)
+    assert [(d.code, d.message) for d in found] == [
+        ("NL301", "name 'x' is used prior to global declaration"),
+        ("NL302", "name 'y' is assigned to before nonlocal declaration"),
+    ]

@@ -12,9 +12,10 @@ positions, one fix per scope and keyword so the edits never overlap.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -22,6 +23,7 @@ from ..checker import Checker, CstVisitor, FileContext, RuleInfo
 from ..diagnostics import Applicability, Diagnostic, Edit
 from ..engine import apply_edits
 from ..lazy import libcst as cst
+from ..source import SourceFile
 
 GLOBAL_CODE = "NL301"
 NONLOCAL_CODE = "NL302"
@@ -144,7 +146,10 @@ class _Finding:
 class _SymbolPass:
     """Replays the part of CPython's symtable pass that decides these errors."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, declared: Sequence[int]) -> None:
+        """``declared``: the sorted lines that may hold a declaration; the body of a def or
+        class spanning none of them can't hold a finding, and is not visited."""
+        self.declared = declared
         self.deferred_annotations = _DEFERRED_ANNOTATIONS or _has_future_annotations(tree)
         self.findings: list[_Finding] = []
         self.scopes: list[_Scope] = []
@@ -161,6 +166,12 @@ class _SymbolPass:
     def _body(self, statements: Iterable[ast.stmt], scope: _Scope) -> None:
         for statement in statements:
             self._stmt(statement, scope)
+
+    def _declares(self, node: ast.stmt) -> bool:
+        """Whether a declaration line lies within ``node`` (its own scope's flags are only
+        read for a declaration in it or in a scope nested in it)."""
+        position = bisect.bisect_left(self.declared, node.lineno)
+        return position < len(self.declared) and self.declared[position] <= (node.end_lineno or node.lineno)
 
     def _stmt(self, node: ast.stmt, scope: _Scope) -> None:
         if isinstance(node, (ast.Global, ast.Nonlocal)):
@@ -246,10 +257,11 @@ class _SymbolPass:
             for arg in _all_args(args):
                 self._annotation(arg.annotation, scope)
             self._annotation(node.returns, scope)
-        inner = self._enter("function", node, scope)
-        for arg in _all_args(args):
-            inner.add(arg.arg, DEF_PARAM)
-        self._body(node.body, inner)
+        if self._declares(node):
+            inner = self._enter("function", node, scope)
+            for arg in _all_args(args):
+                inner.add(arg.arg, DEF_PARAM)
+            self._body(node.body, inner)
 
     def _class(self, node: ast.ClassDef, scope: _Scope) -> None:
         scope.add(node.name, DEF_LOCAL)
@@ -258,7 +270,8 @@ class _SymbolPass:
                 self._expr(base, scope)
         for decorator in node.decorator_list:
             self._expr(decorator, scope)
-        self._body(node.body, self._enter("class", node, scope))
+        if self._declares(node):
+            self._body(node.body, self._enter("class", node, scope))
 
     def _annotation(self, node: ast.expr | None, scope: _Scope) -> None:
         if not self.deferred_annotations:
@@ -597,10 +610,16 @@ class GlobalAfterUse(Checker):
         """Only the scopes that declare something (kept whatever the identifiers)."""
         return ()
 
+    @staticmethod
+    def file_facts(tree: ast.Module, source: SourceFile) -> bool:
+        """Whether the file has a finding: the index's parse answers it for most files, so
+        that only the files with one are parsed again."""
+        return bool(_findings(tree, source))
+
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        if not _DECLARATION.search(ctx.text):
+        if not _DECLARATION.search(ctx.text) or not ctx.file_facts():
             return
-        findings = _SymbolPass(ctx.ast_tree).findings
+        findings = _findings(ctx.ast_tree, ctx.source)
         if not findings:
             return
         fixer = _Fixer(ctx)
@@ -615,6 +634,14 @@ class GlobalAfterUse(Checker):
                 applicability=Applicability.SAFE if fix else None,
                 fix_title=f"Move the `{_keyword(finding.code)}` declaration to the top of the scope" if fix else "",
             )
+
+
+def _findings(tree: ast.Module, source: SourceFile) -> list[_Finding]:
+    text = source.text
+    if "global" not in text and "nonlocal" not in text:
+        return []
+    declared = sorted({source.location(match.end())[0] for match in _DECLARATION.finditer(text)})
+    return _SymbolPass(tree, declared).findings if declared else []
 
 
 def _keyword(code: str) -> str:
