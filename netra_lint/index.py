@@ -879,6 +879,10 @@ class ProjectIndex:
         self._modules: dict[str, ModuleInfo] = {}
         self._binders: dict[str, list[tuple[str, str]]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
+        #: Answers by question: the rules of every file ask about the same few modules.
+        self._members: dict[tuple[str, str], Ref | None] = {}
+        self._steps: dict[str, tuple[Ref | None, int]] = {}
+        self._class_infos: dict[str, ClassInfo | None] = {}
         self._last_digest: tuple[str, bytes] | None = None
         #: Changes whenever a first-party file, its module name or the roots change.
         self.fingerprint = ""
@@ -1141,6 +1145,11 @@ class ProjectIndex:
 
     def class_info(self, qualname: str) -> ClassInfo | None:
         """A first-party class by qualified name (``pkg.mod.Outer.Inner``), following re-exports."""
+        if qualname not in self._class_infos:
+            self._class_infos[qualname] = self._class_info(qualname)
+        return self._class_infos[qualname]
+
+    def _class_info(self, qualname: str) -> ClassInfo | None:
         ref = self.resolve(qualname)
         if ref is None or ref.kind != "class":
             return None
@@ -1170,9 +1179,16 @@ class ProjectIndex:
 
     def member(self, module: str, name: str, _seen: frozenset[tuple[str, str]] = frozenset()) -> Ref | None:
         """What ``from module import name`` gives: a ``Ref``, ``UNKNOWN_REF``, or None (missing)."""
+        if not _seen:
+            key = (module, name)
+            if key not in self._members:
+                self._members[key] = self._member(module, name, frozenset({key}))
+            return self._members[key]
         if (module, name) in _seen or len(_seen) > 50:
             return UNKNOWN_REF
-        seen = _seen | {(module, name)}
+        return self._member(module, name, _seen | {(module, name)})
+
+    def _member(self, module: str, name: str, seen: frozenset[tuple[str, str]]) -> Ref | None:
         spec = self.find_module(module)
         if spec is None:
             return None
@@ -1221,6 +1237,11 @@ class ProjectIndex:
 
     def resolve_steps(self, qualname: str) -> tuple[Ref | None, int]:
         """Like ``resolve``, plus how many leading parts resolved before the failure."""
+        if qualname not in self._steps:
+            self._steps[qualname] = self._resolve_steps(qualname)
+        return self._steps[qualname]
+
+    def _resolve_steps(self, qualname: str) -> tuple[Ref | None, int]:
         parts = qualname.split(".")
         if not self.module_exists(parts[0]):
             return None, 0

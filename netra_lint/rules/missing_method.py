@@ -1336,9 +1336,13 @@ class _FileCheck:
         if module is None:
             module, is_package = self.index.module_for_path(os.path.realpath(self.ctx.source.path))
         inference = _Inference(self.classes, module, is_package, scopes)
+        receivers: dict[tuple[Any, int], _Type | None] = {}  # most reads share a few receivers
         for fact in accesses:
             access = _Access(*fact)
-            receiver = inference.type_of(access.receiver, scopes[access.scope])
+            key = (access.receiver, access.scope)
+            if key not in receivers:
+                receivers[key] = inference.type_of(access.receiver, scopes[access.scope])
+            receiver = receivers[key]
             if receiver is None or receiver.kind not in (_INSTANCE, _CLASS, _SUPER):
                 continue
             diagnostic = self.check_access(access, receiver)
