@@ -311,14 +311,14 @@ class Bench:
             command = [sys.executable, str(Path(__file__).resolve()), "--ast-floor", str(self.root), "--floor-jobs", str(jobs)]
             self.run(Measurement(f"ast.parse floor, {jobs} process{'es' * (jobs > 1)}", "ast.parse", "parse only", command, self.files), 3600, parse_floor)
 
-    def netra_series(self, select: str | None, label: str, timeout: float, pre_commit: bool = False) -> None:
+    def netra_series(self, select: str | None, label: str, timeout: float, pre_commit: bool = False, cold_only: bool = False) -> None:
         """Cold (no cache), cold writing the cache, warm, and optionally pre-commit style."""
         flags = ["--select", select] if select else []
         base = [*self.netra, "check", "--exit-zero", "--statistics", "-q", *flags]
         checks = f"--select {select}" if select else "all rules"
         clean_caches(self.root)
         cold = self.run(Measurement(f"netra-lint {label} cold", "netra-lint", checks, [*base, "--no-cache", "."], self.files), timeout, parse_statistics)
-        if cold.status == "n/a":
+        if cold.status == "n/a" or cold_only:
             return
         self.run(Measurement(f"netra-lint {label} cold, writing cache", "netra-lint", checks, [*base, "."], self.files), timeout, parse_statistics)
         self.run(Measurement(f"netra-lint {label} warm", "netra-lint", checks, [*base, "."], self.files), timeout, parse_statistics)
@@ -408,6 +408,17 @@ def _ratio(numerator: Measurement | None, denominator: Measurement | None) -> tu
     return value, f"{'> ' if numerator.status == 'timeout' else ''}{value:.2f}×"
 
 
+#: The netra-lint rules that do what pylint's E0401/E0611 (NL5), E1101 (NL401) and E0118 (NL3) do.
+PYLINT_SAME_CHECKS = "NL3,NL401,NL5"
+#: (pylint run, netra-lint run doing at least the same checks) for the "≥ 20× pylint" targets.
+PYLINT_PAIRS = (
+    ("pylint E0401,E0611,E1101,E0118", "netra-lint all rules cold"),
+    ("pylint E0401,E0611,E1101,E0118", f"netra-lint {PYLINT_SAME_CHECKS} cold"),
+    ("pylint E0401,E0611", "netra-lint NL5 cold"),
+    ("pylint E1101", "netra-lint NL401 cold"),
+)
+
+
 def _under(limit: float) -> Callable[[Measurement], bool]:
     return lambda m: m.seconds < limit
 
@@ -430,11 +441,7 @@ def targets(bench: Bench, scale: tuple[Measurement, Measurement] | None) -> list
     check("warm all rules < 1 s", f("netra-lint all rules warm"), lambda m: m.seconds < 1, lambda m: f"{m.seconds:.2f} s")
     pre = next((m for m in bench.results if "pre-commit" in m.label), None)
     check("pre-commit (10 files, warm) < 1 s", pre, lambda m: m.seconds < 1, lambda m: f"{m.seconds:.2f} s")
-    for pylint_label, netra_label in (
-        ("pylint E0401,E0611,E1101,E0118", "netra-lint all rules cold"),
-        ("pylint E0401,E0611", "netra-lint NL5 cold"),
-        ("pylint E1101", "netra-lint NL401 cold"),
-    ):
+    for pylint_label, netra_label in PYLINT_PAIRS:
         value, text = _ratio(f(pylint_label), f(netra_label))
         verdict = "N/A" if value is None else "PASS" if value >= 20 else "FAIL"
         rows.append((f"≥ 20× faster than {pylint_label} ({netra_label})", text, verdict))
@@ -483,9 +490,7 @@ def report(bench: Bench, info: dict[str, Any], scale_results: list[Measurement],
     for floor_label in ("ast.parse floor, 1 process", f"ast.parse floor, {bench.cores} processes"):
         parts.append(f"- netra-lint cold all rules / {floor_label}: {_ratio(cold, bench.find(floor_label))[1]}")
     for pylint_label, netra_label in (
-        ("pylint E0401,E0611,E1101,E0118", "netra-lint all rules cold"),
-        ("pylint E0401,E0611", "netra-lint NL5 cold"),
-        ("pylint E1101", "netra-lint NL401 cold"),
+        *PYLINT_PAIRS,
         ("mypy --follow-imports=silent", "netra-lint all rules cold"),
         ("ruff PLE0118,PLE0117", "netra-lint all rules cold"),
     ):
@@ -526,6 +531,7 @@ def main() -> None:
     bench.netra_series(None, "all rules", netra_timeout, pre_commit=True)
     bench.netra_series("NL5", "NL5", netra_timeout)
     bench.netra_series("NL401", "NL401", netra_timeout)
+    bench.netra_series(PYLINT_SAME_CHECKS, PYLINT_SAME_CHECKS, netra_timeout, cold_only=True)
     clean_caches(root)
     if not args.skip_peers:
         bench.peers()
