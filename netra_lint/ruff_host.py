@@ -55,14 +55,28 @@ def ruff_binary() -> str:
 
 
 def _invoke(args: Sequence[str], cwd: Path, stdin: str | None = None, cache: bool = True) -> subprocess.CompletedProcess[str]:
+    return _wait(_spawn(args, cwd, cache, with_stdin=stdin is not None), stdin)
+
+
+def _spawn(args: Sequence[str], cwd: Path, cache: bool, with_stdin: bool = False) -> subprocess.Popen[str]:
     # ``--no-cache`` for netra-lint means no cache written by this run, ruff's included
     command = [ruff_binary(), *args[:1], *([] if cache else ["--no-cache"]), *args[1:]]
     try:
-        completed = subprocess.run(
-            command, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+        return subprocess.Popen(
+            command, cwd=cwd, stdin=subprocess.PIPE if with_stdin else None, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         raise RuffUnavailable(f"ruff could not run: {exc}") from None
+
+
+def _wait(process: subprocess.Popen[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        stdout, stderr = process.communicate(stdin, timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.communicate()
+        raise RuffUnavailable(f"ruff could not run: {exc}") from None
+    completed = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if completed.returncode not in (0, 1):
         message = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
         raise RuffUnavailable(f"ruff failed: {message}")
@@ -76,12 +90,39 @@ def _display(filename: str) -> str:
         return filename
 
 
+class RuffCheck:
+    """A ruff check started in the background, so that it runs on a core netra-lint's own
+    work leaves idle; ``result`` waits for its diagnostics, ``cancel`` stops it."""
+
+    def __init__(self, files: Sequence[Path], codes: Sequence[str], cwd: Path, cache: bool = True) -> None:
+        self.process: subprocess.Popen[str] | None = None
+        self.error: RuffUnavailable | None = None
+        if files and codes:
+            args = ["check", "--output-format", "json", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
+            try:
+                self.process = _spawn([*args, "--", *map(str, files)], cwd, cache)
+            except RuffUnavailable as exc:
+                self.error = exc
+
+    def result(self) -> list[Diagnostic]:
+        if self.error is not None:
+            raise self.error
+        if self.process is None:
+            return []
+        return _diagnostics(_wait(self.process))
+
+    def cancel(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
 def check(files: Sequence[Path], codes: Sequence[str], cwd: Path, cache: bool = True) -> list[Diagnostic]:
     """Ruff's diagnostics for ``codes`` on ``files``, as netra diagnostics."""
-    if not files or not codes:
-        return []
-    args = ["check", "--output-format", "json", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
-    completed = _invoke([*args, "--", *map(str, files)], cwd, cache=cache)
+    return RuffCheck(files, codes, cwd, cache).result()
+
+
+def _diagnostics(completed: subprocess.CompletedProcess[str]) -> list[Diagnostic]:
     try:
         items = json.loads(completed.stdout or "[]")
     except ValueError:

@@ -12,7 +12,7 @@ from typing import Any
 from . import ruff_host
 from .cache import CACHE_DIR_NAME, ResultCache
 from .diagnostics import Applicability, Diagnostic
-from .discovery import discover
+from .discovery import Discovery, discover
 from .engine import FileResult, Linter, RunOptions, display_path, lint_files
 from .noqa import NoqaMap
 from .registry import all_rules, checker_classes
@@ -82,6 +82,27 @@ def run(
     outcome = RunResult(skipped=found.skipped)
     discovered = found.files
     found.files = [path for path in found.files if not _too_large(path, settings, outcome)]
+    # A check-only run starts ruff now: it reads the files while netra-lint works.
+    early_ruff = None
+    if settings.ruff_codes and not options.fix and not options.diff:
+        early_ruff = ruff_host.RuffCheck(found.files, settings.ruff_codes, Path.cwd(), cache=settings.use_cache)
+    try:
+        return _run(found, outcome, settings, options, discovered, paths, early_ruff, progress)
+    finally:
+        if early_ruff is not None:
+            early_ruff.cancel()  # only still running when the run was interrupted
+
+
+def _run(
+    found: Discovery,
+    outcome: RunResult,
+    settings: Settings,
+    options: RunOptions,
+    discovered: list[Path],
+    paths: Sequence[Path],
+    early_ruff: ruff_host.RuffCheck | None,
+    progress: Callable[[int, int], None] | None,
+) -> RunResult:
     index = None
     if needs_index(settings):
         from .index import ProjectIndex
@@ -135,7 +156,7 @@ def run(
             cache.save()
     outcome.results = [by_path[p] for p in found.files if p in by_path]
     if settings.ruff_codes:
-        _host_ruff(outcome, settings, options, linter)
+        _host_ruff(outcome, settings, options, linter, early_ruff)
     gc.unfreeze()  # a caller that runs again (tests, editors) gets its memory back
     return outcome
 
@@ -149,8 +170,9 @@ def _digest(path: Path) -> bytes | None:
         return None
 
 
-def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, linter: Linter) -> None:
-    """Run the hosted ruff rules on the same files and merge them into the report."""
+def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, linter: Linter, started: ruff_host.RuffCheck | None) -> None:
+    """Run the hosted ruff rules on the same files (or wait for the run ``started`` on them)
+    and merge them into the report."""
     files = [r.path for r in outcome.results]
     codes = settings.ruff_codes
     cwd = Path.cwd()
@@ -167,7 +189,7 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, lint
                     outcome.errors.extend(again.errors)
         if options.diff:
             _ruff_diff(outcome, codes, cwd, options.unsafe_fixes, cache=settings.use_cache)
-        found = ruff_host.check(files, codes, cwd, cache=settings.use_cache)
+        found = started.result() if started is not None else ruff_host.check(files, codes, cwd, cache=settings.use_cache)
     except ruff_host.RuffUnavailable as exc:
         if settings.ruff_explicit:
             outcome.errors.append(f"{exc}; the selected ruff rules were not checked")
