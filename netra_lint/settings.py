@@ -6,7 +6,6 @@ is a ``ConfigError`` whose message names the file and the key. Nothing is ignore
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Iterable
@@ -59,11 +58,6 @@ class ConfigError(Exception):
     """Bad configuration or usage; reported in one line with exit code 2."""
 
 
-@functools.lru_cache(maxsize=4096)
-def _real_directory(directory: str) -> str:
-    return os.path.realpath(directory)
-
-
 @dataclass
 class Settings:
     """Everything a run needs to know besides the files."""
@@ -89,6 +83,7 @@ class Settings:
     ruff_enabled: bool = True
     #: True if the user named a ruff code in a selection (then a missing ruff is an error).
     ruff_explicit: bool = False
+    _real_directories: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ruff_codes(self) -> list[str]:
@@ -103,14 +98,19 @@ class Settings:
         Symlinks are resolved as ``Path.resolve`` does, with one ``realpath`` per directory
         rather than per file: this runs for every file of a run.
         """
-        name = os.path.abspath(path)
-        if os.path.islink(name):
+        name = os.fspath(path)
+        if not os.path.isabs(name):
+            name = os.path.join(os.getcwd(), name)
+        directory, base = os.path.split(name)
+        if base in ("", ".", "..") or os.path.islink(name):
             real = os.path.realpath(name)
         else:
-            real = os.path.join(_real_directory(os.path.dirname(name)), os.path.basename(name))
-        root = str(self.project_root)
-        if real.startswith(root.rstrip(os.sep) + os.sep):
-            return Path(real[len(root.rstrip(os.sep)) + 1 :]).as_posix()
+            if directory not in self._real_directories:
+                self._real_directories[directory] = os.path.realpath(directory)
+            real = os.path.join(self._real_directories[directory], base)
+        root = str(self.project_root).rstrip(os.sep)
+        if real.startswith(root + os.sep):
+            return Path(real[len(root) + 1 :]).as_posix()
         return path.as_posix()
 
     def ignored_for(self, relative_path: str) -> frozenset[str]:

@@ -175,3 +175,35 @@ def test_bad_pack_file(run_cli: RunCli, project: Path) -> None:
     code, out, err = run_cli()
     assert code == 2 and out == ""
     assert str(project / "extra.toml") in err and "no-such-section" in err
+
+
+def test_relative_paths_resolve_symlinks_like_path_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netra_lint.settings import Settings
+
+    root = tmp_path / "project"
+    (root / "pkg" / "deep").mkdir(parents=True)
+    (root / "pkg" / "deep" / "a.py").write_text("", encoding="utf-8")
+    (root / "linked").symlink_to(root / "pkg")
+    (root / "file_link.py").symlink_to(root / "pkg" / "deep" / "a.py")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "b.py").write_text("", encoding="utf-8")
+    (root / "out").symlink_to(outside)
+    settings = Settings(project_root=root.resolve())
+    monkeypatch.chdir(root)
+    cases = [
+        root / "pkg" / "deep" / "a.py",
+        root / "linked" / "deep" / "a.py",
+        root / "file_link.py",
+        root / "linked" / "deep" / ".." / "deep" / "a.py",
+        Path("linked/deep/a.py"),
+        root / "out" / "b.py",
+    ]
+    for path in cases:
+        try:
+            expected = path.resolve().relative_to(settings.project_root).as_posix()
+        except ValueError:
+            expected = path.as_posix()
+        assert settings.relative(path) == expected, path
+    assert settings.relative(root / "linked" / "deep" / "a.py") == "pkg/deep/a.py"
+    assert settings.relative(root / "out" / "b.py") == (root / "out" / "b.py").as_posix()

@@ -12,7 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
+import pytest
+
 from conftest import RunCli, reported, snapshot, write
+from netra_lint import ruff_host
 from netra_lint.diagnostics import Diagnostic
 from netra_lint.ruff_host import same_problem
 
@@ -336,3 +339,14 @@ def test_ruff_can_be_switched_off(run_cli: RunCli, project: Path) -> None:
     code, out, err = run_cli("--no-cache", "--output-format", "concise", env=NO_RUFF)
     assert (code, err) == (1, "")
     assert reported(out) == [("problems.py", 20, 12, "NL301")]
+
+
+def test_a_ruff_check_started_early_is_stopped_by_cancel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = tmp_path / "slow-ruff"
+    slow.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setenv("NETRA_LINT_RUFF", str(slow))
+    started = ruff_host.RuffCheck([tmp_path / "a.py"], ["F821"], tmp_path)
+    assert started.process is not None and started.process.poll() is None
+    started.cancel()
+    assert started.process.poll() is not None
