@@ -44,6 +44,15 @@ def _decode(item: list[Any], path: str) -> Diagnostic:
     return diag
 
 
+def file_stat(path: str | Path) -> tuple[int, int] | None:
+    """``(mtime_ns, size)``: what tells a warm run that a file is unchanged; None if it is gone."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def _shard_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
@@ -111,18 +120,11 @@ class ResultCache:
         key = f"{__version__}:{settings_fingerprint}"
         return cls(location=location, key=key, entries=load_shards(location, key, _valid_entry))
 
-    @staticmethod
-    def _stat(path: Path) -> tuple[int, int] | None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        return st.st_mtime_ns, st.st_size
-
-    def lookup(self, path: Path, display: str, index_fingerprint: str) -> list[Diagnostic] | None:
-        """The cached diagnostics of an unchanged file, or None."""
+    def lookup(
+        self, path: Path, display: str, index_fingerprint: str, stat: tuple[int, int] | None
+    ) -> list[Diagnostic] | None:
+        """The cached diagnostics of a file whose ``stat`` (``(mtime_ns, size)``) is unchanged, or None."""
         entry = self.entries.get(str(path))
-        stat = self._stat(path)
         if entry is None or stat is None:
             return None
         try:
@@ -134,7 +136,7 @@ class ResultCache:
             return None
 
     def store(self, path: Path, diagnostics: list[Diagnostic], index_fingerprint: str) -> None:
-        stat = self._stat(path)
+        stat = file_stat(path)
         if stat is None:
             return
         self.entries[str(path)] = [stat[0], stat[1], index_fingerprint, [_encode(d) for d in diagnostics]]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import bisect
 import builtins
+import contextlib
 import hashlib
 import importlib.machinery
 import marshal
@@ -40,6 +41,7 @@ import multiprocessing
 import os
 import re
 import sys
+import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -48,13 +50,14 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
-from .cache import load_shards, save_shards
+from .cache import file_stat, load_shards, save_shards
 from .discovery import discover
 from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index"
 _CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v7"
+_STATE_NAME = "state"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
 
@@ -896,17 +899,19 @@ class ProjectIndex:
         jobs: int | None = None,
         files: list[Path] | None = None,
         facts: Mapping[str, Callable[[ast.Module, SourceFile], Any]] | None = None,
+        stat: Callable[[str], tuple[int, int] | None] = file_stat,
     ) -> ProjectIndex:
         """Discover the first-party files (unless the caller already has that exact list
         in ``files``), reuse the cache, summarize what changed; with ``facts`` (name →
-        a checker's ``file_facts``), compute those in the same parse."""
+        a checker's ``file_facts``), compute those in the same parse. ``stat`` answers
+        whether a file changed (a caller that has just looked passes its answers)."""
         global _FACTS
         root = settings.project_root
         if files is None:
-            files = discover(cls.search_paths(settings), settings).files
-        roots = [p for p in settings.src if p.is_dir()] if settings.src else detect_roots(root, files)
+            files = cls.files(settings)
+        roots = cls._roots(settings, files)
         index = cls(roots, root)
-        cache_file = (settings.cache_dir or root / ".netra_lint_cache") / CACHE_NAME
+        cache_file = cls._cache_location(settings)
         cached = load_shards(cache_file, _CACHE_MAGIC, _valid_entry) if settings.use_cache else {}
         wanted = set(facts or ())
         todo: list[tuple[str, str | None, bool, bytes | None]] = []
@@ -918,33 +923,71 @@ class ProjectIndex:
             old = cached.get(key)
             reusable = old is not None and old[2] == module and old[3] == is_package and _has_facts(old, wanted)
             if old is not None and reusable:
-                try:
-                    stat = os.stat(key)
-                except OSError:
+                now = stat(key)
+                if now is None:
                     continue
-                if old[0] == (stat.st_mtime_ns, stat.st_size):
+                if old[0] == now:
                     index._entries[key] = old
                     continue
             todo.append((key, module, is_package, old[1] if old is not None and reusable else None))
         changed = {job[0] for job in todo}
         _FACTS = dict(facts or {})
         try:
-            for key, stat, digest, summary, surface, file_facts in _run_jobs(todo, jobs):
-                if stat is None:
+            for key, read_stat, digest, summary, surface, file_facts in _run_jobs(todo, jobs):
+                if read_stat is None:
                     continue
                 module, is_package = index.module_for_path(key)
                 if summary == b"":
                     summary, surface, file_facts = cached[key][4], cached[key][5], cached[key][6]
-                index._entries[key] = (stat, digest, module, is_package, summary, surface, file_facts)
+                index._entries[key] = (read_stat, digest, module, is_package, summary, surface, file_facts)
         finally:
             _FACTS = {}
         for key, entry in index._entries.items():
             if entry[2] is not None and entry[4] is not None:
                 index._by_module.setdefault(entry[2], key)
+        index.fingerprint = index._fingerprint()
         if settings.use_cache:
             save_shards(cache_file, _CACHE_MAGIC, index._entries, changed | (cached.keys() - index._entries.keys()))
-        index.fingerprint = index._fingerprint()
+            stats = {key: entry[0] for key, entry in index._entries.items()}
+            state = _state_key(roots, files, wanted, lambda key: stats.get(key))
+            _write_state(cache_file / _STATE_NAME, (_CACHE_MAGIC, state, index.fingerprint))
         return index
+
+    @classmethod
+    def cached_fingerprint(
+        cls,
+        settings: Settings,
+        files: list[Path],
+        facts: Mapping[str, Any] | None = None,
+        stat: Callable[[str], tuple[int, int] | None] = file_stat,
+    ) -> str | None:
+        """The fingerprint ``build`` would give, when no first-party file changed (by
+        ``stat``) since the cache was saved with the same roots and facts; else None. A
+        warm run whose results are all cached then never loads the index."""
+        if not settings.use_cache:
+            return None
+        try:
+            with open(cls._cache_location(settings) / _STATE_NAME, "rb") as handle:
+                saved = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if not (isinstance(saved, tuple) and len(saved) == 3 and saved[0] == _CACHE_MAGIC and isinstance(saved[2], str)):
+            return None
+        current = _state_key(cls._roots(settings, files), files, set(facts or ()), stat)
+        return saved[2] if saved[1] == current else None
+
+    @classmethod
+    def files(cls, settings: Settings) -> list[Path]:
+        """Every first-party candidate file of the project."""
+        return discover(cls.search_paths(settings), settings).files
+
+    @staticmethod
+    def _roots(settings: Settings, files: list[Path]) -> list[Path]:
+        return [p for p in settings.src if p.is_dir()] if settings.src else detect_roots(settings.project_root, files)
+
+    @staticmethod
+    def _cache_location(settings: Settings) -> Path:
+        return (settings.cache_dir or settings.project_root / ".netra_lint_cache") / CACHE_NAME
 
     @staticmethod
     def search_paths(settings: Settings) -> list[Path]:
@@ -1357,15 +1400,15 @@ def detect_roots(project_root: Path, files: Iterable[Path]) -> list[Path]:
     roots = [project_root]
     if (project_root / "src").is_dir():
         roots.append(project_root / "src")
-    directories: set[Path] = set()
+    inside = str(project_root).rstrip(os.sep) + os.sep
+    directories: set[str] = set()  # below the project root, as strings: most files share them
     for path in files:
-        for parent in path.parents:
-            if parent == project_root or project_root not in parent.parents or parent in directories:
-                break
+        parent = os.path.dirname(path)
+        while parent.startswith(inside) and parent not in directories:
             directories.add(parent)
-    for directory in sorted(directories):
-        if not any((directory / marker).is_file() for marker in _PROJECT_MARKERS):
-            continue
+            parent = os.path.dirname(parent)
+    marked = [Path(d) for d in directories if any(os.path.isfile(os.path.join(d, marker)) for marker in _PROJECT_MARKERS)]
+    for directory in sorted(marked):
         if not any((d / "__init__.py").exists() for d in (directory, *directory.parents) if project_root in d.parents):
             roots.append(directory)
             if (directory / "src").is_dir():
@@ -1401,6 +1444,35 @@ def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int 
     finally:
         pool.terminate()
         pool.join()
+
+
+def _state_key(
+    roots: list[Path], files: list[Path], wanted: set[str], stat: Callable[[str], tuple[int, int] | None]
+) -> bytes:
+    """A digest of what decides a build's result when every file keeps its ``stat``: the
+    roots, the facts asked for, and the path and ``stat`` of every module."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((roots, sorted(wanted))).encode("utf-8", "surrogatepass"))
+    for path in files:
+        key = str(path)
+        if key.endswith(".py"):
+            digest.update(f"{key}\0{stat(key)}\n".encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def _write_state(location: Path, state: tuple[str, bytes, str]) -> None:
+    """Write the state beside the shards, atomically; errors are swallowed as for the shards."""
+    try:
+        fd, temp = tempfile.mkstemp(dir=location.parent, prefix=".state-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            marshal.dump(state, handle)
+        os.replace(temp, location)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
 
 
 def _has_facts(entry: tuple[Any, ...], wanted: set[str]) -> bool:

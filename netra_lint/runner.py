@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ruff_host
-from .cache import CACHE_DIR_NAME, ResultCache
+from .cache import CACHE_DIR_NAME, ResultCache, file_stat
 from .diagnostics import Applicability, Diagnostic
 from .discovery import Discovery, discover
 from .engine import FileResult, Linter, RunOptions, display_path, lint_files
@@ -47,18 +47,38 @@ def _file_facts(settings: Settings) -> dict[str, Callable[..., Any]]:
     }
 
 
-def _too_large(path: Path, settings: Settings, outcome: RunResult) -> bool:
+def _too_large(path: Path, stat: tuple[int, int] | None, settings: Settings, outcome: RunResult) -> bool:
     """Generated files of many megabytes would take minutes to parse: skip them, and say so."""
-    try:
-        size = path.stat().st_size
-    except OSError:
+    if stat is None:
         return False
+    size = stat[1]
     if size <= settings.max_file_size:
         return False
     reason = f"{size:,} bytes is over max-file-size ({settings.max_file_size:,} bytes)"
     outcome.skipped.append((path, reason))
     outcome.warnings.append(f"skipped {display_path(path)}: {reason}")
     return True
+
+
+def _lookup(
+    cache: ResultCache | None,
+    files: list[Path],
+    index_key: str,
+    options: RunOptions,
+    stat: Callable[[str], tuple[int, int] | None],
+) -> tuple[dict[Path, FileResult], list[Path]]:
+    """The cached results of unchanged files, and the files to check (those without one,
+    or that the run must fix)."""
+    cached: dict[Path, FileResult] = {}
+    to_lint: list[Path] = []
+    for path in files:
+        display = display_path(path)
+        found = cache.lookup(path, display, index_key, stat(str(path))) if cache is not None else None
+        if found is None or _needs_fixing(found, options):
+            to_lint.append(path)
+        else:
+            cached[path] = FileResult(path=path, display=display, diagnostics=found)
+    return cached, to_lint
 
 
 def _needs_fixing(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
@@ -81,13 +101,14 @@ def run(
     found = discover(paths, settings, force_exclude=force_exclude)
     outcome = RunResult(skipped=found.skipped)
     discovered = found.files
-    found.files = [path for path in found.files if not _too_large(path, settings, outcome)]
+    stats = {str(path): file_stat(path) for path in found.files}  # one stat per file answers every question
+    found.files = [path for path in found.files if not _too_large(path, stats[str(path)], settings, outcome)]
     # A check-only run starts ruff now: it reads the files while netra-lint works.
     early_ruff = None
     if settings.ruff_codes and not options.fix and not options.diff:
         early_ruff = ruff_host.RuffCheck(found.files, settings.ruff_codes, Path.cwd(), cache=settings.use_cache)
     try:
-        return _run(found, outcome, settings, options, discovered, paths, early_ruff, progress)
+        return _run(found, outcome, settings, options, discovered, paths, early_ruff, progress, stats)
     finally:
         if early_ruff is not None:
             early_ruff.cancel()  # only still running when the run was interrupted
@@ -102,32 +123,39 @@ def _run(
     paths: Sequence[Path],
     early_ruff: ruff_host.RuffCheck | None,
     progress: Callable[[int, int], None] | None,
+    stats: dict[str, tuple[int, int] | None],
 ) -> RunResult:
+    def stat(path: str) -> tuple[int, int] | None:
+        return stats[path] if path in stats else file_stat(path)
+
     index = None
+    index_key = ""
+    looked_up: str | None = None  # the index key of the lookups in by_path
+    cache = None
+    if settings.use_cache and not options.report_edits:
+        cache = ResultCache.open(settings.cache_dir or settings.project_root / CACHE_DIR_NAME, settings.fingerprint())
     if needs_index(settings):
         from .index import ProjectIndex
 
         # A run over the whole project has already found every first-party file.
         whole_project = sorted(Path(p).resolve() for p in paths) == sorted(ProjectIndex.search_paths(settings))
-        index = ProjectIndex.build(settings, jobs=options.jobs, files=discovered if whole_project else None, facts=_file_facts(settings))
+        index_files = discovered if whole_project else ProjectIndex.files(settings)
+        facts = _file_facts(settings)
+        index_key = ProjectIndex.cached_fingerprint(settings, index_files, facts, stat) or "" if cache is not None else ""
+        if index_key:  # no first-party file changed: the index is loaded only to check something
+            by_path, to_lint = _lookup(cache, found.files, index_key, options, stat)
+            looked_up = index_key
+        if not index_key or to_lint:
+            index = ProjectIndex.build(settings, jobs=options.jobs, files=index_files, facts=facts, stat=stat)
+            index_key = index.fingerprint
+    if looked_up != index_key:
+        by_path, to_lint = _lookup(cache, found.files, index_key, options, stat)
+    outcome.cache_hits = len(by_path)
     # What exists now lives until the end: the collector need not scan it again, and forked
     # workers don't copy the pages it would touch.
     gc.freeze()
-    index_key = str(getattr(index, "fingerprint", "")) if index is not None else ""
-    cache = None
-    if settings.use_cache and not options.report_edits:
-        cache = ResultCache.open(settings.cache_dir or settings.project_root / CACHE_DIR_NAME, settings.fingerprint())
 
     total = len(found.files)
-    by_path: dict[Path, FileResult] = {}
-    to_lint: list[Path] = []
-    for path in found.files:
-        cached = cache.lookup(path, display_path(path), index_key) if cache else None
-        if cached is not None and not _needs_fixing(cached, options):
-            by_path[path] = FileResult(path=path, display=display_path(path), diagnostics=cached)
-            outcome.cache_hits += 1
-        else:
-            to_lint.append(path)
     done = len(by_path)
 
     def advance(step: int) -> None:
@@ -197,10 +225,10 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, lint
             outcome.warnings.append(f"{exc}; ran netra-lint's own rules only")
         return
     equivalents = {rule.ruff_equivalent: code for code, rule in all_rules().items() if rule.ruff_equivalent}
-    by_display = {Path(r.display): r for r in outcome.results}
+    by_display = {r.display: r for r in outcome.results}  # displays are normalised paths
     noqa_maps: dict[Path, NoqaMap] = {}
     for diag in found:
-        result = by_display.get(Path(diag.path))
+        result = by_display.get(diag.path) or by_display.get(str(Path(diag.path)))
         if result is None or diag.code in settings.ignored_for(settings.relative(result.path)):
             continue
         netra_code = equivalents.get(diag.code)

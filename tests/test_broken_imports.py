@@ -127,3 +127,26 @@ def test_split_import_at_the_end_of_a_file_without_final_newline(in_tmp: Path) -
     })
     assert lint(in_tmp, fix=True).errors == []
     assert (in_tmp / "main.py").read_text(encoding="utf-8") == "from app.models import User  # keep me\nfrom app.orders import Order"
+
+
+def test_a_warm_run_loads_no_index_and_a_changed_module_rechecks_its_importers(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netra_lint.index import ProjectIndex
+
+    write(in_tmp, {"app/__init__.py": "", "app/models.py": "class User: ...\n", "app/views.py": "from app.models import User\n"})
+    assert lint(in_tmp).diagnostics == []
+    real_build = ProjectIndex.build.__func__
+    builds: list[int] = []
+
+    def counted(cls, *args, **kwargs):
+        builds.append(1)
+        return real_build(cls, *args, **kwargs)
+
+    monkeypatch.setattr(ProjectIndex, "build", classmethod(counted))
+    warm = lint(in_tmp)
+    assert (warm.diagnostics, warm.cache_hits, builds) == ([], 3, [])  # every answer came from the cache
+    # views.py is unchanged, but what it imports is gone: the index is built and views.py checked again
+    (in_tmp / "app" / "models.py").write_text("class Account: ...\n", encoding="utf-8")
+    changed = lint(in_tmp)
+    assert builds == [1]
+    assert [(Path(d.path).name, d.code) for d in changed.diagnostics] == [("views.py", "NL502")]
+    assert lint(in_tmp).cache_hits == 3 and builds == [1]

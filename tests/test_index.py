@@ -236,6 +236,44 @@ def test_warm_build_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert warm.fingerprint == cold.fingerprint
 
 
+def _known(root: Path, facts: dict | None = None) -> str | None:
+    settings = Settings(project_root=root)
+    return ProjectIndex.cached_fingerprint(settings, ProjectIndex.files(settings), facts)
+
+
+def test_cached_fingerprint_is_the_builds_until_a_module_changes(tmp_path: Path) -> None:
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "A = 1\n", "pkg/b.py": "B = 1\n"})
+    assert _known(tmp_path) is None  # nothing saved yet
+    fingerprint = build(tmp_path).fingerprint
+    assert _known(tmp_path) == fingerprint
+    assert _known(tmp_path, {"GlobalAfterUse": None}) is None  # other facts: another build
+    (tmp_path / "pkg" / "a.py").write_text("A = 1  # longer\n", encoding="utf-8")
+    assert _known(tmp_path) is None
+    assert _known(tmp_path) is None  # still: only a build saves a state
+    rebuilt = build(tmp_path).fingerprint
+    assert _known(tmp_path) == rebuilt
+    write(tmp_path, {"pkg/c.py": ""})  # a new module
+    assert _known(tmp_path) is None
+    build(tmp_path)
+    (tmp_path / "pkg" / "b.py").unlink()
+    assert _known(tmp_path) is None
+
+
+def test_cached_fingerprint_ignores_a_corrupt_or_foreign_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"mod.py": "A = 1\n"})
+    build(tmp_path)
+    state = tmp_path / ".netra_lint_cache" / CACHE_NAME / index_module._STATE_NAME
+    original = state.read_bytes()
+    for content in (b"", b"garbage", b"\xe3\x00\x00\x00\x00"):
+        state.write_bytes(content)
+        assert _known(tmp_path) is None
+    state.write_bytes(original)
+    assert _known(tmp_path) is not None
+    monkeypatch.setattr(index_module, "_CACHE_MAGIC", "netra-lint-index 999")
+    assert _known(tmp_path) is None
+    assert ProjectIndex.cached_fingerprint(Settings(project_root=tmp_path, use_cache=False), [tmp_path / "mod.py"]) is None
+
+
 def test_changed_file_is_read_again_and_changes_the_fingerprint(tmp_path: Path) -> None:
     write(tmp_path, {"mod.py": "OLD = 1\n", "other.py": ""})
     first = build(tmp_path)
