@@ -70,7 +70,8 @@ class _Ignorer:
         self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[Path, tuple[tuple[Path, pathspec.GitIgnoreSpec], ...]] = {}
-        self._rules: dict[Path, tuple[tuple[str | None, pathspec.GitIgnoreSpec], ...]] = {}
+        self._rules: dict[Path, tuple[tuple[str, Callable[[str], bool]], ...]] = {}
+        self._matchers: dict[int, Callable[[str], bool] | None] = {}
         git_root = _git_root(self.root) if gitignores_above else None
         self.top = git_root or self.root
         if git_root is not None:
@@ -125,8 +126,15 @@ class _Ignorer:
                 found.append((_prefix(directory, self._info_exclude[0]), self._info_exclude[1]))
             # .gitignore files from the top of the work tree (or the base) down to the directory.
             found.extend((_prefix(directory, where), spec) for where, spec in self._chain(directory))
-            rules = self._rules[directory] = tuple((prefix, m) for prefix, spec in found if (m := _matcher(spec)) is not None)
+            rules = self._rules[directory] = tuple((prefix, m) for prefix, spec in found if (m := self._matcher(spec)) is not None)
         return rules
+
+    def _matcher(self, spec: pathspec.GitIgnoreSpec) -> Callable[[str], bool] | None:
+        """``_matcher(spec)``, built once per spec (each applies in many directories)."""
+        key = id(spec)  # the specs live as long as the ignorer
+        if key not in self._matchers:
+            self._matchers[key] = _matcher(spec)
+        return self._matchers[key]
 
     def excluded_in(self, directory: Path, name: str, is_dir: bool) -> bool:
         """Whether ``directory/name`` is excluded (cheap: the specs of a directory are
@@ -169,7 +177,7 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
         elif str(_real(path)) not in seen:
             seen.add(str(_real(path)))
             result.files.append(path)
-    result.files.sort()
+    result.files.sort(key=lambda path: path.parts)  # Path order, without Path comparisons
     return result
 
 
@@ -182,12 +190,11 @@ def _real(path: Path) -> Path | None:
 
 
 def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen: set[str]) -> None:
-    stack = [top]
-    visited_dirs: set[Path] = set()
+    stack: list[tuple[Path, str]] = [(top, str(real_top))]  # (directory, its real path)
+    visited_dirs: set[str] = set()
     while stack:
-        directory = stack.pop()
-        real = _real(directory)
-        if real is None or real in visited_dirs:
+        directory, real = stack.pop()
+        if real in visited_dirs:
             continue
         visited_dirs.add(real)
         try:
@@ -195,7 +202,7 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
         except OSError as exc:
             result.skipped.append((directory, f"cannot list directory: {exc.strerror}"))
             continue
-        real_prefix = str(real) + os.sep  # the directory is resolved: only a link needs more
+        real_prefix = real.rstrip(os.sep) + os.sep  # the directory is resolved: only a link needs more
         for entry in entries:
             name = entry.name
             real_entry = real_prefix + name
@@ -224,7 +231,7 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
                 if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
                     result.skipped.append((Path(entry.path), "virtual environment"))
                     continue
-                stack.append(directory / name)
+                stack.append((directory / name, real_entry))
             elif entry.is_file() and real_entry not in seen:
                 seen.add(real_entry)
                 result.files.append(directory / name)

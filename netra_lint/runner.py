@@ -141,11 +141,11 @@ def _run(
         whole_project = sorted(Path(p).resolve() for p in paths) == sorted(ProjectIndex.search_paths(settings))
         index_files = discovered if whole_project else ProjectIndex.files(settings)
         facts = _file_facts(settings)
-        index_key = ProjectIndex.cached_fingerprint(settings, index_files, facts, stat) or "" if cache is not None else ""
-        if index_key:  # no first-party file changed: the index is loaded only to check something
-            by_path, to_lint = _lookup(cache, found.files, index_key, options, stat)
-            looked_up = index_key
-        if not index_key or to_lint:
+        known = ProjectIndex.cached_fingerprint(settings, index_files, facts, stat) if cache is not None else None
+        if known:  # no first-party file changed: the index is loaded only to check something
+            by_path, to_lint = _lookup(cache, found.files, known, options, stat)
+            looked_up = index_key = known
+        if not known or to_lint:
             index = ProjectIndex.build(settings, jobs=options.jobs, files=index_files, facts=facts, stat=stat)
             index_key = index.fingerprint
     if looked_up != index_key:
