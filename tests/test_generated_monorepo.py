@@ -16,7 +16,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
 from conftest import REPO, RunCli
 
 
