@@ -130,25 +130,29 @@ class Checker:
         return self.settings.packs.get(section, [])
 
 
-class CstVisitor:
-    """Base of a LibCST visitor (``libcst.CSTVisitor``) that imports LibCST when the first
-    one is made, not when the rule module is imported (see ``netra_lint._import_on_first_use``)."""
+if TYPE_CHECKING:  # what the classes below become when one is made
+    from libcst import CSTTransformer as CstTransformer
+    from libcst import CSTVisitor as CstVisitor
+else:
 
-    _libcst_base: ClassVar[str] = "CSTVisitor"
-    _bound: ClassVar[dict[type, type]] = {}
+    class CstVisitor:
+        """Base of a LibCST visitor (``libcst.CSTVisitor``) that imports LibCST when the first
+        one is made, not when the rule module is imported (see ``netra_lint.lazy``)."""
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        bound = CstVisitor._bound.get(cls)
-        if bound is None:
-            base = getattr(cst, cls._libcst_base)
-            bound = CstVisitor._bound[cls] = type(cls.__name__, (cls, base), {"__module__": cls.__module__})
-        return object.__new__(bound)
+        _libcst_base: ClassVar[str] = "CSTVisitor"
+        _bound: ClassVar[dict[type, type]] = {}
 
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            bound = CstVisitor._bound.get(cls)
+            if bound is None:
+                base = getattr(cst, cls._libcst_base)
+                bound = CstVisitor._bound[cls] = type(cls.__name__, (cls, base), {"__module__": cls.__module__})
+            return object.__new__(bound)
 
-class CstTransformer(CstVisitor):
-    """The same for ``libcst.CSTTransformer``."""
+    class CstTransformer(CstVisitor):
+        """The same for ``libcst.CSTTransformer``."""
 
-    _libcst_base = "CSTTransformer"
+        _libcst_base = "CSTTransformer"
 
 
 @cache

@@ -175,7 +175,8 @@ def _report(
         click.echo(f"netra-lint: error: {error}", err=True)
     if options.diff:
         changed = [r for r in outcome.results if r.fixed is not None]
-        stdout = click.get_binary_stream("stdout")
+        sys.stdout.flush()  # any text already written goes first
+        stdout = sys.stdout.buffer
         for result in changed:
             # Each file's hunks in that file's own encoding, so `patch` matches its bytes
             # (the diff text already carries a BOM where the file has one).
@@ -249,8 +250,8 @@ def rule(code: str | None, show_all: bool) -> None:
     """Explain a rule: what it finds, why it matters, an example, the fix and its safety."""
     rules = all_rules()
     if show_all or not code:
-        for info in rules.values():
-            click.echo(f"{info.code:6} {info.name:32} fix: {info.fix:14} {info.summary}")
+        for listed in rules.values():
+            click.echo(f"{listed.code:6} {listed.name:32} fix: {listed.fix:14} {listed.summary}")
         return
     info = rules.get(code.upper())
     if info is None:

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checker import Checker, FileContext
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
@@ -26,6 +27,9 @@ from .noqa import UNUSED_NOQA, NoqaMap, unused_noqa
 from .registry import all_rules, checker_classes
 from .settings import Settings
 from .source import DecodeError, SourceFile
+
+if TYPE_CHECKING:
+    from .index import ProjectIndex
 
 MAX_FIX_PASSES = 10
 PARSE_ERROR = "NL001"
@@ -85,7 +89,7 @@ def display_path(path: Path) -> str:
 class Linter:
     """The checkers and settings of one run; ``lint_file`` is what each worker calls."""
 
-    def __init__(self, settings: Settings, options: RunOptions, index: object | None = None) -> None:
+    def __init__(self, settings: Settings, options: RunOptions, index: ProjectIndex | None = None) -> None:
         self.settings = settings
         self.options = options
         self.index = index
@@ -214,7 +218,7 @@ class Linter:
         text = original
         applied: Counter[str] = Counter()
         for _ in range(MAX_FIX_PASSES):
-            fixes = [(d.code, d.fix) for d in diagnostics if self._allowed(d.fix)]
+            fixes = [(d.code, d.fix) for d in diagnostics if d.fix is not None and self._allowed(d.fix)]
             if not fixes:
                 break
             chosen = _non_overlapping(fixes)

@@ -228,18 +228,18 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, lint
     by_display = {r.display: r for r in outcome.results}  # displays are normalised paths
     noqa_maps: dict[Path, NoqaMap] = {}
     for diag in found:
-        result = by_display.get(diag.path) or by_display.get(str(Path(diag.path)))
-        if result is None or diag.code in settings.ignored_for(settings.relative(result.path)):
+        owner = by_display.get(diag.path) or by_display.get(str(Path(diag.path)))
+        if owner is None or diag.code in settings.ignored_for(settings.relative(owner.path)):
             continue
         netra_code = equivalents.get(diag.code)
-        if netra_code and any(d.code == netra_code and ruff_host.same_problem(diag, d) for d in result.diagnostics):
+        if netra_code and any(d.code == netra_code and ruff_host.same_problem(diag, d) for d in owner.diagnostics):
             continue
-        if netra_code and netra_code in settings.enabled and _noqa_for(result, noqa_maps).suppresses_any(
+        if netra_code and netra_code in settings.enabled and _noqa_for(owner, noqa_maps).suppresses_any(
             ruff_host.pointed_rows(diag), netra_code
         ):
             continue  # the same problem, suppressed under netra's code (e.g. by --add-noqa)
-        result.diagnostics.append(diag)
-        result.diagnostics.sort(key=Diagnostic.sort_key)
+        owner.diagnostics.append(diag)
+        owner.diagnostics.sort(key=Diagnostic.sort_key)
 
 
 def _noqa_for(result: FileResult, cache: dict[Path, NoqaMap]) -> NoqaMap:

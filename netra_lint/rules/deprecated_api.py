@@ -1034,7 +1034,10 @@ class _Analysis:
         source = self.ctx.source
         line = source.line_text(source.location(start)[0])
         module = self.ctx.cst_module
-        state = cst._nodes.internal.CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+        # The code generator Module.code uses (not public API; checker.py records spans with it too).
+        from libcst._nodes.internal import CodegenState
+
+        state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
         state.indent_tokens.append(line[: len(line) - len(line.lstrip(" \t"))])
         new._codegen(state)
         return Edit(start, end, "".join(state.tokens))
@@ -1089,9 +1092,9 @@ class _Analysis:
     def _context(self, node: cst.CSTNode) -> str:
         """Where a reference stands: annotation, isinstance, base, call or value."""
         child, parent = node, self.parents.get(node)
-        while isinstance(parent, _transparent()):
+        while parent is not None and isinstance(parent, _transparent()):
             child, parent = parent, self.parents.get(parent)
-        probe: cst.CSTNode | None = parent
+        probe = parent
         while probe is not None and not isinstance(probe, (cst.BaseStatement, cst.BaseSmallStatement)):
             if isinstance(probe, cst.Annotation):
                 return "annotation"
