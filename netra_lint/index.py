@@ -13,6 +13,8 @@ Rules ask it questions instead of walking the tree themselves:
 * ``resolve(qualname)`` — the same for a dotted path such as ``pkg.mod.Class.method``.
 * ``binders(name)`` — the first-party modules that bind ``name`` (for "did you mean");
   ``modules()`` / ``children(name)`` — the module names the index parsed.
+* ``called_names()`` — the capitalized names first-party code calls (which classes the
+  project instantiates somewhere).
 * ``module_info(name)`` / ``class_info(qualname)`` / ``subclasses(qualname)`` — bindings,
   ``__all__``, classes with bases, decorators, metaclass and members, functions with their
   return annotations.
@@ -33,6 +35,7 @@ from __future__ import annotations
 import ast
 import bisect
 import builtins
+import collections
 import contextlib
 import hashlib
 import importlib.machinery
@@ -43,7 +46,7 @@ import re
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -56,7 +59,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v7"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v8"
 _STATE_NAME = "state"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -79,12 +82,15 @@ _FILE_PARTS = frozenset({"c", "i", "t"})
 #: The parts of a stored summary (see ``_pack``).
 _MODULE_PART, _BASES_PART, _CLASSES_PART, _FILE_PART = range(4)
 #: A line without these words has no patch-target call and no dynamic module namespace.
-_NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "globals", "vars", "exec", "sys.modules")
+_NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "global", "globals", "vars", "exec", "sys.modules")
 #: One pattern per word, each starting with its literal (searched for many times faster
 #: than an alternation); the word boundary before it is checked after the match.
 _EXPRESSION_NEEDLES = tuple(re.compile(re.escape(word) + r"\b") for word in _NEEDLE_WORDS)
 #: A line without it holds no import statement (nor part of one).
 _IMPORT_WORD = (re.compile(r"import\b"),)
+#: A capitalized name called: ``Name(`` (also the tail of ``getName(``: a few names too many).
+_CALLED_NAME = re.compile(r"([A-Z]\w*)\s*\(")
+_CLASS_HEADER = re.compile(r"\bclass\s+([A-Z]\w*)\s*\(")
 #: Fields of statements (and handlers, match cases) that hold nested statements.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -210,16 +216,24 @@ def _catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     return False
 
 
+#: Calls that expect or swallow the exceptions given as arguments.
+_EXPECTING = ("suppress", "raises", "assertRaises", "assertRaisesRegex")
+
+
+def expects_error(node: ast.expr, errors: Collection[str]) -> bool:
+    """``contextlib.suppress(E)``, ``pytest.raises(E)``, ``self.assertRaises(E, ...)`` or
+    ``self.assertRaisesRegex(E, ...)`` with one of ``errors`` (last dotted part) given."""
+    func = dotted_name(node.func) or "" if isinstance(node, ast.Call) else ""
+    if not func.endswith(_EXPECTING):
+        return False
+    given = node.args if func.endswith("suppress") else node.args[:1]  # type: ignore[attr-defined]
+    if given and isinstance(given[0], ast.Tuple):
+        given = given[0].elts
+    return any((dotted_name(a) or "").rsplit(".", 1)[-1] in errors for a in given)
+
+
 def _suppresses_import_error(node: ast.With | ast.AsyncWith) -> bool:
-    for item in node.items:
-        call = item.context_expr
-        if (
-            isinstance(call, ast.Call)
-            and (dotted_name(call.func) or "").endswith("suppress")
-            and any((dotted_name(a) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for a in call.args)
-        ):
-            return True
-    return False
+    return any(expects_error(item.context_expr, _IMPORT_ERRORS) for item in node.items)
 
 
 def _pos(node: Any) -> tuple[int, int, int, int]:
@@ -261,6 +275,11 @@ class _Summarizer:
                     self.open = True
             elif isinstance(stmt, ast.ClassDef):
                 self.bind(stmt.name, ("class",))
+                if any((dotted_name(d) or "").endswith("global_enum") for d in stmt.decorator_list):
+                    for member in stmt.body:  # @enum.global_enum: members become module names
+                        for target in member.targets if isinstance(member, ast.Assign) else []:
+                            for name in _target_names(target):
+                                self.bindings.setdefault(name, ("value",))
             elif isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     if alias.asname:
@@ -380,6 +399,9 @@ class _Summarizer:
                 self.note_call(node)
             elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec") or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and dotted_name(node.value) == "sys.modules":
                 self.open = True
+            elif isinstance(node, ast.Global):  # `def init(): global table; table = ...` binds it
+                for name in node.names:
+                    self.bindings.setdefault(name, ("value",))
             if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
                 inner = guarded or _catches_import_error(node.handlers)  # type: ignore[attr-defined]
                 stack.extend((child, inner) for child in node.body)  # type: ignore[attr-defined]
@@ -485,6 +507,8 @@ class _Summarizer:
         classes: dict[str, Any] = {}
         functions: dict[str, str] = {}
         coroutines: list[str] = []
+        outside: list[tuple[str, str]] = []  # (class, attribute) of `C.attribute = value`
+        handed: set[str] = set()  # names passed to a call made as a statement
         for stmt in _flatten(self.tree.body):
             if isinstance(stmt, ast.ClassDef):
                 self.add_class(stmt, stmt.name, classes)
@@ -492,6 +516,18 @@ class _Summarizer:
                 functions[stmt.name] = self.annotation(stmt.returns)
                 if isinstance(stmt, ast.AsyncFunctionDef):
                     coroutines.append(stmt.name)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        outside.append((target.value.id, target.attr))
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                call = stmt.value
+                handed.update(a.id for a in [*call.args, *(k.value for k in call.keywords)] if isinstance(a, ast.Name))
+        for name, attribute in outside:
+            if name in classes:
+                classes[name]["m"].setdefault(attribute, "attribute")
+        for name in handed & classes.keys():
+            classes[name]["dy"] = True  # `defproperty(C, "name", ...)`: the call may add members
         return classes, functions, coroutines
 
     def add_class(self, node: ast.ClassDef, qualname: str, classes: dict[str, Any]) -> None:
@@ -512,9 +548,15 @@ class _Summarizer:
                     coroutines.append(stmt.name)
                 if "staticmethod" not in decorators:
                     dynamic = self.method_attributes(stmt, members, types) or dynamic
+                if stmt.name == "__new__":  # `self = super().__new__(cls)`, then `self.x = ...`
+                    for made in _instances_made(stmt):
+                        dynamic = self.method_attributes(stmt, members, types, made) or dynamic
             elif isinstance(stmt, ast.ClassDef):
                 members[stmt.name] = "class"
                 self.add_class(stmt, f"{qualname}.{stmt.name}", classes)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    members.setdefault(alias.asname or alias.name.partition(".")[0], "attribute")
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
@@ -524,11 +566,12 @@ class _Summarizer:
                         members.setdefault(name, "attribute")
                         if not isinstance(target, ast.Name):
                             types.setdefault(name, []).append(("?", ""))
-                        if name == "__slots__" and isinstance(stmt.value, (ast.List, ast.Tuple)):
-                            for element in stmt.value.elts:
+                        if name == "__slots__" and isinstance(stmt.value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+                            for element in stmt.value.keys if isinstance(stmt.value, ast.Dict) else stmt.value.elts:
                                 if isinstance(element, ast.Constant) and isinstance(element.value, str):
                                     members.setdefault(element.value, "self")
         metaclass = next((self.annotation(k.value) for k in node.keywords if k.arg == "metaclass"), None)
+        dynamic = dynamic or qualname in classes  # defined twice (`if win32: class C ... else: class C`): which one?
         classes[qualname] = {
             "b": [self.annotation(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases],  # Generic[T] → Generic
             "d": [self.annotation(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list],
@@ -542,9 +585,14 @@ class _Summarizer:
         }
 
     def method_attributes(
-        self, function: ast.FunctionDef | ast.AsyncFunctionDef, members: dict[str, str], types: dict[str, list[tuple[str, str]]]
+        self,
+        function: ast.FunctionDef | ast.AsyncFunctionDef,
+        members: dict[str, str],
+        types: dict[str, list[tuple[str, str]]],
+        receiver: str | None = None,
     ) -> bool:
-        """Record the attributes a method sets on its first parameter (assignment, ``for``
+        """Record the attributes a method sets on its first parameter, or on ``receiver``
+        (assignment, ``for``
         and ``with`` targets, ``setattr`` with a literal name) and evidence of their types;
         True when it also sets attributes whose names can't be known (``setattr(self, name,
         ...)``, ``self.__dict__``). One pass over the method's statements (nested blocks and
@@ -553,7 +601,7 @@ class _Summarizer:
         params = function.args.posonlyargs + function.args.args
         if not params:
             return False
-        receiver = params[0].arg
+        receiver = receiver or params[0].arg
         annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
         local = {a.arg for a in params + function.args.kwonlyargs}
         typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
@@ -650,7 +698,18 @@ class _Summarizer:
             "fa": coroutines,
             "i": self.imports,
             "t": self.patch_targets(),
+            "n": self.called_names(),
         }
+
+    def called_names(self) -> list[str]:
+        """The capitalized names this file calls (``Name(...)``, ``mod.Name(...)``) other
+        than in its ``class Name(`` headers: which classes the project instantiates. Read
+        from the text, strings and comments included (a name too many only means less
+        silence)."""
+        text = self.text if self.text is not None else ast.unparse(self.tree)
+        called = collections.Counter(_CALLED_NAME.findall(text))
+        called.subtract(_CLASS_HEADER.findall(text))
+        return sorted(name for name, count in called.items() if count > 0)
 
 
 def _signature(function: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[str]) -> tuple[Any, ...]:
@@ -669,6 +728,16 @@ def _signature(function: ast.FunctionDef | ast.AsyncFunctionDef, decorators: lis
         args.vararg is not None,
         args.kwarg is not None,
     )
+
+
+def _instances_made(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The names a ``__new__`` binds to a new instance: ``self = super().__new__(cls)``."""
+    made = []
+    for stmt in function.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
+            if stmt.value.func.attr == "__new__":
+                made.extend(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    return made
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
@@ -882,6 +951,7 @@ class ProjectIndex:
         self._modules: dict[str, ModuleInfo] = {}
         self._binders: dict[str, list[tuple[str, str]]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
+        self._called: frozenset[str] | None = None
         #: Answers by question: the rules of every file ask about the same few modules.
         self._members: dict[tuple[str, str], Ref | None] = {}
         self._steps: dict[str, tuple[Ref | None, int]] = {}
@@ -1372,6 +1442,12 @@ class ProjectIndex:
             self._binders = table
         return sorted(set(self._binders.get(name, [])))
 
+
+    def called_names(self) -> frozenset[str]:
+        """Every capitalized name some first-party file calls (see ``_Summarizer.called_names``)."""
+        if self._called is None:
+            self._called = frozenset().union(*(self._module_part(e).get("n", ()) for e in self._entries.values() if e[4] is not None))
+        return self._called
 
     def subclasses(self, qualname: str) -> list[str]:
         """The first-party classes (dotted qualified names) that list the class ``qualname``

@@ -399,7 +399,7 @@ def test_a_bad_pack_stops_a_fix_run_before_any_file_is_touched(tmp_path: Path, b
 
 def test_a_chain_of_a_thousand_attributes_is_checked_not_called_unparsable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     chain = ".".join(["a"] * 1500)  # ast parses it; a recursive walk of it would not finish
-    (tmp_path / "m.py").write_text(f"class C:\n    def f(self):\n        return self.{chain}\n", encoding="utf-8")
+    (tmp_path / "m.py").write_text(f"class C:\n    def f(self):\n        return self.{chain}\n\n\nC().f()\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     outcome = run([tmp_path], load_settings([tmp_path], select=["NL401", "NL001"]), RunOptions(jobs=1))
     assert outcome.errors == []

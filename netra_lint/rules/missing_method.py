@@ -35,7 +35,7 @@ from ..checker import (
     RuleInfo,
     validate_rename_map,
 )
-from ..index import ClassInfo, ProjectIndex, absolute_module, child_fields, dotted_name
+from ..index import ClassInfo, ProjectIndex, absolute_module, child_fields, dotted_name, expects_error
 from ..source import SourceFile
 
 SECTION = "method-renames"
@@ -65,11 +65,20 @@ first-party nor well-known (`pydantic.BaseModel`, `Protocol`...), `__getattr__` 
 `__getattribute__` anywhere in the MRO, a metaclass other than `ABCMeta`/`EnumMeta`, a
 class decorator other than `dataclass`, attrs, `total_ordering`, `final` or
 `enum.unique`, `setattr(self, name, ...)` with a computed name or writes to
-`self.__dict__`. A member that a first-party subclass provides counts as present unless
-`x` was constructed as `C(...)` right there (mixins and template methods); `C.name` for an
-attribute assigned only on instances counts as present. Names with two leading
-underscores, names the file tests with `hasattr`/`getattr` or assigns on any object, and
-accesses inside `try` blocks that catch `AttributeError` are never reported.
+`self.__dict__`, a class defined twice (`if ...: class C ... else: class C ...`), a class
+handed to a function at module level (`defproperty(C, "name")` may add members). A member
+that a first-party subclass provides counts as present unless `x` was constructed as
+`C(...)` right there (template methods); `C.name` for an attribute assigned only on
+instances counts as present. Members also come from imports in the class body, from
+`C.name = ...` at module level and from the metaclass (`ABCMeta.register`). Reads through
+`self`, `cls` or `super()` in a class that the project never calls by name, itself or
+through a subclass, are not reported: such a class is a mixin or an abstract base that is
+combined with others at run time (`type(name, (Mixin, TestCase), {{}})`). Names with two
+leading underscores, names the file tests with `hasattr`/`getattr` or sets with
+`setattr`/`patch.object`/`monkeypatch.setattr`, names it assigns on the same expression or
+on an object of a related class, and accesses inside `try` blocks that catch
+`AttributeError` or under `pytest.raises(AttributeError)`/`assertRaises(AttributeError,
+...)` are never reported.
 
 ## Why is this bad?
 The access raises `AttributeError` when it runs, typically after a refactoring renamed a
@@ -124,7 +133,13 @@ _KNOWN_DECORATORS = frozenset(
         "attr.dataclass", "attrs.define", "attrs.frozen", "attrs.mutable",
     }
 )
-_KNOWN_METACLASSES = frozenset({"abc.ABCMeta", "enum.EnumMeta", "enum.EnumType", "builtins.type"})
+#: Metaclasses we can model; their methods (``ABCMeta.register``) are attributes of the class object.
+_KNOWN_METACLASSES: dict[str, type] = {
+    "abc.ABCMeta": abc.ABCMeta,
+    "enum.EnumMeta": enum.EnumMeta,
+    "enum.EnumType": getattr(enum, "EnumType", enum.EnumMeta),
+    "builtins.type": type,
+}
 _STDLIB_BASES: dict[str, Any] = {
     "abc.ABC": abc.ABC,
     "typing.Generic": typing.Generic,
@@ -163,11 +178,14 @@ def _ref_dotted(ref: str) -> str:
 class _Type:
     """What an expression is: an ``instance``/``class``/``super`` of a class ref
     (``module::Local``), a ``module`` name or a ``function`` ref. ``exact``: built right
-    here with ``C(...)`` (so it can't be a subclass)."""
+    here with ``C(...)`` (so it can't be a subclass). ``contextual``: known only from
+    where it is used (``self``/``cls``/``super()`` in the class's own methods), which a
+    mixin shares with every class it is combined with."""
 
     kind: str
     name: str
     exact: bool = False
+    contextual: bool = False
 
 
 @dataclass
@@ -199,6 +217,7 @@ class _Classes:
         self._infos: dict[str, ClassInfo | None] = {}
         self._linear: dict[str, list[str] | None] = {}
         self._subclass_provides: dict[tuple[str, str], bool] = {}
+        self._instantiated: dict[str, bool] = {}
         self._raw_renames = renames
         self._answers: dict[tuple[Any, ...], _Type | None] = {}
 
@@ -290,6 +309,8 @@ class _Classes:
             if info is None:
                 return None
             lineage.append(entry)
+            if info.metaclass in _KNOWN_METACLASSES:
+                runtime_class.update(*(vars(k) for k in _KNOWN_METACLASSES[info.metaclass].__mro__))
             for name, kind in info.members.items():
                 members.setdefault(name, (kind, entry))
         return _Model(ref, lineage, members, frozenset(runtime), frozenset(runtime_class))
@@ -309,6 +330,23 @@ class _Classes:
                 break
         self._subclass_provides[key] = found
         return found
+
+    def instantiated(self, ref: str) -> bool:
+        """Whether the project calls the class, or one of its first-party subclasses, by
+        name anywhere: a class that is never instantiated where we can see it is a mixin
+        or an abstract base, combined with others at run time (``type(name, bases, ns)``,
+        test-suite factories)."""
+        if ref not in self._instantiated:
+            self._instantiated[ref] = False  # a cycle in the bases instantiates nothing
+            called = self.index.called_names()
+            found = ref.partition("::")[2].rpartition(".")[2] in called
+            for subclass in [] if found else self.index.subclasses(_ref_dotted(ref)):
+                target = self.index.resolve(subclass)
+                if target is not None and target.kind == "class" and self.instantiated(target.qualname):
+                    found = True
+                    break
+            self._instantiated[ref] = found
+        return self._instantiated[ref]
 
     # -- what members are --
 
@@ -532,6 +570,11 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 #: Text without these has no attribute, call, lambda, comprehension or walrus in it.
 _ACTIVE_MARKERS = (".", "(", "lambda", "for", ":=")
+_ATTRIBUTE_ERROR = ("AttributeError",)
+_ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex"})
+#: Methods that set an attribute named by their second argument: ``mock.patch.object(C,
+#: "name", create=True)``, ``monkeypatch.setattr(C, "name", value)``.
+_SETTERS = frozenset({"object", "setattr"})
 
 
 class _Collector:
@@ -597,7 +640,8 @@ class _Collector:
                 self.expr(item.context_expr, scope, guarded)
                 if item.optional_vars is not None:
                     self.target(item.optional_vars, scope, guarded, None)
-            self.body(node.body, scope, guarded)
+            expected = any(expects_error(item.context_expr, _ATTRIBUTE_ERROR) for item in node.items)
+            self.body(node.body, scope, guarded or expected)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             catches = guarded or any(_catches_attribute_error(h) for h in node.handlers)  # type: ignore[attr-defined]
             self.body(node.body, scope, catches)  # type: ignore[attr-defined]
@@ -716,9 +760,14 @@ class _Collector:
             if kind is call_type:
                 func = current.func
                 calls[id(func)] = current
-                if type(func) is name_type:
+                if type(func) is name_type or type(func) is attribute_type and func.attr in _SETTERS:
                     self.note_call(current, scope)
                 push(func)
+                if type(func) is attribute_type and func.attr in _ASSERT_RAISES and expects_error(current, _ATTRIBUTE_ERROR):
+                    push(current.args[0])  # assertRaises(AttributeError, lambda: x.gone): on purpose
+                    for expected in [*current.args[1:], *(keyword.value for keyword in current.keywords)]:
+                        self.expr(expected, scope, True)
+                    continue
                 extend(current.args)
                 extend(keyword.value for keyword in current.keywords)
                 continue
@@ -773,7 +822,7 @@ class _Collector:
             self.expr(result, inner, guarded)
 
     def note_call(self, node: ast.Call, scope: _Scope) -> None:
-        func = node.func.id if isinstance(node.func, ast.Name) else None
+        func = node.func.id if isinstance(node.func, ast.Name) else "setattr"  # patch.object(C, "name", ...)
         if func in ("isinstance", "issubclass", "type") and node.args:
             subject = dotted_name(node.args[0])
             if subject:
@@ -1036,7 +1085,7 @@ class _Inference:
                 found.append(self.type_of(payload, self.scopes[scope], depth + 1))
             elif kind == "self":
                 path, receiver = payload
-                found.append(_Type(receiver, f"{self.module}::{path}") if self.module else None)
+                found.append(_Type(receiver, f"{self.module}::{path}", contextual=True) if self.module else None)
             elif kind in ("import", "from", "class", "def"):
                 qualified = self.qualified(name, where) if len(evidence) == 1 else None
                 found.append(self.classes.symbol(qualified) if qualified else None)
@@ -1093,13 +1142,13 @@ class _Inference:
             if len(args) != 2:
                 return None
             owner = self.type_of(args[0], scope, depth + 1)
-            return _Type(_SUPER, owner.name) if owner is not None and owner.kind == _CLASS else None
+            return _Type(_SUPER, owner.name, contextual=True) if owner is not None and owner.kind == _CLASS else None
         if scope.kind != "function" or scope.parent is None or scope.parent.kind != "class":
             return None
         receivers = [payload for evidence in scope.bindings.values() for kind, payload, _ in evidence if kind == "self"]
         if len(receivers) != 1 or not self.module:
             return None
-        return _Type(_SUPER, f"{self.module}::{receivers[0][0]}")
+        return _Type(_SUPER, f"{self.module}::{receivers[0][0]}", contextual=True)
 
     def method_result(self, receiver: _Type, name: str, awaited: bool) -> _Type | None:
         return self.classes.answer(("result", receiver, name, awaited), lambda: self._method_result(receiver, name, awaited))
@@ -1243,11 +1292,11 @@ def _agree(types: list[_Type | None]) -> _Type | None:
     """The one type all pieces of evidence give (exact only if all are exact)."""
     if not types or any(t is None for t in types):
         return None
-    kinds = {(t.kind, t.name) for t in types if t is not None}
+    kinds = {(t.kind, t.name, t.contextual) for t in types if t is not None}
     if len(kinds) != 1:
         return None
-    kind, name = kinds.pop()
-    return _Type(kind, name, exact=all(t.exact for t in types if t is not None))
+    kind, name, contextual = kinds.pop()
+    return _Type(kind, name, exact=all(t.exact for t in types if t is not None), contextual=contextual)
 
 
 def _looks_mocked(value: Any) -> bool:
@@ -1376,6 +1425,8 @@ class _FileCheck:
             return None
         if not receiver.exact and self.classes.provided_by_subclass(receiver.name, name):
             return None
+        if receiver.contextual and not self.classes.instantiated(receiver.name):
+            return None  # a mixin or abstract base: what it's combined with may provide it
         return self.report(access, receiver, model)
 
     def report(self, access: _Access, receiver: _Type, model: _Model) -> Diagnostic:
@@ -1419,7 +1470,7 @@ class _FileCheck:
         the name by a word or drops one (``disconnect`` → ``disconnect_user``), else the only
         close match."""
         private = name.startswith("_")
-        candidates = [n for n in model.names(kind) if not n.startswith("__") and (private or not n.startswith("_"))]
+        candidates = [n for n in model.names(kind) if n != name and not n.startswith("__") and (private or not n.startswith("_"))]
         extended = sorted(
             c for c in candidates
             if c.startswith(name + "_") or name.startswith(c + "_") or c.endswith("_" + name) or name.endswith("_" + c)
