@@ -65,9 +65,11 @@ class _Ignorer:
     as git applies them, plus ``.git/info/exclude``.
     """
 
-    def __init__(self, settings: Settings, base: Path | None = None, gitignores_above: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, base: Path | None = None, gitignores_above: bool = True, exclude: Iterable[str] | None = None
+    ) -> None:
         self.root = base or settings.project_root
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude if exclude is None else exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[Path, tuple[tuple[Path, pathspec.GitIgnoreSpec], ...]] = {}
         self._rules: dict[Path, tuple[tuple[str, Callable[[str], bool]], ...]] = {}
@@ -141,6 +143,12 @@ class _Ignorer:
         worked out once, a name only adds itself to the prefixes)."""
         suffix = "/" if is_dir else ""
         return any(matches(prefix + name + suffix) for prefix, matches in self._rules_in(directory))
+
+
+def gitignored(settings: Settings) -> Callable[[Path, str, bool], bool]:
+    """``(directory, name, is_dir) → bool``: whether git ignores ``directory/name``, as the
+    project's ``.gitignore`` files say (configured excludes aside): a build writes such files."""
+    return _Ignorer(settings, exclude=()).excluded_in
 
 
 def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = False) -> Discovery:

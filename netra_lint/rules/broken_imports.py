@@ -8,11 +8,13 @@ file without a broken import is never parsed again; LibCST is used only to build
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from ..checker import (
@@ -25,6 +27,7 @@ from ..checker import (
     RuleInfo,
     validate_rename_map,
 )
+from ..discovery import gitignored
 from ..index import FileSummary, ProjectIndex, absolute_module
 from ..lazy import libcst as cst
 from ..settings import Settings
@@ -136,6 +139,10 @@ def test_send(send): ...
 )
 
 _STRING = re.compile(r"(?s)([A-Za-z]*)('''|\"\"\"|'|\")(.*)\2")
+
+
+#: Names ``mock.patch`` creates on a module when they are missing (its own rule).
+_PATCHABLE_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
 def _is_dotted(text: str) -> bool:
@@ -268,7 +275,7 @@ class _FileCheck:
                 if kind == "import":
                     yield from self.check_import_module(value, pos, package)
                 else:
-                    yield from self.check_patch(value, pos, lenient)
+                    yield from self.check_patch(value, pos, lenient, kind)
 
     # -- positions --
 
@@ -279,8 +286,23 @@ class _FileCheck:
     # -- what the index knows --
 
     def missing(self, module: str) -> bool:
-        """True when ``module`` certainly can't be imported (no dynamic ``__path__`` on the way)."""
-        return not self.index.module_exists(module) and not self.dynamic(module)
+        """True when ``module`` certainly can't be imported (no dynamic ``__path__`` on the
+        way, and not a file that git ignores because a build writes it)."""
+        return not self.index.module_exists(module) and not self.dynamic(module) and not self.generated(module)
+
+    def generated(self, module: str) -> bool:
+        """Whether ``module``'s file would be one that git ignores where the import looks for
+        it: written at build or install time (setuptools-scm's ``_version.py``)."""
+        key = ("generated", module)
+        if key not in self.memo:
+            parent, _, last = module.rpartition(".")
+            spec = self.index.find_module(parent) if parent else None
+            directories = spec.search if spec is not None else () if parent else tuple(self.index.roots)
+            if "gitignored" not in self.memo:
+                self.memo["gitignored"] = gitignored(self.ctx.settings)
+            ignored = self.memo["gitignored"]
+            self.memo[key] = any(ignored(Path(d), f"{last}.py", False) or ignored(Path(d), last, True) for d in directories)
+        return bool(self.memo[key])
 
     def dynamic(self, dotted: str) -> bool:
         """True when a module on the way to ``dotted`` may provide submodules the index can't
@@ -517,7 +539,7 @@ class _FileCheck:
             message += f"; did you mean '{new}'?"
         yield self.string_diagnostic(message, pos, value, new if new and value == name else None, applicability)
 
-    def check_patch(self, value: str, pos: Any, lenient: bool) -> Iterator[Diagnostic]:
+    def check_patch(self, value: str, pos: Any, lenient: bool, kind: str = "patch") -> Iterator[Diagnostic]:
         if "." not in value or not _is_dotted(value) or not self.index.is_first_party(value):
             return
         ref, resolved = self.index.resolve_steps(value)
@@ -526,6 +548,8 @@ class _FileCheck:
             return
         owner, missing = ".".join(parts[:resolved]), parts[resolved]
         owner_ref = self.index.resolve(owner)
+        if kind == "patch" and resolved == len(parts) - 1 and missing in _PATCHABLE_BUILTINS and owner_ref is not None and owner_ref.kind == "module":
+            return  # mock.patch("app.config.open") creates a builtin's name on a module
         if owner_ref is not None and owner_ref.kind == "class":
             info = self.index.class_info(owner)
             close = difflib.get_close_matches(missing, list(info.members) if info else [], n=3, cutoff=0.6)
