@@ -732,7 +732,7 @@ def _signature(function: ast.FunctionDef | ast.AsyncFunctionDef, decorators: lis
 
 def _instances_made(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     """The names a ``__new__`` binds to a new instance: ``self = super().__new__(cls)``."""
-    made = []
+    made: list[str] = []
     for stmt in function.body:
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
             if stmt.value.func.attr == "__new__":

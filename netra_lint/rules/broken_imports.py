@@ -298,9 +298,9 @@ class _FileCheck:
             parent, _, last = module.rpartition(".")
             spec = self.index.find_module(parent) if parent else None
             directories = spec.search if spec is not None else () if parent else tuple(self.index.roots)
-            if "gitignored" not in self.memo:
-                self.memo["gitignored"] = gitignored(self.ctx.settings)
-            ignored = self.memo["gitignored"]
+            if ("gitignored",) not in self.memo:
+                self.memo[("gitignored",)] = gitignored(self.ctx.settings)
+            ignored = self.memo[("gitignored",)]
             self.memo[key] = any(ignored(Path(d), f"{last}.py", False) or ignored(Path(d), last, True) for d in directories)
         return bool(self.memo[key])
 
