@@ -1,8 +1,9 @@
 """Text edits that add or remove top-level imports, shared by every rule that rewrites them.
 
 Edits are small and local so that fixes of several rules can be applied in one pass:
-a new import is one new line after the module's import block (identical insertions from
-several fixes merge into one), and a removed import deletes exactly its own line(s).
+a new import is one new line in the module's import block, beside the imports of its own
+package (identical insertions from several fixes merge into one), and a removed import
+deletes exactly its own line(s).
 """
 
 from __future__ import annotations
@@ -69,17 +70,40 @@ def import_line(source_module: str, name: str | None = None, asname: str | None 
     return f"from {source_module} import {name}{alias}"
 
 
-def insertion_offset(ctx: FileContext) -> int:
-    """Where a new top-level import goes: after the leading docstring and import block."""
+def _imported_module(stmt: cst.SimpleStatementLine) -> str:
+    """The absolute module the first import of an import line names ("" if relative)."""
+    first = stmt.body[0]
+    if isinstance(first, cst.Import):
+        return dotted_name(first.names[0].name)
+    assert isinstance(first, cst.ImportFrom)
+    return "" if first.relative else dotted_name(first.module)
+
+
+def insertion_offset(ctx: FileContext, source_module: str = "") -> int:
+    """Where a new top-level import of ``source_module`` goes: among the leading block's
+    imports of the same top-level package, in sorted position (so a sorted block stays
+    sorted and the import lands in its package's section), else after the leading
+    docstring and import block."""
     module = ctx.cst_module
     anchor: cst.CSTNode | None = None
+    siblings: list[tuple[str, cst.SimpleStatementLine]] = []
+    package = source_module.partition(".")[0]
     for stmt in module.body:
         if _is_docstring(stmt) and anchor is None:
             anchor = stmt
         elif _is_import_line(stmt):
             anchor = stmt
+            imported = _imported_module(stmt)
+            if package and imported.partition(".")[0] == package:
+                siblings.append((imported, stmt))
         else:
             break
+    starts = ctx.source.line_starts
+    if siblings:
+        before = [stmt for imported, stmt in siblings if imported <= source_module]
+        if not before:
+            return starts[ctx.source.location(ctx.cst_span(siblings[0][1])[0])[0] - 1]
+        anchor = before[-1]
     if anchor is None:
         if not module.body:
             return len(ctx.text)
@@ -87,9 +111,8 @@ def insertion_offset(ctx: FileContext) -> int:
         # A decorated definition starts at its first decorator, not at ``def``/``class``.
         decorators = getattr(first, "decorators", ())
         row = ctx.source.location(ctx.cst_span(decorators[0] if decorators else first)[0])[0]
-        return ctx.source.line_starts[row - 1]
+        return starts[row - 1]
     end_row = ctx.source.location(ctx.cst_span(anchor)[1])[0]
-    starts = ctx.source.line_starts
     return starts[end_row] if end_row < len(starts) else len(ctx.text)
 
 
@@ -97,7 +120,7 @@ def add_import(ctx: FileContext, source_module: str, name: str | None = None, as
     """Edits that make the import available: none if it is already there, else one new line."""
     if has_import(ctx.cst_module, source_module, name, asname):
         return []
-    offset = insertion_offset(ctx)
+    offset = insertion_offset(ctx, source_module)
     newline = ctx.source.newline
     prefix = "" if offset == 0 or ctx.text[offset - 1] in "\r\n" else newline
     return [Edit(offset, offset, f"{prefix}{import_line(source_module, name, asname)}{newline}")]
