@@ -8,6 +8,8 @@ deletes exactly its own line(s).
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from .checker import FileContext
 from .diagnostics import Edit
 from .lazy import libcst as cst
@@ -32,7 +34,7 @@ def _is_docstring(stmt: cst.CSTNode) -> bool:
     )
 
 
-def _is_import_line(stmt: cst.CSTNode) -> bool:
+def _is_import_line(stmt: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
     return isinstance(stmt, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
     )
