@@ -430,3 +430,26 @@ def test_facts_that_fail_are_left_out(tmp_path: Path) -> None:
     index = ProjectIndex.build(Settings(project_root=tmp_path), jobs=1, facts={"broken": broken, "n": lambda t, s: 7})  # type: ignore[call-arg]
     assert index.file_facts(tmp_path / "a.py", "X = 1\n", "broken") is None
     assert index.file_facts(tmp_path / "a.py", "X = 1\n", "n") == 7
+
+
+def test_called_names_are_the_capitalized_names_called_other_than_in_class_headers() -> None:
+    """``called_names`` answers "does the project call class C by name": a class header
+    ``class C(Base):`` is not a call of ``C``, ``C()`` and ``mod.C()`` are."""
+    text = textwrap.dedent(
+        """\
+        class Mixin(Base):
+            pass
+
+        class User(Mixin, metaclass=Meta):
+            pass
+
+        class Plain:
+            pass
+
+        user = User()
+        other = models.Account ()
+        Mixin.register(user)
+        """
+    )
+    summary = index_module.summarize_text(text, "pkg.mod", False)
+    assert summary["n"] == ["Account", "User"]
