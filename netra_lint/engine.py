@@ -13,6 +13,7 @@ import difflib
 import multiprocessing
 import os
 import re
+import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -193,7 +194,11 @@ class Linter:
     def _syntax_error(self, source: SourceFile, exc: SyntaxError, result: FileResult) -> Diagnostic:
         row = exc.lineno or 1
         column = max(exc.offset or 1, 1)
-        return self._parse_error_at(row, column, f"cannot parse: {exc.msg}", result, source)
+        message = f"cannot parse: {exc.msg}"
+        if _cst_parses(source.text):  # LibCST's grammar is the newest Python's: `type X = ...` on 3.11
+            running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+            message += f" in Python {running}, which runs netra-lint; the file parses as newer Python: run netra-lint on the Python it is for"
+        return self._parse_error_at(row, column, message, result, source)
 
     def _parse_error_at(self, row: int, column: int, message: str, result: FileResult, source: SourceFile | None = None) -> Diagnostic:
         start = source.offset(row, column - 1) if source else 0

@@ -19,7 +19,10 @@ ENGINE_RULES: tuple[RuleInfo, ...] = (
         doc="""\
 ## What it does
 Reports a file that netra-lint can't decode (bad bytes, unknown coding cookie) or parse
-(a syntax error), with the position the parser gives.
+(a syntax error), with the position the parser gives. Files are parsed with the grammar of
+the Python that runs netra-lint; code written for a newer Python (`type X = ...` or
+`def f[T]()` under Python 3.11) is reported as such: install netra-lint on the Python the
+code is for.
 
 ## Why is this bad?
 Nothing else can be checked in such a file, and Python can't import it either.

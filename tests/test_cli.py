@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import netra_lint
@@ -62,6 +63,22 @@ def test_exit_zero_keeps_the_report(run_cli: RunCli, project: Path) -> None:
     code, out, _ = run_cli("--exit-zero", "--output-format", "concise", "a.py")
     assert code == 0
     assert reported(out) == [("a.py", 1, 7, "NL001")]
+
+
+def test_newer_python_syntax_is_reported_as_such(run_cli: RunCli, project: Path) -> None:
+    """PEP 695 code (Python 3.12) parses where it should; on an older interpreter NL001 says
+    that the file is newer Python, not simply broken."""
+    write(project, {"a.py": "type Pair = tuple[int, int]\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"})
+    code, out, _ = run_cli("--quiet", "--output-format", "concise", "a.py")
+    if sys.version_info >= (3, 12):
+        assert (code, out) == (0, "")
+    else:
+        running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        assert code == 1
+        assert out == (
+            f"a.py:1:6: NL001 cannot parse: invalid syntax in Python {running}, which runs netra-lint; "
+            "the file parses as newer Python: run netra-lint on the Python it is for\n"
+        )
 
 
 def test_quiet_prints_the_violations_only(run_cli: RunCli, project: Path) -> None:
