@@ -59,7 +59,7 @@ from .settings import Settings
 from .source import DecodeError, SourceFile
 
 CACHE_NAME = "project-index"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v8"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v9"
 _STATE_NAME = "state"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -74,6 +74,7 @@ _PRELOADED = frozenset(sys.builtin_module_names) | {
 _MODULE_DUNDERS = frozenset(
     {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__dict__", "__path__", "__cached__", "__annotations__"}
 )
+_BUILTIN_NAMES = frozenset(vars(builtins))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_SUFFIXES = ((), ("dict",), ("multiple",))
@@ -257,8 +258,11 @@ class _Summarizer:
         self.open = False
         self.dynamic_path = False
         self.aliases: dict[str, str] = {}  # local name → qualified name, from every import in the file
+        self.module_level: set[str] = set()  # names of ``aliases`` bound by module-level imports
+        self.ambiguous: set[str] = set()  # local names that imports bind to different names
         self.imports: list[tuple[Any, ...]] = []
         self.calls: list[tuple[str, ast.Call]] = []
+        self.parameter_stores: set[str] = set()  # `def create(self, w): w.timer = ...`
 
     # -- top-level bindings --
 
@@ -283,6 +287,7 @@ class _Summarizer:
                             for name in _target_names(target):
                                 self.bindings.setdefault(name, ("value",))
             elif isinstance(stmt, ast.Import):
+                self.note_aliases(stmt, module_level=True)
                 for alias in stmt.names:
                     if alias.asname:
                         self.bind(alias.asname, ("module", alias.name))
@@ -290,6 +295,7 @@ class _Summarizer:
                         top = alias.name.split(".")[0]
                         self.bind(top, ("module", top))
             elif isinstance(stmt, ast.ImportFrom):
+                self.note_aliases(stmt, module_level=True)
                 source = self.absolute(stmt.level, stmt.module)
                 for alias in stmt.names:
                     if alias.name == "*":
@@ -385,16 +391,14 @@ class _Summarizer:
         while stack:
             node, guarded = stack.pop()
             if isinstance(node, ast.Import):
+                self.note_aliases(node)
                 for alias in node.names:
-                    self.aliases.setdefault(alias.asname or alias.name.split(".")[0], alias.name if alias.asname else alias.name.split(".")[0])
                     self.imports.append(("i", alias.name, alias.asname or "", _pos(alias), _pos(node), guarded))
                 continue
             if isinstance(node, ast.ImportFrom):
                 source = self.absolute(node.level, node.module)
                 names = tuple((a.name, a.asname or "", _pos(a)) for a in node.names)
-                for alias in node.names:
-                    if source and alias.name != "*":
-                        self.aliases.setdefault(alias.asname or alias.name, f"{source}.{alias.name}")
+                self.note_aliases(node)
                 self.imports.append(("f", node.module or "", node.level, names, _pos(node), guarded))
                 continue
             if isinstance(node, ast.Call):
@@ -427,11 +431,33 @@ class _Summarizer:
         if name:
             self.calls.append((name, node))
 
-    def qualify(self, dotted: str) -> str:
-        """A dotted name in this file, made absolute through the file's imports."""
+    def note_aliases(self, node: ast.Import | ast.ImportFrom, module_level: bool = False) -> None:
+        """Note the names an import binds. Module-level imports (noted first) win over
+        imports inside functions, whose scopes the summary doesn't follow; two that bind a
+        name to different things at the same level make it ambiguous (``try: from
+        unittest.mock import patch`` / ``except ImportError: from mock import patch``)."""
+        if isinstance(node, ast.Import):
+            pairs = [(a.asname, a.name) if a.asname else (a.name.split(".")[0], a.name.split(".")[0]) for a in node.names]
+        else:
+            source = self.absolute(node.level, node.module)
+            pairs = [(a.asname or a.name, f"{source}.{a.name}") for a in node.names if source and a.name != "*"]
+        for name, qualified in pairs:
+            known = self.aliases.get(name)
+            if known is None:
+                self.aliases[name] = qualified
+                if module_level:
+                    self.module_level.add(name)
+            elif known != qualified and (module_level or name not in self.module_level):
+                self.ambiguous.add(name)
+
+    def qualify(self, dotted: str, strict: bool = True) -> str:
+        """A dotted name in this file, made absolute through the file's imports; ``strict``:
+        a name that imports bind to different things resolves to nothing."""
         head, _, rest = dotted.partition(".")
         if self.bindings.get(head) in (("class",), ("def",)) and self.module:
             base = f"{self.module}.{head}"  # only a top-level def or class binds it
+        elif strict and head in self.ambiguous:
+            base = f"<ambiguous>.{head}"  # resolves to nothing
         elif head in self.aliases:
             base = self.aliases[head]
         elif head in vars(builtins):
@@ -478,7 +504,7 @@ class _Summarizer:
         found = []
         for callee, node in self.calls:
             parts = callee.split(".")
-            qualified = self.qualify(callee)
+            qualified = self.qualify(callee, strict=False)  # `try: from unittest.mock import patch` / `except: from mock import patch`
             kind = None
             if any(qualified == p + "".join("." + s for s in suffix) for p in _PATCHERS for suffix in _PATCH_SUFFIXES) or (parts[0] == "mocker" or parts[0].endswith("_mocker")) and tuple(parts[1:]) in (("patch",), ("patch", "dict"), ("patch", "multiple")):
                 kind = "patch"
@@ -518,6 +544,7 @@ class _Summarizer:
                 functions[stmt.name] = self.annotation(stmt.returns)
                 if isinstance(stmt, ast.AsyncFunctionDef):
                     coroutines.append(stmt.name)
+                self.method_attributes(stmt, {}, {}, receiver="")  # only its parameter stores
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
@@ -594,16 +621,20 @@ class _Summarizer:
         receiver: str | None = None,
     ) -> bool:
         """Record the attributes a method sets on its first parameter, or on ``receiver``
-        (assignment, ``for``
-        and ``with`` targets, ``setattr`` with a literal name) and evidence of their types;
-        True when it also sets attributes whose names can't be known (``setattr(self, name,
-        ...)``, ``self.__dict__``). One pass over the method's statements (nested blocks and
-        functions included), the nodes of their targets and the calls they make as
-        statements: several times cheaper than walking every expression."""
+        ("" for a plain function: none), as assignment, ``for`` and ``with`` targets or by
+        ``setattr`` with a literal name, with evidence of their types, and those it assigns
+        on its other parameters (``parameter_stores``); True when it also sets attributes whose names
+        can't be known (``setattr(self, name, ...)``, ``self.__dict__``). One pass over the
+        method's statements (nested blocks and functions included), the nodes of their
+        targets and the calls they make as statements: several times cheaper than walking
+        every expression."""
         params = function.args.posonlyargs + function.args.args
-        if not params:
+        if not params and receiver is None:
             return False
-        receiver = receiver or params[0].arg
+        if receiver is None:
+            receiver = params[0].arg
+        # Parameters that may be first-party objects: `obj: object`, `data: dict` can't be.
+        others = {a.arg for a in params + function.args.kwonlyargs if a.annotation is None or dotted_name(a.annotation) not in _BUILTIN_NAMES} - {receiver}
         annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
         local = {a.arg for a in params + function.args.kwonlyargs}
         typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
@@ -622,7 +653,12 @@ class _Summarizer:
             elif kind is ast.Expr and type(node.value) is ast.Call:  # type: ignore[attr-defined]
                 dynamic = self.setattr_call(node.value, receiver, members, types) or dynamic  # type: ignore[attr-defined]
             assignment = kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign
+            stores_value = (kind is ast.Assign or kind is ast.AnnAssign) and not _is_mock(node.value)  # type: ignore[attr-defined]
             for target in targets:
+                if stores_value:
+                    for leaf in target.elts if type(target) is ast.Tuple or type(target) is ast.List else (target,):  # type: ignore[attr-defined]
+                        if type(leaf) is ast.Attribute and type(leaf.value) is ast.Name and leaf.value.id in others:  # type: ignore[attr-defined]
+                            self.parameter_stores.add(leaf.attr)  # type: ignore[attr-defined]
                 direct = assignment and type(target) is ast.Attribute and _is_name(target.value, receiver)  # type: ignore[attr-defined]
                 if direct:
                     typed.append((target.attr, node))  # type: ignore[attr-defined, arg-type]
@@ -634,7 +670,8 @@ class _Summarizer:
                     elif element_kind is ast.Attribute:
                         if _is_name(element.value, receiver):  # type: ignore[attr-defined]
                             members.setdefault(element.attr, "self")  # type: ignore[attr-defined]
-                            if not (direct and element is target):
+                            # `self.a = x` gives evidence of its own, `self.a, b = ...` none; `self.a.b = x` reads `a`
+                            if not (direct and element is target) and type(element.ctx) is not ast.Load:  # type: ignore[attr-defined]
                                 types.setdefault(element.attr, []).append(("?", ""))  # type: ignore[attr-defined]
                     elif element_kind is ast.Call:
                         dynamic = self.setattr_call(element, receiver, members, types) or dynamic  # type: ignore[arg-type]
@@ -701,6 +738,7 @@ class _Summarizer:
             "i": self.imports,
             "t": self.patch_targets(),
             "n": self.called_names(),
+            "ps": sorted(self.parameter_stores),
         }
 
     def called_names(self) -> list[str]:
@@ -745,6 +783,15 @@ def _instances_made(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
             if stmt.value.func.attr == "__new__":
                 made.extend(t.id for t in stmt.targets if isinstance(t, ast.Name))
     return made
+
+
+def _is_mock(value: ast.expr | None) -> bool:
+    """``Mock()``, ``AsyncMock(...)``, ``mocker.MagicMock()``, a lambda, or nothing: what a test
+    puts in place of a member (``manager.disconnect = AsyncMock()``) says nothing about the
+    members the object really has."""
+    if value is None or isinstance(value, ast.Lambda):
+        return True
+    return isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2].endswith(("Mock", "create_autospec"))
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
@@ -957,7 +1004,7 @@ class ProjectIndex:
         self._modules: dict[str, ModuleInfo] = {}
         self._binders: dict[str, list[tuple[str, str]]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
-        self._called: frozenset[str] | None = None
+        self._unions: dict[str, frozenset[str]] = {}
         #: Answers by question: the rules of every file ask about the same few modules.
         self._members: dict[tuple[str, str], Ref | None] = {}
         self._steps: dict[str, tuple[Ref | None, int]] = {}
@@ -1451,9 +1498,19 @@ class ProjectIndex:
 
     def called_names(self) -> frozenset[str]:
         """Every capitalized name some first-party file calls (see ``_Summarizer.called_names``)."""
-        if self._called is None:
-            self._called = frozenset().union(*(self._module_part(e).get("n", ()) for e in self._entries.values() if e[4] is not None))
-        return self._called
+        return self._everywhere("n")
+
+    def parameter_stores(self) -> frozenset[str]:
+        """Every attribute name some first-party function assigns on one of its parameters
+        (``def create(self, worker): worker.timer = ...``): the object passed in, of any class,
+        may have it."""
+        return self._everywhere("ps")
+
+    def _everywhere(self, key: str) -> frozenset[str]:
+        """The union of a module-part list ``key`` over every summarized file; built once."""
+        if key not in self._unions:
+            self._unions[key] = frozenset().union(*(self._module_part(e).get(key, ()) for e in self._entries.values() if e[4] is not None))
+        return self._unions[key]
 
     def subclasses(self, qualname: str) -> list[str]:
         """The first-party classes (dotted qualified names) that list the class ``qualname``

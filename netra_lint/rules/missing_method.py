@@ -20,7 +20,7 @@ import difflib
 import enum
 import os
 import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from typing import Any, NamedTuple
@@ -284,6 +284,12 @@ class _Classes:
                 return None
             parents.append(linear)
         return _c3([ref], parents + [[p[0] for p in parents]])
+
+    def related(self, one: str, other: str) -> bool:
+        """Whether one class is the other or derives from it (either way round); unknown
+        classes count as related."""
+        first, second = self.model(one), self.model(other)
+        return first is None or second is None or other in first.lineage or one in second.lineage
 
     def model(self, ref: str) -> _Model | None:
         if ref not in self._models:
@@ -585,7 +591,7 @@ class _Collector:
         self.module = _Scope("module", None)
         self.scopes = [self.module]
         self.accesses: list[tuple[ast.Attribute, _Scope, ast.Call | None]] = []
-        self.stored: dict[str, list[tuple[ast.expr, _Scope]]] = {}  # name → receivers it is assigned on
+        self.stored: dict[str, list[tuple[ast.expr, _Scope, ast.expr | None]]] = {}  # name → (receiver, scope, value) of its assignments
         self.tested: set[str] = set()  # names given to hasattr/getattr/delattr as literals
         self._calls: dict[int, ast.Call] = {}
 
@@ -617,7 +623,7 @@ class _Collector:
         elif isinstance(node, ast.Assign):
             self.expr(node.value, scope, guarded)
             for target in node.targets:
-                self.target(target, scope, guarded, node.value if isinstance(target, ast.Name) else None)
+                self.target(target, scope, guarded, node.value if isinstance(target, (ast.Name, ast.Attribute)) else None)
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
                 self.expr(node.value, scope, guarded)
@@ -627,7 +633,7 @@ class _Collector:
                 if node.value is not None:
                     scope.bind(node.target.id, "value", node.value)
             else:
-                self.target(node.target, scope, guarded, None)
+                self.target(node.target, scope, guarded, node.value)
         elif isinstance(node, ast.AugAssign):
             self.expr(node.value, scope, guarded)
             self.target(node.target, scope, guarded, None)
@@ -734,7 +740,7 @@ class _Collector:
         elif isinstance(node, ast.Starred):
             self.target(node.value, scope, guarded, None)
         elif isinstance(node, ast.Attribute):
-            self.stored.setdefault(node.attr, []).append((node.value, scope))
+            self.stored.setdefault(node.attr, []).append((node.value, scope, value))
             self.expr(node.value, scope, guarded)
         else:
             self.expr(node, scope, guarded)
@@ -862,7 +868,10 @@ class _Collector:
         ]
         read = {node.attr for node, _, _ in kept}
         stores = {
-            name: tuple((_same_key(value), _term(value), scope.number) for value, scope in found)
+            name: tuple(
+                (_same_key(receiver), _term(receiver), scope.number, _term(value) if value is not None else ())
+                for receiver, scope, value in found
+            )
             for name, found in self.stored.items()
             if name in read
         }
@@ -870,7 +879,7 @@ class _Collector:
             (_term(node.value), node.attr, scope.number, _call_shape(call), (node.end_lineno, node.end_col_offset), _same_key(node.value) if node.attr in stores else "")
             for node, scope, call in kept
         )
-        bindings = self._bindings_reached([a[0] for a in accesses] + [v for found in stores.values() for _, v, _ in found])
+        bindings = self._bindings_reached([a[0] for a in accesses] + [t for found in stores.values() for _, r, _, v in found for t in (r, v)])
         scopes = tuple(
             (
                 scope.kind,
@@ -907,6 +916,18 @@ class _Collector:
                     evidence.append((kind, payload, where))
                 per_scope[scope.number] = tuple(evidence)
         return reached
+
+
+def _reaches(assigned: _Scope, read: _Scope) -> bool:
+    """Whether an assignment made in scope ``assigned`` may run before a read in ``read``: in
+    the same or an enclosing scope, or in another method of the same class (``setUp``)."""
+    owner = assigned.parent if assigned.kind == "function" and assigned.parent is not None and assigned.parent.kind == "class" else assigned
+    current: _Scope | None = read
+    while current is not None:
+        if current is assigned or current is owner:
+            return True
+        current = current.parent
+    return False
 
 
 def _same_key(node: ast.expr) -> str:
@@ -1009,12 +1030,15 @@ def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
 class _Inference:
     """The types of expressions in one file (flow-insensitive, per scope)."""
 
-    def __init__(self, classes: _Classes, module: str | None, is_package: bool, scopes: list[_Scope]) -> None:
+    def __init__(
+        self, classes: _Classes, module: str | None, is_package: bool, scopes: list[_Scope], stores: Mapping[str, Any] | None = None
+    ) -> None:
         self.classes = classes
         self.index = classes.index
         self.module = module
         self.is_package = is_package
         self.scopes = scopes
+        self.stores = stores or {}  # attribute name → (key, receiver, scope, value) of each assignment in the file
         self._names: dict[tuple[int, str], _Type | None] = {}
 
     # -- names --
@@ -1107,7 +1131,8 @@ class _Inference:
         tag = term[0]
         if tag == ".":
             base = self.type_of(term[1], scope, depth + 1)
-            return self.member_type(base, term[2]) if base is not None else None
+            found = self.member_type(base, term[2]) if base is not None else None
+            return None if found is None or base is None or self.replaced(term, scope, base, found, depth) else found
         if tag == "()":
             return self.call_type(term, scope, depth, awaited=False)
         if tag == "await" and type(term[1]) is tuple and term[1][:1] == ("()",):
@@ -1115,6 +1140,24 @@ class _Inference:
         if tag == ":=":
             return self.type_of(term[1], scope, depth + 1)
         return None
+
+    def replaced(self, term: tuple[Any, ...], scope: _Scope, base: _Type, found: _Type, depth: int) -> bool:
+        """Whether code that the read in ``scope`` can follow (see ``_reaches``) assigns
+        attribute ``term`` another object than the type its class gives it (``worker.controller
+        = FakeController()``), on the same expression or on an object of a related class: which
+        one the read sees depends on the order of execution. Assigning ``None`` changes
+        nothing, as in the class."""
+        for _, receiver, number, value in self.stores.get(term[2], ()):
+            if value is None or not _reaches(self.scopes[number], scope):
+                continue
+            if receiver != term[1]:
+                other = self.type_of(receiver, self.scopes[number], depth + 1)
+                if other is None or other.kind != _INSTANCE or not self.classes.related(other.name, base.name):
+                    continue
+            assigned = self.type_of(value, self.scopes[number], depth + 1)
+            if assigned is None or (assigned.kind, assigned.name) != (found.kind, found.name):
+                return True
+        return False
 
     def call_type(self, term: tuple[Any, ...], scope: _Scope, depth: int, awaited: bool) -> _Type | None:
         func = term[1]
@@ -1384,7 +1427,7 @@ class _FileCheck:
         module, is_package = self.index.module_for_path(str(self.ctx.source.path))
         if module is None:
             module, is_package = self.index.module_for_path(os.path.realpath(self.ctx.source.path))
-        inference = _Inference(self.classes, module, is_package, scopes)
+        inference = _Inference(self.classes, module, is_package, scopes, stores)
         receivers: dict[tuple[Any, int], _Type | None] = {}  # most reads share a few receivers
         for fact in accesses:
             access = _Access(*fact)
@@ -1398,25 +1441,21 @@ class _FileCheck:
             if diagnostic is not None and not self.assigned_here(access, receiver, stores.get(access.name, ()), inference):
                 yield diagnostic
 
-    def assigned_here(self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int]], inference: _Inference) -> bool:
+    def assigned_here(self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int, Any]], inference: _Inference) -> bool:
         """True when the file assigns the attribute on the same expression or on an object of
         a related class: it may exist after all."""
-        for dump, value, scope in stores:
+        for dump, target, scope, _ in stores:
             if dump == access.dump:
                 return True
-            stored = inference.type_of(value, inference.scopes[scope])
-            if stored is None or stored.kind not in (_INSTANCE, _CLASS, _SUPER):
-                continue
-            model = self.classes.model(receiver.name)
-            other = self.classes.model(stored.name)
-            if model is None or other is None or stored.name in model.lineage or receiver.name in other.lineage:
+            stored = inference.type_of(target, inference.scopes[scope])
+            if stored is not None and stored.kind in (_INSTANCE, _CLASS, _SUPER) and self.classes.related(receiver.name, stored.name):
                 return True
         return False
 
     def check_access(self, access: _Access, receiver: _Type) -> Diagnostic | None:
         model = self.classes.model(receiver.name)
         name = access.name
-        if model is None:
+        if model is None or name in self.index.parameter_stores():  # set on the object by a function it was passed to
             return None
         if receiver.kind == _SUPER:
             if self.classes.member_owner(model, name, _SUPER) is not None or name in model.runtime:
