@@ -70,7 +70,12 @@ handed to a function at module level (`defproperty(C, "name")` may add members).
 that a first-party subclass provides counts as present unless `x` was constructed as
 `C(...)` right there (template methods); `C.name` for an attribute assigned only on
 instances counts as present. Members also come from imports in the class body, from
-`C.name = ...` at module level and from the metaclass (`ABCMeta.register`). Reads through
+`C.name = ...` at module level, from the metaclass (`ABCMeta.register`) and from any
+first-party function that assigns the name on one of its parameters (`def create(self,
+worker): worker.timer = Timer()`, the pattern of steps and plugins; a `Mock()` or lambda
+assigned that way doesn't count). Where a file assigns `x.attr` an object of another type
+than the class gives it (`worker.controller = FakeController()`), the type of `x.attr` is
+unknown in that scope, the scopes inside it and the other methods of its class. Reads through
 `self`, `cls` or `super()` in a class that the project never calls by name, itself or
 through a subclass, are not reported: such a class is a mixin or an abstract base that is
 combined with others at run time (`type(name, (Mixin, TestCase), {{}})`). Names with two
