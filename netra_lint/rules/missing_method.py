@@ -19,6 +19,7 @@ import collections
 import difflib
 import enum
 import os
+import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -83,7 +84,9 @@ leading underscores, names the file tests with `hasattr`/`getattr` or sets with
 `setattr`/`patch.object`/`monkeypatch.setattr`, names it assigns on the same expression or
 on an object of a related class, and accesses inside `try` blocks that catch
 `AttributeError` or under `pytest.raises(AttributeError)`/`assertRaises(AttributeError,
-...)` are never reported.
+...)` are never reported, nor are lines where a type checker's own attribute error is
+silenced (`# type: ignore`, `# type: ignore[attr-defined]`, pyright's
+`reportAttributeAccessIssue`, pylint's `no-member`): the author already knows.
 
 ## Why is this bad?
 The access raises `AttributeError` when it runs, typically after a refactoring renamed a
@@ -582,6 +585,14 @@ _LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
 #: Text without these has no attribute, call, lambda, comprehension or walrus in it.
 _ACTIVE_MARKERS = (".", "(", "lambda", "for", ":=")
 _ATTRIBUTE_ERROR = ("AttributeError",)
+#: A type checker's silencing of the same error on the line: ``# type: ignore`` (bare or
+#: with ``attr-defined``/``union-attr``), pyright's and pylint's equivalents.
+_CHECKER_IGNORE = re.compile(
+    r"#\s*(?:type|pyright):\s*ignore(?!\[)"
+    r"|#\s*type:\s*ignore\[[^\]]*\b(?:attr-defined|union-attr)\b"
+    r"|#\s*pyright:\s*ignore\[[^\]]*\breport(?:AttributeAccessIssue|OptionalMemberAccess)\b"
+    r"|#\s*pylint:\s*disable=[^#\n]*\b(?:no-member|E1101)\b"
+)
 _ASSERT_RAISES = frozenset({"assertRaises", "assertRaisesRegex"})
 #: Methods that set an attribute named by their second argument: ``mock.patch.object(C,
 #: "name", create=True)``, ``monkeypatch.setattr(C, "name", value)``.
@@ -921,6 +932,28 @@ class _Collector:
                     evidence.append((kind, payload, where))
                 per_scope[scope.number] = tuple(evidence)
         return reached
+
+
+def _comment(line: str) -> str:
+    """The comment of a line of code: from its first ``#`` outside a string literal (a line
+    that starts inside a multi-line string is read as code)."""
+    quote = ""
+    position = 0
+    while position < len(line):
+        char = line[position]
+        if quote:
+            if char == "\\":
+                position += 1
+            elif line.startswith(quote, position):
+                position += len(quote) - 1
+                quote = ""
+        elif char == "#":
+            return line[position:]
+        elif char in "\"'":
+            quote = line[position : position + 3] if line[position : position + 3] in ('"""', "'''") else char
+            position += len(quote) - 1
+        position += 1
+    return ""
 
 
 def _reaches(assigned: _Scope, read: _Scope) -> bool:
@@ -1443,7 +1476,10 @@ class _FileCheck:
             if receiver is None or receiver.kind not in (_INSTANCE, _CLASS, _SUPER):
                 continue
             diagnostic = self.check_access(access, receiver)
-            if diagnostic is not None and not self.assigned_here(access, receiver, stores.get(access.name, ()), inference):
+            if diagnostic is None or self.assigned_here(access, receiver, stores.get(access.name, ()), inference):
+                continue
+            line = self.ctx.source.line_text(access.end[0])
+            if "#" not in line or not _CHECKER_IGNORE.search(_comment(line)):  # a type checker's ignore: the author knows
                 yield diagnostic
 
     def assigned_here(self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int, Any]], inference: _Inference) -> bool:
