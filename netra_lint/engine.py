@@ -195,9 +195,9 @@ class Linter:
         row = exc.lineno or 1
         column = max(exc.offset or 1, 1)
         message = f"cannot parse: {exc.msg}"
-        if _cst_parses(source.text):  # LibCST's grammar is the newest Python's: `type X = ...` on 3.11
+        if sys.version_info < (3, 12) and _TYPE_PARAMETERS.match(source.line_text(row)):
             running = f"{sys.version_info[0]}.{sys.version_info[1]}"
-            message += f" in Python {running}, which runs netra-lint; the file parses as newer Python: run netra-lint on the Python it is for"
+            message += f" in Python {running}, which runs netra-lint: the line uses Python 3.12's type parameters or `type` aliases (PEP 695); run netra-lint on Python 3.12 or later"
         return self._parse_error_at(row, column, message, result, source)
 
     def _parse_error_at(self, row: int, column: int, message: str, result: FileResult, source: SourceFile | None = None) -> Diagnostic:
@@ -293,6 +293,11 @@ def _compiles(text: str, filename: str) -> bool:
         return True
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
+
+
+#: The statements of PEP 695 (Python 3.12), which older parsers reject where they start:
+#: ``type Alias = ...``, ``def f[T](...)``, ``class C[T]:``.
+_TYPE_PARAMETERS = re.compile(r"\s*(?:type\s+[^\W\d]\w*\s*(?:\[[^\]]*\]\s*)?=|(?:async\s+)?def\s+[^\W\d]\w*\s*\[|class\s+[^\W\d]\w*\s*\[)")
 
 
 def _cst_parses(text: str) -> bool:

@@ -67,7 +67,7 @@ def test_exit_zero_keeps_the_report(run_cli: RunCli, project: Path) -> None:
 
 def test_newer_python_syntax_is_reported_as_such(run_cli: RunCli, project: Path) -> None:
     """PEP 695 code (Python 3.12) parses where it should; on an older interpreter NL001 says
-    that the file is newer Python, not simply broken."""
+    that the line is newer Python, not simply broken. Other syntax errors get no such note."""
     write(project, {"a.py": "type Pair = tuple[int, int]\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"})
     code, out, _ = run_cli("--quiet", "--output-format", "concise", "a.py")
     if sys.version_info >= (3, 12):
@@ -76,8 +76,8 @@ def test_newer_python_syntax_is_reported_as_such(run_cli: RunCli, project: Path)
         running = f"{sys.version_info[0]}.{sys.version_info[1]}"
         assert code == 1
         assert out == (
-            f"a.py:1:6: NL001 cannot parse: invalid syntax in Python {running}, which runs netra-lint; "
-            "the file parses as newer Python: run netra-lint on the Python it is for\n"
+            f"a.py:1:6: NL001 cannot parse: invalid syntax in Python {running}, which runs netra-lint: the line uses "
+            "Python 3.12's type parameters or `type` aliases (PEP 695); run netra-lint on Python 3.12 or later\n"
         )
 
 
