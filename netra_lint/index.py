@@ -74,7 +74,8 @@ _PRELOADED = frozenset(sys.builtin_module_names) | {
 _MODULE_DUNDERS = frozenset(
     {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__dict__", "__path__", "__cached__", "__annotations__"}
 )
-_BUILTIN_NAMES = frozenset(vars(builtins))
+#: ``object``, ``dict``, ``int``...: an annotation with one of these declares no first-party object.
+BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items() if isinstance(value, type))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_SUFFIXES = ((), ("dict",), ("multiple",))
@@ -623,18 +624,18 @@ class _Summarizer:
         """Record the attributes a method sets on its first parameter, or on ``receiver``
         ("" for a plain function: none), as assignment, ``for`` and ``with`` targets or by
         ``setattr`` with a literal name, with evidence of their types, and those it assigns
-        on its other parameters (``parameter_stores``); True when it also sets attributes whose names
-        can't be known (``setattr(self, name, ...)``, ``self.__dict__``). One pass over the
-        method's statements (nested blocks and functions included), the nodes of their
-        targets and the calls they make as statements: several times cheaper than walking
-        every expression."""
+        on its other parameters (``parameter_stores``); True when it also sets attributes
+        whose names can't be known (``setattr(self, name, ...)``, ``self.__dict__``). One
+        pass over the method's statements (nested blocks and functions included), the nodes
+        of their targets and the calls they make as statements: several times cheaper than
+        walking every expression."""
         params = function.args.posonlyargs + function.args.args
         if not params and receiver is None:
             return False
         if receiver is None:
             receiver = params[0].arg
         # Parameters that may be first-party objects: `obj: object`, `data: dict` can't be.
-        others = {a.arg for a in params + function.args.kwonlyargs if a.annotation is None or dotted_name(a.annotation) not in _BUILTIN_NAMES} - {receiver}
+        others = {a.arg for a in params + function.args.kwonlyargs if a.annotation is None or dotted_name(a.annotation) not in BUILTIN_TYPES} - {receiver}
         annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
         local = {a.arg for a in params + function.args.kwonlyargs}
         typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
@@ -653,7 +654,7 @@ class _Summarizer:
             elif kind is ast.Expr and type(node.value) is ast.Call:  # type: ignore[attr-defined]
                 dynamic = self.setattr_call(node.value, receiver, members, types) or dynamic  # type: ignore[attr-defined]
             assignment = kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign
-            stores_value = (kind is ast.Assign or kind is ast.AnnAssign) and not _is_mock(node.value)  # type: ignore[attr-defined]
+            stores_value = (kind is ast.Assign or kind is ast.AnnAssign) and not _placeholder(node.value)  # type: ignore[attr-defined]
             for target in targets:
                 if stores_value:
                     for leaf in target.elts if type(target) is ast.Tuple or type(target) is ast.List else (target,):  # type: ignore[attr-defined]
@@ -785,10 +786,10 @@ def _instances_made(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
     return made
 
 
-def _is_mock(value: ast.expr | None) -> bool:
-    """``Mock()``, ``AsyncMock(...)``, ``mocker.MagicMock()``, a lambda, or nothing: what a test
-    puts in place of a member (``manager.disconnect = AsyncMock()``) says nothing about the
-    members the object really has."""
+def _placeholder(value: ast.expr | None) -> bool:
+    """Nothing, a lambda, ``Mock()``/``AsyncMock(...)``/``mocker.MagicMock()``: what a test puts
+    in place of a member (``manager.disconnect = AsyncMock()``) says nothing about the members
+    the object really has."""
     if value is None or isinstance(value, ast.Lambda):
         return True
     return isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2].endswith(("Mock", "create_autospec"))

@@ -36,7 +36,7 @@ from ..checker import (
     RuleInfo,
     validate_rename_map,
 )
-from ..index import ClassInfo, ProjectIndex, absolute_module, child_fields, dotted_name, expects_error
+from ..index import BUILTIN_TYPES, ClassInfo, ProjectIndex, absolute_module, child_fields, dotted_name, expects_error
 from ..source import SourceFile
 
 SECTION = "method-renames"
@@ -481,6 +481,8 @@ def _call_shape(call: ast.Call | None) -> tuple[int, bool, tuple[str, ...]] | No
 #: Deeper than this a term is ``()``: inference gives up past 12 levels anyway (``type_of``),
 #: and a hostile chain of thousands of attributes must not exhaust the stack.
 _TERM_DEPTH = 16
+#: The term of a lambda assigned to an attribute (an expression otherwise unknown): a stub.
+_LAMBDA = ("lambda",)
 
 
 def _term(node: ast.expr | None, annotation: bool = False, depth: int = 0) -> Any:
@@ -885,7 +887,7 @@ class _Collector:
         read = {node.attr for node, _, _ in kept}
         stores = {
             name: tuple(
-                (_same_key(receiver), _term(receiver), scope.number, _term(value) if value is not None else ())
+                (_same_key(receiver), _term(receiver), scope.number, _LAMBDA if isinstance(value, ast.Lambda) else _term(value) if value is not None else ())
                 for receiver, scope, value in found
             )
             for name, found in self.stored.items()
@@ -932,6 +934,17 @@ class _Collector:
                     evidence.append((kind, payload, where))
                 per_scope[scope.number] = tuple(evidence)
         return reached
+
+
+def _declared_builtin(term: Any, scope: _Scope) -> bool:
+    """Whether ``term`` is a name annotated with a builtin type (``obj: object``, ``data:
+    dict[str, int]``): no first-party object, whatever is assigned on it."""
+    found = scope.lookup(term) if type(term) is str else None
+    if found is None:
+        return False
+    annotations = [payload for kind, payload, _ in found[1] if kind == "annotation"]
+    heads = [a[1] if type(a) is tuple and a[:1] == ("[]",) else a for a in annotations]
+    return bool(heads) and all(type(h) is str and h in BUILTIN_TYPES for h in heads)
 
 
 def _comment(line: str) -> str:
@@ -1483,13 +1496,18 @@ class _FileCheck:
                 yield diagnostic
 
     def assigned_here(self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int, Any]], inference: _Inference) -> bool:
-        """True when the file assigns the attribute on the same expression or on an object of
-        a related class: it may exist after all."""
-        for dump, target, scope, _ in stores:
+        """True when the file assigns the attribute on the same expression, on an object of a
+        related class, or on one whose type is unknown (``self.parent.calls = []``: the parent
+        may be this object; not ``obj: object``) other than with a lambda or a mock: it may
+        exist after all."""
+        for dump, target, scope, value in stores:
             if dump == access.dump:
                 return True
             stored = inference.type_of(target, inference.scopes[scope])
-            if stored is not None and stored.kind in (_INSTANCE, _CLASS, _SUPER) and self.classes.related(receiver.name, stored.name):
+            if stored is None:
+                if value != _LAMBDA and not _looks_mocked(value) and not _declared_builtin(target, inference.scopes[scope]):
+                    return True
+            elif stored.kind in (_INSTANCE, _CLASS, _SUPER) and self.classes.related(receiver.name, stored.name):
                 return True
         return False
 
