@@ -81,8 +81,9 @@ unknown in that scope, the scopes inside it and the other methods of its class. 
 through a subclass, are not reported: such a class is a mixin or an abstract base that is
 combined with others at run time (`type(name, (Mixin, TestCase), {{}})`). Names with two
 leading underscores, names the file tests with `hasattr`/`getattr` or sets with
-`setattr`/`patch.object`/`monkeypatch.setattr`, names it assigns on the same expression or
-on an object of a related class, and accesses inside `try` blocks that catch
+`setattr`/`patch.object`/`monkeypatch.setattr`, names it assigns on the same expression,
+on an object of a related class or on one of unknown type (other than with a mock or a
+lambda; `self.parent.calls = []`), and accesses inside `try` blocks that catch
 `AttributeError` or under `pytest.raises(AttributeError)`/`assertRaises(AttributeError,
 ...)` are never reported, nor are lines where a type checker's own attribute error is
 silenced (`# type: ignore`, `# type: ignore[attr-defined]`, pyright's
