@@ -87,6 +87,12 @@ class NoqaMap:
         return any(self.suppresses(self.noqa_row(row), code) for row in rows)
 
 
+def comments(text: str) -> dict[int, str]:
+    """Row → the text of the comment on it (from ``#``), as the tokenizer reads them: a ``#``
+    inside a string is not one."""
+    return {row: comment for row, _, comment in _scan(text, {})}
+
+
 def _scan(text: str, string_ends: dict[int, int]) -> list[tuple[int, int, str]]:
     """(row, column, text) of every comment; records multi-line strings in ``string_ends``.
     Falls back to a line scan if the file does not tokenize."""

@@ -37,6 +37,7 @@ from ..checker import (
     validate_rename_map,
 )
 from ..index import BUILTIN_TYPES, ClassInfo, ProjectIndex, absolute_module, child_fields, dotted_name, expects_error
+from ..noqa import comments
 from ..source import SourceFile
 
 SECTION = "method-renames"
@@ -948,28 +949,6 @@ def _declared_builtin(term: Any, scope: _Scope) -> bool:
     return bool(heads) and all(type(h) is str and h in BUILTIN_TYPES for h in heads)
 
 
-def _comment(line: str) -> str:
-    """The comment of a line of code: from its first ``#`` outside a string literal (a line
-    that starts inside a multi-line string is read as code)."""
-    quote = ""
-    position = 0
-    while position < len(line):
-        char = line[position]
-        if quote:
-            if char == "\\":
-                position += 1
-            elif line.startswith(quote, position):
-                position += len(quote) - 1
-                quote = ""
-        elif char == "#":
-            return line[position:]
-        elif char in "\"'":
-            quote = line[position : position + 3] if line[position : position + 3] in ('"""', "'''") else char
-            position += len(quote) - 1
-        position += 1
-    return ""
-
-
 def _reaches(assigned: _Scope, read: _Scope) -> bool:
     """Whether an assignment made in scope ``assigned`` may run before a read in ``read``: in
     the same or an enclosing scope, or in another method of the same class (``setUp``)."""
@@ -1470,6 +1449,7 @@ class _FileCheck:
         self.ctx = ctx
         self.index = index
         self.classes = classes
+        self.comments: dict[int, str] | None = None
 
     def run(self) -> Iterator[Diagnostic]:
         scope_facts, accesses, stores = self.ctx.file_facts()
@@ -1492,9 +1472,15 @@ class _FileCheck:
             diagnostic = self.check_access(access, receiver)
             if diagnostic is None or self.assigned_here(access, receiver, stores.get(access.name, ()), inference):
                 continue
-            line = self.ctx.source.line_text(access.end[0])
-            if "#" not in line or not _CHECKER_IGNORE.search(_comment(line)):  # a type checker's ignore: the author knows
+            if "#" not in self.ctx.source.line_text(access.end[0]) or not self.checker_ignores(access.end[0]):
                 yield diagnostic
+
+    def checker_ignores(self, row: int) -> bool:
+        """Whether the comment on ``row`` silences a type checker's attribute error: the
+        author already knows (the file's comments are read once, by the tokenizer)."""
+        if self.comments is None:
+            self.comments = comments(self.ctx.text)
+        return bool(_CHECKER_IGNORE.search(self.comments.get(row, "")))
 
     def assigned_here(self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int, Any]], inference: _Inference) -> bool:
         """True when the file assigns the attribute on the same expression, on an object of a
