@@ -15,11 +15,12 @@ from pathlib import Path
 import click
 
 from . import __version__, baseline, ruff_config
+from .config import load_settings
 from .engine import RunOptions, unified_diff
 from .output import FORMATS, RENDERERS, statistics
 from .registry import all_rules
 from .runner import RunResult, run
-from .settings import ConfigError, load_settings
+from .settings import ConfigError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 

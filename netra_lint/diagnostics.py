@@ -6,6 +6,7 @@ Positions inside the engine are offsets into the decoded text of a file; they be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -24,6 +25,20 @@ class Edit:
     start: int
     end: int
     content: str = ""
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply non-overlapping edits to ``text``."""
+    out: list[str] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < position:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+        out.append(text[position : edit.start])
+        out.append(edit.content)
+        position = edit.end
+    out.append(text[position:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)

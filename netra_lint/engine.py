@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .checker import Checker, FileContext
-from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits
 from .lazy import libcst as cst
 from .noqa import UNUSED_NOQA, NoqaMap, unused_noqa
 from .registry import all_rules, checker_classes
@@ -269,20 +269,6 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     if a[0] == a[1] == b[0] == b[1]:
         return True  # two insertions at the same point: order would be arbitrary
     return a[0] < b[1] and b[0] < a[1]
-
-
-def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Apply non-overlapping edits to ``text``."""
-    out: list[str] = []
-    position = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.start < position:
-            raise ValueError(f"overlapping edits at offset {edit.start}")
-        out.append(text[position : edit.start])
-        out.append(edit.content)
-        position = edit.end
-    out.append(text[position:])
-    return "".join(out)
 
 
 def _compiles(text: str, filename: str) -> bool:

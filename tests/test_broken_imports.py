@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from netra_lint.checker import FileContext, PackError
+from netra_lint.config import load_settings
 from netra_lint.engine import RunOptions
 from netra_lint.rules.broken_imports import NL501, NL502, NL503, BrokenImports
 from netra_lint.runner import run
-from netra_lint.settings import ConfigError, load_settings
+from netra_lint.settings import ConfigError
 
 
 def write(root: Path, files: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from netra_lint.cli import main
+from netra_lint.config import bundled_pack_dir, load_packs, load_settings
 from netra_lint.engine import RunOptions
 from netra_lint.rules.deprecated_api import (
     SECTION,
@@ -20,7 +21,7 @@ from netra_lint.rules.deprecated_api import (
     render_call,
 )
 from netra_lint.runner import run
-from netra_lint.settings import ConfigError, bundled_pack_dir, load_packs, load_settings
+from netra_lint.settings import ConfigError
 
 EXAMPLE_PACK = Path(__file__).parent / "packs" / "http_client.toml"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from fixture_cases import Case, all_cases
+from netra_lint.config import load_settings
 from netra_lint.engine import RunOptions
 from netra_lint.runner import run
-from netra_lint.settings import load_settings
 
 CASES = all_cases()
 

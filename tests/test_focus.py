@@ -10,10 +10,10 @@ import libcst as cst
 import pytest
 
 from fixture_cases import all_cases
+from netra_lint.config import load_settings
 from netra_lint.engine import Linter, RunOptions
 from netra_lint.focus import blank_unrelated, related_identifiers
 from netra_lint.registry import checker_classes
-from netra_lint.settings import load_settings
 
 #: Unrelated code of the shapes that get blanked, appended to every fixture: tables, a class,
 #: functions with closures, and locals named like what a fix may import.

@@ -36,12 +36,13 @@ from hypothesis import strategies as st
 from fixture_cases import Case, all_cases
 from netra_lint import engine
 from netra_lint.checker import Checker, FileContext, RuleInfo
+from netra_lint.config import load_settings
 from netra_lint.diagnostics import Applicability, Diagnostic, Edit
 from netra_lint.engine import FileResult, Linter, RunOptions, unified_diff
 from netra_lint.importedits import add_import
 from netra_lint.registry import checker_classes
 from netra_lint.runner import RunResult, run
-from netra_lint.settings import Settings, load_settings
+from netra_lint.settings import Settings
 from netra_lint.source import SourceFile
 
 LONG_RUN = "NETRA_FUZZ_EXAMPLES" in os.environ

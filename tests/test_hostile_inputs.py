@@ -21,9 +21,9 @@ import pytest
 
 from fixture_cases import Case, all_cases
 from netra_lint import runner
+from netra_lint.config import load_settings
 from netra_lint.engine import RunOptions
 from netra_lint.runner import run
-from netra_lint.settings import load_settings
 
 TIMEOUT = 120
 BIG_FILE_TIMEOUT = 60

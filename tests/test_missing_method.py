@@ -12,12 +12,12 @@ import pytest
 
 from netra_lint import checker as checker_module
 from netra_lint.checker import PackError
+from netra_lint.config import load_settings
 from netra_lint.engine import Linter, RunOptions
 from netra_lint.index import ProjectIndex
 from netra_lint.registry import all_rules
 from netra_lint.rules.missing_method import SECTION, MissingMethod, collect_facts
 from netra_lint.runner import run
-from netra_lint.settings import load_settings
 from netra_lint.source import SourceFile
 
 VERBS = ("load", "save", "sync", "flush", "render", "emit", "resolve", "publish", "refresh", "compute")

@@ -60,7 +60,7 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
     probe = subprocess.run(
         [
             sys.executable, "-c",
-            "import netra_lint, netra_lint.settings as s; "
+            "import netra_lint, netra_lint.config as s; "
             "print(netra_lint.__file__); print(s.bundled_pack_dir()); "
             "print(','.join(sorted(p.name for p in s.bundled_pack_dir().glob('*.toml'))))",
         ],

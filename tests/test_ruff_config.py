@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from conftest import RunCli, clean_env, snapshot, write
 from netra_lint.ruff_host import ruff_binary

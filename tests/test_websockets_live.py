@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import websockets
 
+from netra_lint.config import load_settings
 from netra_lint.engine import RunOptions
 from netra_lint.runner import run
-from netra_lint.settings import load_settings
 
 PROGRAMS = Path(__file__).parent / "websockets_programs"
 TIMEOUT = 60

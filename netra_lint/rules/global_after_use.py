@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ..checker import Checker, CstVisitor, FileContext, RuleInfo
-from ..diagnostics import Applicability, Diagnostic, Edit
-from ..engine import apply_edits
+from ..diagnostics import Applicability, Diagnostic, Edit, apply_edits
 from ..lazy import libcst as cst
 from ..source import SourceFile
 

@@ -1,0 +1,239 @@
+"""Loading the configuration: ``[tool.netra-lint]`` in pyproject.toml, command-line
+overrides, and the rule packs.
+
+Every key is validated; an unknown key, a wrong type, an unknown rule code or a bad pack
+is a ``ConfigError`` whose message names the file and the key. Nothing is ignored silently.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from .checker import PackError
+from .registry import SelectionError, all_rules, checker_classes, expand
+from .ruff_host import RUFF_CODE
+from .settings import (
+    DEFAULT_EXCLUDE,
+    ENGINE_KEYS,
+    RUFF_KEYS,
+    TARGET_VERSIONS,
+    TOOL_KEY,
+    ConfigError,
+    Settings,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+def bundled_pack_dir() -> Path:
+    """The ``rules/`` packs: inside the installed wheel, or beside the source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_rule_packs"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+def find_config(start: Path) -> tuple[Path | None, Path | None]:
+    """Walk up from ``start``: (pyproject with ``[tool.netra-lint]``, first pyproject seen)."""
+    first: Path | None = None
+    current = start.resolve()
+    if current.is_file():
+        current = current.parent
+    for directory in (current, *current.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            first = first or candidate
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+                return candidate, first  # reported properly when loaded
+            if TOOL_KEY in data.get("tool", {}):
+                return candidate, first
+    return None, first
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def _string_list(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return value
+
+
+def _codes(value: Any, where: str, extra: Iterable[str] = ()) -> set[str]:
+    try:
+        return expand(_string_list(value, where), extra)
+    except SelectionError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def load_settings(
+    paths: Iterable[Path],
+    config: Path | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    extend_select: list[str] | None = None,
+    unsafe_fixes: bool | None = None,
+) -> Settings:
+    """Resolve the configuration for a run from the config file and command-line flags."""
+    paths = list(paths) or [Path.cwd()]
+    if config is not None:
+        config_path: Path | None = config
+        first_pyproject: Path | None = config
+        if not config.is_file():
+            raise ConfigError(f"{config}: config file not found")
+    else:
+        config_path, first_pyproject = find_config(paths[0])
+    root = (config_path or first_pyproject or _default_root(paths[0])).resolve()
+    if root.is_file():
+        root = root.parent
+
+    document = _load_toml(config_path) if config_path else {}
+    table = document.get("tool", {}).get(TOOL_KEY, {}) if config_path else {}
+    if config is not None and config.name != "pyproject.toml" and TOOL_KEY not in document.get("tool", {}):
+        table = document  # a dedicated netra-lint.toml holds the keys at top level
+    where = f"{config_path}: [tool.{TOOL_KEY}]" if config_path else "[tool.netra-lint]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+
+    settings = Settings(project_root=root, config_path=config_path)
+    settings.pyproject = _load_toml(first_pyproject) if first_pyproject and first_pyproject != config_path else document
+    option_types = {k: t for cls in checker_classes() for k, t in cls.options.items()}
+    for key, value in table.items():
+        expected = ENGINE_KEYS.get(key) or option_types.get(key)
+        if expected is None:
+            known = ", ".join(sorted([*ENGINE_KEYS, *option_types]))
+            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {known})")
+        if expected is dict and not isinstance(value, dict) or expected is bool and not isinstance(value, bool):
+            raise ConfigError(f"{where} key {key!r} must be a {'table' if expected is dict else 'boolean'}, got {value!r}")
+        if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise ConfigError(f"{where} key {key!r} must be a positive integer, got {value!r}")
+        if expected is str and not isinstance(value, str):
+            raise ConfigError(f"{where} key {key!r} must be a string, got {value!r}")
+        if expected is list:
+            _string_list(value, f"{where} key {key!r}")
+
+    _load_ruff_table(settings, table.get("ruff", {}), f"{where}.ruff" if config_path else "[tool.netra-lint.ruff]")
+    hosted = settings.ruff_hosted if settings.ruff_enabled else ()
+
+    def codes(value: Any, key: str) -> set[str]:
+        values = _string_list(value, key if key.startswith("--") else f"{where} key {key!r}")
+        try:
+            chosen = expand(values, hosted)
+        except SelectionError as exc:
+            raise ConfigError(f"{key}: {exc}" if key.startswith("--") else f"{where} key {key!r}: {exc}") from None
+        if key.lstrip("-") in ("select", "extend-select"):
+            named = [v.strip().upper() for v in values]
+            settings.ruff_explicit |= any(v != "ALL" and not v.startswith("NL") for v in named)
+        return chosen
+
+    selected = codes(table["select"], "select") if "select" in table else set(all_rules()) | set(hosted)
+    if "extend-select" in table:
+        selected |= codes(table["extend-select"], "extend-select")
+    if "ignore" in table:
+        selected -= codes(table["ignore"], "ignore")
+    if select:
+        selected = codes(select, "--select")
+    if extend_select:
+        selected |= codes(extend_select, "--extend-select")
+    if ignore:
+        selected -= codes(ignore, "--ignore")
+    settings.enabled = frozenset(selected)
+
+    settings.exclude = list(_string_list(table.get("exclude", list(DEFAULT_EXCLUDE)), f"{where} key 'exclude'"))
+    settings.exclude += _string_list(table.get("extend-exclude", []), f"{where} key 'extend-exclude'")
+    for pattern, codes in table.get("per-file-ignores", {}).items():
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        settings.per_file_ignores.append((spec, frozenset(_codes(codes, f"{where} key 'per-file-ignores' entry {pattern!r}", hosted))))
+    settings.src = [(root / s).resolve() for s in _string_list(table.get("src", []), f"{where} key 'src'")]
+    settings.unsafe_fixes = bool(table.get("unsafe-fixes", False)) if unsafe_fixes is None else unsafe_fixes
+    target = table.get("target-version", "py310")
+    if target not in TARGET_VERSIONS:
+        raise ConfigError(f"{where} key 'target-version' must be one of {', '.join(TARGET_VERSIONS)}, got {target!r}")
+    settings.target_version = target
+    settings.max_file_size = table.get("max-file-size", settings.max_file_size)
+    if "cache-dir" in table:
+        settings.cache_dir = (root / table["cache-dir"]).resolve()
+    settings.options = {k: v for k, v in table.items() if k in option_types}
+
+    settings.pack_files = sorted(bundled_pack_dir().glob("*.toml"))
+    base = config_path.parent if config_path else root
+    for name in _string_list(table.get("packs", []), f"{where} key 'packs'"):
+        pack = (base / name).resolve()
+        if not pack.is_file():
+            raise ConfigError(f"{where} key 'packs': pack file not found: {pack}")
+        settings.pack_files.append(pack)
+    settings.packs = load_packs(settings.pack_files)
+    return settings
+
+
+def _load_ruff_table(settings: Settings, table: Any, where: str) -> None:
+    for key, value in table.items():
+        expected = RUFF_KEYS.get(key)
+        if expected is None:
+            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {', '.join(sorted(RUFF_KEYS))})")
+        if expected is bool and not isinstance(value, bool):
+            raise ConfigError(f"{where} key {key!r} must be a boolean, got {value!r}")
+    if "select" in table:
+        hosted = _string_list(table["select"], f"{where} key 'select'")
+        bad = [code for code in hosted if not RUFF_CODE.match(code) or code.startswith("NL")]
+        if bad:
+            raise ConfigError(f"{where} key 'select': not a ruff rule code: {bad[0]!r}")
+        settings.ruff_hosted = tuple(hosted)
+        settings.ruff_explicit = True  # the user chose these ruff rules: a missing ruff is an error
+    settings.ruff_enabled = table.get("enabled", True)
+
+
+def _default_root(path: Path) -> Path:
+    """Without a pyproject.toml, the project is the current directory (as for ruff) when it
+    holds the path; otherwise the path's own directory."""
+    path = path.resolve()
+    cwd = Path.cwd().resolve()
+    if path == cwd or cwd in path.parents:
+        return cwd
+    return path if path.is_dir() else path.parent
+
+
+def load_packs(files: Iterable[Path]) -> dict[str, list[Any]]:
+    """Read and validate rule packs; each section goes to the family that declares it."""
+    owners = {section: cls for cls in checker_classes() for section in cls.pack_sections}
+    packs: dict[str, list[Any]] = {}
+    for path in files:
+        document = _load_toml(path)
+        for section, value in document.items():
+            if section == "pack":
+                if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                    raise ConfigError(f"{path}: [pack] must be a table of strings (name, description)")
+                continue
+            owner = owners.get(section)
+            if owner is None:
+                known = ", ".join(sorted(owners)) or "none"
+                raise ConfigError(f"{path}: unknown pack section [{section}] (known sections: {known})")
+            try:
+                packs.setdefault(section, []).extend(owner.parse_pack(section, value, str(path)))
+            except PackError as exc:
+                raise ConfigError(str(exc)) from None
+    for section, entries in packs.items():
+        try:
+            owners[section].validate_packs(section, entries)
+        except PackError as exc:
+            raise ConfigError(str(exc)) from None
+    return packs
