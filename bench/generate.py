@@ -30,28 +30,143 @@ MANIFEST = "bench_manifest.json"
 GENERATOR_VERSION = 3
 
 NOUNS = (
-    "user", "thread", "message", "agent", "session", "token", "billing", "invoice", "metric",
-    "event", "tenant", "workspace", "report", "audit", "cache", "quota", "schedule", "webhook",
-    "notification", "permission", "role", "document", "embedding", "prompt", "trace", "pipeline",
-    "job", "task", "workflow", "corpus", "dataset", "supply", "demand", "optimization", "cost",
-    "latency", "credential", "policy", "alert", "ledger", "usage", "export", "tool", "run",
-    "artifact", "secret", "subscription", "payment", "connection", "channel", "state", "query",
+    "user",
+    "thread",
+    "message",
+    "agent",
+    "session",
+    "token",
+    "billing",
+    "invoice",
+    "metric",
+    "event",
+    "tenant",
+    "workspace",
+    "report",
+    "audit",
+    "cache",
+    "quota",
+    "schedule",
+    "webhook",
+    "notification",
+    "permission",
+    "role",
+    "document",
+    "embedding",
+    "prompt",
+    "trace",
+    "pipeline",
+    "job",
+    "task",
+    "workflow",
+    "corpus",
+    "dataset",
+    "supply",
+    "demand",
+    "optimization",
+    "cost",
+    "latency",
+    "credential",
+    "policy",
+    "alert",
+    "ledger",
+    "usage",
+    "export",
+    "tool",
+    "run",
+    "artifact",
+    "secret",
+    "subscription",
+    "payment",
+    "connection",
+    "channel",
+    "state",
+    "query",
 )
 KINDS = (
-    "Service", "Manager", "Repository", "Handler", "Client", "Processor", "Validator",
-    "Registry", "Executor", "Adapter", "Store", "Builder", "Coordinator", "Tracker", "Monitor",
+    "Service",
+    "Manager",
+    "Repository",
+    "Handler",
+    "Client",
+    "Processor",
+    "Validator",
+    "Registry",
+    "Executor",
+    "Adapter",
+    "Store",
+    "Builder",
+    "Coordinator",
+    "Tracker",
+    "Monitor",
 )
-QUALIFIERS = ("Async", "Cached", "Default", "Tenant", "Scoped", "Batch", "Unified", "Core", "Remote", "Secure", "Streaming", "Legacy")
+QUALIFIERS = (
+    "Async",
+    "Cached",
+    "Default",
+    "Tenant",
+    "Scoped",
+    "Batch",
+    "Unified",
+    "Core",
+    "Remote",
+    "Secure",
+    "Streaming",
+    "Legacy",
+)
 VERBS = (
-    "get", "fetch", "load", "save", "update", "delete", "create", "process", "handle", "validate",
-    "build", "resolve", "compute", "refresh", "sync", "emit", "publish", "register", "schedule",
-    "cancel", "retry", "flush", "render", "normalize", "aggregate", "record", "lookup", "enqueue",
-    "dispatch", "reconcile",
+    "get",
+    "fetch",
+    "load",
+    "save",
+    "update",
+    "delete",
+    "create",
+    "process",
+    "handle",
+    "validate",
+    "build",
+    "resolve",
+    "compute",
+    "refresh",
+    "sync",
+    "emit",
+    "publish",
+    "register",
+    "schedule",
+    "cancel",
+    "retry",
+    "flush",
+    "render",
+    "normalize",
+    "aggregate",
+    "record",
+    "lookup",
+    "enqueue",
+    "dispatch",
+    "reconcile",
 )
 MODULE_SUFFIXES = (
-    "service", "manager", "repository", "handler", "client", "utils", "helpers", "models",
-    "schemas", "router", "validator", "factory", "adapter", "registry", "executor", "processor",
-    "store", "core", "types", "constants",
+    "service",
+    "manager",
+    "repository",
+    "handler",
+    "client",
+    "utils",
+    "helpers",
+    "models",
+    "schemas",
+    "router",
+    "validator",
+    "factory",
+    "adapter",
+    "registry",
+    "executor",
+    "processor",
+    "store",
+    "core",
+    "types",
+    "constants",
 )
 PARAMS = ("key", "user_id", "payload", "thread_id", "request", "record", "item_id", "context", "query", "event")
 THIRD_PARTY = (
@@ -65,7 +180,26 @@ THIRD_PARTY = (
 
 # Roots: (directory on disk, import root on disk, share of the files, test share, top packages).
 ROOTS: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
-    ("netra_backend/app", ".", 0.45, ("agents", "services", "db", "routes", "schemas", "core", "websocket_core", "clients", "utils", "middleware", "monitoring", "llm", "plugins")),
+    (
+        "netra_backend/app",
+        ".",
+        0.45,
+        (
+            "agents",
+            "services",
+            "db",
+            "routes",
+            "schemas",
+            "core",
+            "websocket_core",
+            "clients",
+            "utils",
+            "middleware",
+            "monitoring",
+            "llm",
+            "plugins",
+        ),
+    ),
     ("netra_backend/tests", ".", 0.17, ("unit", "integration", "e2e", "agents", "websocket")),
     ("auth_service/auth_core", ".", 0.11, ("oauth", "tokens", "database", "routes", "security")),
     ("auth_service/tests", ".", 0.05, ("unit", "integration")),
@@ -80,9 +214,9 @@ MAX_FILE = 900_000
 @dataclass
 class ClassDef:
     name: str
-    module: "Module"
+    module: Module
     methods: list[tuple[str, bool]]  # (name, is_async)
-    base: "ClassDef | None" = None
+    base: ClassDef | None = None
     factory: str = ""
 
     def all_methods(self) -> list[tuple[str, bool]]:
@@ -184,7 +318,9 @@ class Project:
         total = sum(weights)
         return [max(1, round(count * w / total)) for w in weights]
 
-    def _tree(self, directory: str, root: str, count: int, is_test: bool, out: list[tuple[str, str, bool]], depth: int) -> None:
+    def _tree(
+        self, directory: str, root: str, count: int, is_test: bool, out: list[tuple[str, str, bool]], depth: int
+    ) -> None:
         if count <= 28 or depth >= 3:
             out.extend((directory, root, is_test) for _ in range(count))
             return
@@ -290,10 +426,41 @@ class Project:
         """Give every app module its classes (with bases across modules) and factories."""
         rng = self.rng
         fixed = {
-            "ws_manager": [("WebSocketManager", [("connect_user", True), ("disconnect_user", True), ("send_to_user", True), ("broadcast_event", True), ("get_connection_count", False)])],
-            "notifier": [("WebSocketNotifier", [("send_agent_started", True), ("send_agent_thinking", True), ("send_tool_executing", True), ("send_agent_completed", True)])],
+            "ws_manager": [
+                (
+                    "WebSocketManager",
+                    [
+                        ("connect_user", True),
+                        ("disconnect_user", True),
+                        ("send_to_user", True),
+                        ("broadcast_event", True),
+                        ("get_connection_count", False),
+                    ],
+                )
+            ],
+            "notifier": [
+                (
+                    "WebSocketNotifier",
+                    [
+                        ("send_agent_started", True),
+                        ("send_agent_thinking", True),
+                        ("send_tool_executing", True),
+                        ("send_agent_completed", True),
+                    ],
+                )
+            ],
             "context": [("AgentExecutionContext", [("to_dict", False), ("child", False)])],
-            "bridge": [("AgentWebSocketBridge", [("notify_agent_started", True), ("notify_agent_thinking", True), ("notify_tool_executing", True), ("notify_agent_completed", True)])],
+            "bridge": [
+                (
+                    "AgentWebSocketBridge",
+                    [
+                        ("notify_agent_started", True),
+                        ("notify_agent_thinking", True),
+                        ("notify_tool_executing", True),
+                        ("notify_agent_completed", True),
+                    ],
+                )
+            ],
             "redis_utils": [("RedisTestHelper", [("flush_all", True), ("seed_keys", True), ("get_client", False)])],
             "base_case": [("SSotBaseTestCase", [("set_env", False), ("get_env", False)])],
         }
@@ -357,7 +524,11 @@ class Project:
         agents = [m for m in backend if "/agents/" in m.path or "/websocket_core/" in m.path] or backend
 
         def pick(pool: list[Module], count: int, kind: str) -> None:
-            for module in rng.sample(pool, min(len(pool), count)) if count <= len(pool) else [rng.choice(pool) for _ in range(count)]:
+            for module in (
+                rng.sample(pool, min(len(pool), count))
+                if count <= len(pool)
+                else [rng.choice(pool) for _ in range(count)]
+            ):
                 module.plants.append(kind)
 
         pick(backend + tests[: len(tests) // 3], round(90 * scale), "legacy_ws")
@@ -425,7 +596,9 @@ class Renderer:
         self.em = Emitter(module, project.manifest)
         self.imports: dict[str, set[str]] = {}  # module text -> names
         self.statements: list[tuple[str, tuple[int, str, str] | None]] = []  # extra imports, planted or not
-        self.body: list[tuple[str, list[tuple[int, int, str, str]]]] = []  # chunk, plants (offset, family, code, detail)
+        self.body: list[
+            tuple[str, list[tuple[int, int, str, str]]]
+        ] = []  # chunk, plants (offset, family, code, detail)
 
     # imports --------------------------------------------------------------------------
 
@@ -444,9 +617,19 @@ class Renderer:
     def header(self) -> str:
         m = self.m
         lines = [f'"""{self._doc_title()}"""', "", "from __future__ import annotations", ""]
-        std = ["import asyncio", "import logging", "from datetime import datetime, timezone", "from typing import Any, Mapping"]
+        std = [
+            "import asyncio",
+            "import logging",
+            "from datetime import datetime, timezone",
+            "from typing import Any, Mapping",
+        ]
         if m.is_test:
-            std += ["from unittest import mock", "from unittest.mock import AsyncMock, MagicMock, patch", "", "import pytest"]
+            std += [
+                "from unittest import mock",
+                "from unittest.mock import AsyncMock, MagicMock, patch",
+                "",
+                "import pytest",
+            ]
         else:
             std += ["", self.rng.choice(THIRD_PARTY)]
         lines += std + [""]
@@ -569,7 +752,9 @@ class Renderer:
         if cls.base is not None:
             base = f"({self.use(cls.base, cls.base.name)})"
         lines.append(f"class {cls.name}{base}:")
-        lines.append(f'    """{cls.name}: {rng.choice(VERBS)}s and {rng.choice(VERBS)}s {rng.choice(NOUNS)} records."""')
+        lines.append(
+            f'    """{cls.name}: {rng.choice(VERBS)}s and {rng.choice(VERBS)}s {rng.choice(NOUNS)} records."""'
+        )
         lines.append("")
         lines.append("    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:")
         if cls.base is not None:
@@ -622,21 +807,21 @@ class Renderer:
                 f"        cached = self._cache.get({param})\n"
                 "        if cached is not None:\n"
                 f'            logger.debug("cache hit for %s", {param})\n'
-                f"            self._settings.setdefault(\"last_{rng.choice(NOUNS)}\", cached)"
+                f'            self._settings.setdefault("last_{rng.choice(NOUNS)}", cached)'
             )
         if choice == 3:
             noun = rng.choice(NOUNS)
             return (
-                f"        {noun}_items = [item for item in (options or {{}}).get(\"{noun}s\", []) if item]\n"
+                f'        {noun}_items = [item for item in (options or {{}}).get("{noun}s", []) if item]\n'
                 f"        for index, item in enumerate({noun}_items):\n"
-                f"            if isinstance(item, dict) and item.get(\"status\") == \"{rng.choice(('active', 'pending', 'failed'))}\":\n"
-                f"                self._cache[f\"{{{param}}}:{{index}}\"] = item"
+                f'            if isinstance(item, dict) and item.get("status") == "{rng.choice(("active", "pending", "failed"))}":\n'
+                f'                self._cache[f"{{{param}}}:{{index}}"] = item'
             )
         if choice == 4:
             sleep = "            await asyncio.sleep(0)\n" if is_async else ""
             return (
                 "        try:\n"
-                f"            payload = {{\"id\": {param}, \"at\": datetime.now(timezone.utc).isoformat(), \"kind\": \"{rng.choice(NOUNS)}\"}}\n"
+                f'            payload = {{"id": {param}, "at": datetime.now(timezone.utc).isoformat(), "kind": "{rng.choice(NOUNS)}"}}\n'
                 f"{sleep}"
                 "        except (KeyError, ValueError) as exc:\n"
                 f'            logger.warning("{rng.choice(VERBS)} failed for %s: %s", {param}, exc)\n'
@@ -644,14 +829,14 @@ class Renderer:
             )
         if choice == 5:
             return (
-                f"        limit = int(self._settings.get(\"{rng.choice(NOUNS)}_limit\", {rng.randint(5, 500)}))\n"
+                f'        limit = int(self._settings.get("{rng.choice(NOUNS)}_limit", {rng.randint(5, 500)}))\n'
                 f"        if len(self._cache) > limit:\n"
                 f"            self._cache.clear()"
             )
         if choice == 6:
             return f'        logger.info("{rng.choice(VERBS)} %s %s", {param}, sorted((options or {{}}).keys()))'
         return (
-            "        values = {key: value for key, value in (options or {}).items() if not key.startswith(\"_\")}\n"
+            '        values = {key: value for key, value in (options or {}).items() if not key.startswith("_")}\n'
             "        self._settings.update(values)"
         )
 
@@ -681,15 +866,15 @@ class Renderer:
             f'    """Count {noun} records per status, at most ``limit`` of them."""',
             "    counts: dict[str, int] = {}",
             "    for record in records[:limit]:",
-            f"        status = str(record.get(\"status\", \"{rng.choice(('unknown', 'new', 'open'))}\"))",
+            f'        status = str(record.get("status", "{rng.choice(("unknown", "new", "open"))}"))',
             "        counts[status] = counts.get(status, 0) + 1",
         ]
         for _ in range(rng.randint(1, 6)):
             key = rng.choice(NOUNS)
             lines += [
-                f"    if \"{key}\" in counts and counts[\"{key}\"] > {rng.randint(1, 99)}:",
+                f'    if "{key}" in counts and counts["{key}"] > {rng.randint(1, 99)}:',
                 f'        logger.debug("many {key} records: %d", counts["{key}"])',
-                f"        counts[\"{key}_overflow\"] = counts[\"{key}\"] - {rng.randint(1, 99)}",
+                f'        counts["{key}_overflow"] = counts["{key}"] - {rng.randint(1, 99)}',
             ]
         lines.append("    return counts\n")
         return "\n".join(lines)
@@ -752,7 +937,7 @@ class Renderer:
                 ]
         lines.append(
             f'    def test_logger_is_module_level(self) -> None:\n        with mock.patch("{cls.module.name}.logger") as log:\n'
-            "            log.info(\"x\")\n            log.info.assert_called_once()\n"
+            '            log.info("x")\n            log.info.assert_called_once()\n'
         )
         self.add("\n".join(lines))
 
@@ -776,7 +961,12 @@ class Renderer:
         variant = rng.randrange(3)
         name = f"{rng.choice(NOUNS)}_{rng.randrange(1000)}"
         if variant == 0:
-            self._header_plant(1, "NL101", "from websockets.legacy.client import connect", "from websockets.legacy.client import connect")
+            self._header_plant(
+                1,
+                "NL101",
+                "from websockets.legacy.client import connect",
+                "from websockets.legacy.client import connect",
+            )
             self.add(
                 f"async def stream_{name}(url: str, token: str) -> None:\n"
                 f'    """Stream {name} updates."""\n'
@@ -788,7 +978,12 @@ class Renderer:
         elif variant == 1:
             # The module websockets.client is not legacy, only some of its names: the use is the finding.
             self._header_plant(0, "", "clean: module websockets.client", "import websockets.client")
-            self._header_plant(1, "NL105", "from websockets.exceptions import InvalidStatusCode", "from websockets.exceptions import InvalidStatusCode")
+            self._header_plant(
+                1,
+                "NL105",
+                "from websockets.exceptions import InvalidStatusCode",
+                "from websockets.exceptions import InvalidStatusCode",
+            )
             self.add(
                 f"async def dial_{name}(url: str) -> Any:\n"
                 f'    """Open the {name} socket."""\n'
@@ -808,13 +1003,15 @@ class Renderer:
                 "    async for frame in websocket:\n"
                 "        await websocket.send(frame)\n\n\n"
                 f"async def serve_{name}(port: int) -> None:\n"
-                f"    async with serve(handle_{name}, \"0.0.0.0\", port):\n"
+                f'    async with serve(handle_{name}, "0.0.0.0", port):\n'
                 "        await asyncio.Future()\n",
                 [(0, 1, "NL104", "(websocket, path) handler")],
             )
 
     def _plant_modern_ws(self) -> None:
-        self._header_plant(0, "", "clean: websockets.asyncio", "from websockets.asyncio.client import connect as ws_connect")
+        self._header_plant(
+            0, "", "clean: websockets.asyncio", "from websockets.asyncio.client import connect as ws_connect"
+        )
         self._header_plant(0, "", "clean: websockets.protocol", "from websockets.protocol import State")
         name = f"{self.rng.choice(NOUNS)}_{self.rng.randrange(1000)}"
         self.add(
@@ -826,7 +1023,12 @@ class Renderer:
 
     def _plant_notifier(self) -> None:
         context = next(c for c in self.p.classes if c.name == "AgentExecutionContext")
-        self._header_plant(2, "NL201", "WebSocketNotifier import", "from netra_backend.app.agents.supervisor.websocket_notifier import WebSocketNotifier")
+        self._header_plant(
+            2,
+            "NL201",
+            "WebSocketNotifier import",
+            "from netra_backend.app.agents.supervisor.websocket_notifier import WebSocketNotifier",
+        )
         self.use(context, context.name)
         name = f"{self.rng.choice(NOUNS)}_{self.rng.randrange(1000)}"
         self.add(
@@ -835,7 +1037,11 @@ class Renderer:
             "    notifier = WebSocketNotifier(manager)\n"
             "    await notifier.send_agent_started(context)\n"
             '    await notifier.send_agent_thinking(context, "planning")\n',
-            [(2, 2, "NL202", "WebSocketNotifier(...)"), (3, 2, "NL202", "send_agent_started"), (4, 2, "NL202", "send_agent_thinking")],
+            [
+                (2, 2, "NL202", "WebSocketNotifier(...)"),
+                (3, 2, "NL202", "send_agent_started"),
+                (4, 2, "NL202", "send_agent_thinking"),
+            ],
         )
 
     def _plant_global_after_use(self) -> None:
@@ -903,9 +1109,7 @@ class Renderer:
                 if missing not in existing:
                     break
             self.add(
-                f"def call_{name}(key: str) -> Any:\n"
-                f"    service = {factory}()\n"
-                f"    return service.{missing}(key)\n",
+                f"def call_{name}(key: str) -> Any:\n    service = {factory}()\n    return service.{missing}(key)\n",
                 [(2, 4, "NL401", f"{cls.name}.{missing}")],
             )
 
@@ -951,7 +1155,9 @@ class Renderer:
             m for m in self.p.class_modules if m is not cls.module
         ]
         wrong = self.rng.choice(siblings)
-        self._header_plant(5, "NL502", f"{cls.name} is in {cls.module.name}, not {wrong.name}", f"from {wrong.name} import {cls.name}")
+        self._header_plant(
+            5, "NL502", f"{cls.name} is in {cls.module.name}, not {wrong.name}", f"from {wrong.name} import {cls.name}"
+        )
 
     def _plant_broken_patch(self) -> None:
         cls = self._real_target()
@@ -1016,9 +1222,7 @@ def generate(files: int, megabytes: float, seed: int, out: Path) -> dict[str, An
         },
         "roots": [r[0] for r in ROOTS],
         "src": [".", "analytics_service/src"],
-        "namespace_dirs": sorted(
-            {str(p.parent.relative_to(out)) for p in out.rglob("*.py")} - project.init_dirs
-        ),
+        "namespace_dirs": sorted({str(p.parent.relative_to(out)) for p in out.rglob("*.py")} - project.init_dirs),
         "planted_counts": dict(sorted(Counter(f"{p.family}:{p.code}" for p in planted).items())),
         "planted": [vars(p) for p in sorted(planted, key=lambda p: (p.path, p.line))],
     }

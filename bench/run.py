@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import json
 import os
 import platform
@@ -113,13 +114,19 @@ def measure(
     env: dict[str, str] | None = None,
 ) -> Measurement:
     """Run ``m.command`` in ``cwd``; fill in time, memory, exit code and findings."""
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out, tempfile.TemporaryFile(
-        "w+", encoding="utf-8", errors="replace"
-    ) as err:
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out,
+        tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err,
+    ):
         started = time.perf_counter()
         proc = subprocess.Popen(
-            m.command, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-            start_new_session=True, env={**os.environ, **(env or {})},
+            m.command,
+            cwd=cwd,
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
         )
         peak = 0
         done = threading.Event()
@@ -131,10 +138,8 @@ def measure(
                 peak = max(peak, _tree_pss_kb(proc.pid))
                 if time.perf_counter() - started > timeout and not timed_out.is_set():
                     timed_out.set()
-                    try:
+                    with contextlib.suppress(ProcessLookupError):
                         os.killpg(proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -250,8 +255,21 @@ def version(command: list[str]) -> str:
 def machine(cores: int) -> dict[str, Any]:
     cpu, ram = "unknown", 0
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
-        ram = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))) // 1024
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        ram = (
+            int(
+                next(
+                    line.split()[1]
+                    for line in Path("/proc/meminfo").read_text().splitlines()
+                    if line.startswith("MemTotal")
+                )
+            )
+            // 1024
+        )
     except (OSError, StopIteration):
         pass
     return {
@@ -273,7 +291,10 @@ def corpus(files: int, megabytes: float, seed: int) -> tuple[Path, dict[str, Any
     out = BENCH / "corpus" / f"n{files}-mb{megabytes:g}-s{seed}"
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if manifest["generator_version"] == GENERATOR_VERSION and manifest["requested"] == {"files": files, "megabytes": megabytes}:
+        if manifest["generator_version"] == GENERATOR_VERSION and manifest["requested"] == {
+            "files": files,
+            "megabytes": megabytes,
+        }:
             return out, manifest
     except (OSError, ValueError, KeyError):
         pass
@@ -299,29 +320,70 @@ class Bench:
         self.results: list[Measurement] = []
         self.netra = tool("netra-lint")
 
-    def run(self, m: Measurement, timeout: float, parse: Callable[[str], dict[str, int]] | None, env: dict[str, str] | None = None) -> Measurement:
+    def run(
+        self,
+        m: Measurement,
+        timeout: float,
+        parse: Callable[[str], dict[str, int]] | None,
+        env: dict[str, str] | None = None,
+    ) -> Measurement:
         print(f"  {m.label} ...", end="", file=sys.stderr, flush=True)
         measure(m, self.root, timeout, parse, env)
-        print(f" {m.status} {m.seconds:.2f} s ({m.cpu_seconds:.1f} s CPU), {m.memory_mb:.0f} MB", file=sys.stderr, flush=True)
+        print(
+            f" {m.status} {m.seconds:.2f} s ({m.cpu_seconds:.1f} s CPU), {m.memory_mb:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
         self.results.append(m)
         return m
 
     def floor(self) -> None:
         for jobs in (1, self.cores):
-            command = [sys.executable, str(Path(__file__).resolve()), "--ast-floor", str(self.root), "--floor-jobs", str(jobs)]
-            self.run(Measurement(f"ast.parse floor, {jobs} process{'es' * (jobs > 1)}", "ast.parse", "parse only", command, self.files), 3600, parse_floor)
+            command = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--ast-floor",
+                str(self.root),
+                "--floor-jobs",
+                str(jobs),
+            ]
+            self.run(
+                Measurement(
+                    f"ast.parse floor, {jobs} process{'es' * (jobs > 1)}",
+                    "ast.parse",
+                    "parse only",
+                    command,
+                    self.files,
+                ),
+                3600,
+                parse_floor,
+            )
 
-    def netra_series(self, select: str | None, label: str, timeout: float, pre_commit: bool = False, cold_only: bool = False) -> None:
+    def netra_series(
+        self, select: str | None, label: str, timeout: float, pre_commit: bool = False, cold_only: bool = False
+    ) -> None:
         """Cold (no cache), cold writing the cache, warm, and optionally pre-commit style."""
         flags = ["--select", select] if select else []
         base = [*self.netra, "check", "--exit-zero", "--statistics", "-q", *flags]
         checks = f"--select {select}" if select else "all rules"
         clean_caches(self.root)
-        cold = self.run(Measurement(f"netra-lint {label} cold", "netra-lint", checks, [*base, "--no-cache", "."], self.files), timeout, parse_statistics)
+        cold = self.run(
+            Measurement(f"netra-lint {label} cold", "netra-lint", checks, [*base, "--no-cache", "."], self.files),
+            timeout,
+            parse_statistics,
+        )
         if cold.status == "n/a" or cold_only:
             return
-        self.run(Measurement(f"netra-lint {label} cold, writing cache", "netra-lint", checks, [*base, "."], self.files), timeout, parse_statistics)
-        self.run(Measurement(f"netra-lint {label} warm", "netra-lint", checks, [*base, "."], self.files), timeout, parse_statistics)
+        self.run(
+            Measurement(f"netra-lint {label} cold, writing cache", "netra-lint", checks, [*base, "."], self.files),
+            timeout,
+            parse_statistics,
+        )
+        self.run(
+            Measurement(f"netra-lint {label} warm", "netra-lint", checks, [*base, "."], self.files),
+            timeout,
+            parse_statistics,
+        )
         if pre_commit:
             self.pre_commit(base, checks, label, timeout)
 
@@ -335,7 +397,17 @@ class Bench:
                 Path(path).write_bytes(data + b"\n# edited\n")
             relative = [os.path.relpath(p, self.root) for p in chosen]
             command = [*base, "--force-exclude", *relative]
-            self.run(Measurement(f"netra-lint {label} pre-commit ({len(chosen)} changed files, warm cache)", "netra-lint", checks, command, len(chosen)), timeout, parse_statistics)
+            self.run(
+                Measurement(
+                    f"netra-lint {label} pre-commit ({len(chosen)} changed files, warm cache)",
+                    "netra-lint",
+                    checks,
+                    command,
+                    len(chosen),
+                ),
+                timeout,
+                parse_statistics,
+            )
         finally:
             for path, data in originals.items():
                 Path(path).write_bytes(data)
@@ -343,22 +415,69 @@ class Bench:
     def peers(self) -> None:
         timeout, mypy_timeout = self.args.timeout, self.args.mypy_timeout
         targets = list(TOP_DIRS)
-        ruff = [*tool("ruff"), "check", "--isolated", "--no-cache", "--exit-zero", "--statistics", "--select", "PLE0118,PLE0117", *targets]
-        self.run(Measurement("ruff PLE0118,PLE0117", "ruff", "global/nonlocal (NL3)", ruff, self.files), timeout, parse_statistics)
+        ruff = [
+            *tool("ruff"),
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--exit-zero",
+            "--statistics",
+            "--select",
+            "PLE0118,PLE0117",
+            *targets,
+        ]
+        self.run(
+            Measurement("ruff PLE0118,PLE0117", "ruff", "global/nonlocal (NL3)", ruff, self.files),
+            timeout,
+            parse_statistics,
+        )
         pylint = [
-            *tool("pylint"), "--recursive=y", f"-j{self.cores}", "--disable=all", "--score=n", "--persistent=n",
-            "--source-roots=.,analytics_service/src", "--output-format=text",
+            *tool("pylint"),
+            "--recursive=y",
+            f"-j{self.cores}",
+            "--disable=all",
+            "--score=n",
+            "--persistent=n",
+            "--source-roots=.,analytics_service/src",
+            "--output-format=text",
             "--init-hook=import sys; sys.path[:0] = ['.', 'analytics_service/src']",
         ]
-        for codes, checks in (("E0401,E0611", "imports (NL5)"), ("E1101", "no-member (NL401)"), ("E0401,E0611,E1101,E0118", "imports + no-member + global (NL3/4/5)")):
-            run = Measurement(f"pylint {codes}", "pylint", checks, [*pylint, f"--enable={codes}", *targets], self.files, ok_exits=tuple(range(32)))
+        for codes, checks in (
+            ("E0401,E0611", "imports (NL5)"),
+            ("E1101", "no-member (NL401)"),
+            ("E0401,E0611,E1101,E0118", "imports + no-member + global (NL3/4/5)"),
+        ):
+            run = Measurement(
+                f"pylint {codes}",
+                "pylint",
+                checks,
+                [*pylint, f"--enable={codes}", *targets],
+                self.files,
+                ok_exits=tuple(range(32)),
+            )
             self.run(run, timeout, parse_pylint)
         mypy = [
-            *tool("mypy"), "--follow-imports=silent", "--ignore-missing-imports", "--explicit-package-bases",
-            "--namespace-packages", "--no-incremental", "--cache-dir=/dev/null", "--no-error-summary",
-            "--hide-error-context", "netra_backend", "auth_service", "test_framework", "analytics_service/src", "analytics_service/tests",
+            *tool("mypy"),
+            "--follow-imports=silent",
+            "--ignore-missing-imports",
+            "--explicit-package-bases",
+            "--namespace-packages",
+            "--no-incremental",
+            "--cache-dir=/dev/null",
+            "--no-error-summary",
+            "--hide-error-context",
+            "netra_backend",
+            "auth_service",
+            "test_framework",
+            "analytics_service/src",
+            "analytics_service/tests",
         ]
-        self.run(Measurement("mypy --follow-imports=silent", "mypy", "type check (covers NL401/NL5)", mypy, self.files), mypy_timeout, parse_mypy, env={"MYPYPATH": "analytics_service/src"})
+        self.run(
+            Measurement("mypy --follow-imports=silent", "mypy", "type check (covers NL401/NL5)", mypy, self.files),
+            mypy_timeout,
+            parse_mypy,
+            env={"MYPYPATH": "analytics_service/src"},
+        )
 
     def find(self, label: str) -> Measurement | None:
         return next((m for m in self.results if m.label == label), None)
@@ -402,7 +521,13 @@ def table(results: list[Measurement]) -> str:
 
 def _ratio(numerator: Measurement | None, denominator: Measurement | None) -> tuple[float | None, str]:
     """numerator/denominator as a number and as text ('>' when the numerator timed out)."""
-    if not numerator or not denominator or numerator.status not in ("ok", "timeout") or denominator.status != "ok" or not denominator.seconds:
+    if (
+        not numerator
+        or not denominator
+        or numerator.status not in ("ok", "timeout")
+        or denominator.status != "ok"
+        or not denominator.seconds
+    ):
         return None, "n/a"
     value = numerator.seconds / denominator.seconds
     return value, f"{'> ' if numerator.status == 'timeout' else ''}{value:.2f}×"
@@ -428,7 +553,9 @@ def targets(bench: Bench, scale: tuple[Measurement, Measurement] | None) -> list
     f = bench.find
     rows: list[tuple[str, str, str]] = []
 
-    def check(name: str, m: Measurement | None, ok: Callable[[Measurement], bool], shown: Callable[[Measurement], str]) -> None:
+    def check(
+        name: str, m: Measurement | None, ok: Callable[[Measurement], bool], shown: Callable[[Measurement], str]
+    ) -> None:
         if m is None or m.status != "ok":
             rows.append((name, "not measured" if m is None else _seconds(m), "N/A"))
         else:
@@ -437,8 +564,16 @@ def targets(bench: Bench, scale: tuple[Measurement, Measurement] | None) -> list
     cold = f("netra-lint all rules cold")
     floor = f(f"ast.parse floor, {bench.cores} processes") or f("ast.parse floor, 1 process")
     value, text = _ratio(cold, floor)
-    rows.append((f"cold all rules ≤ 1.5× ast.parse floor ({floor.label if floor else '-'})", text, "N/A" if value is None else "PASS" if value <= 1.5 else "FAIL"))
-    check("warm all rules < 1 s", f("netra-lint all rules warm"), lambda m: m.seconds < 1, lambda m: f"{m.seconds:.2f} s")
+    rows.append(
+        (
+            f"cold all rules ≤ 1.5× ast.parse floor ({floor.label if floor else '-'})",
+            text,
+            "N/A" if value is None else "PASS" if value <= 1.5 else "FAIL",
+        )
+    )
+    check(
+        "warm all rules < 1 s", f("netra-lint all rules warm"), lambda m: m.seconds < 1, lambda m: f"{m.seconds:.2f} s"
+    )
     pre = next((m for m in bench.results if "pre-commit" in m.label), None)
     check("pre-commit (10 files, warm) < 1 s", pre, lambda m: m.seconds < 1, lambda m: f"{m.seconds:.2f} s")
     for pylint_label, netra_label in PYLINT_PAIRS:
@@ -446,13 +581,25 @@ def targets(bench: Bench, scale: tuple[Measurement, Measurement] | None) -> list
         verdict = "N/A" if value is None else "PASS" if value >= 20 else "FAIL"
         rows.append((f"≥ 20× faster than {pylint_label} ({netra_label})", text, verdict))
     peak = max((m.memory_mb for m in bench.results if m.tool == "netra-lint" and m.status == "ok"), default=0.0)
-    rows.append(("netra-lint peak memory < 1 GB (tree PSS)", f"{peak:,.0f} MB", "PASS" if 0 < peak < 1024 else "N/A" if not peak else "FAIL"))
+    rows.append(
+        (
+            "netra-lint peak memory < 1 GB (tree PSS)",
+            f"{peak:,.0f} MB",
+            "PASS" if 0 < peak < 1024 else "N/A" if not peak else "FAIL",
+        )
+    )
     for label, limit in (("NL5 cold", 15), ("NL5 warm", 1), ("NL401 cold", 20), ("NL401 warm", 1)):
         check(f"--select {label} < {limit} s", f(f"netra-lint {label}"), _under(limit), lambda m: f"{m.seconds:.2f} s")
     if scale:
         big, small = scale
         value, text = _ratio(big, small)
-        rows.append(("25,000-file cold ≤ 4× the 7,000-file cold", text, "N/A" if value is None else "PASS" if value <= 4 else "FAIL"))
+        rows.append(
+            (
+                "25,000-file cold ≤ 4× the 7,000-file cold",
+                text,
+                "N/A" if value is None else "PASS" if value <= 4 else "FAIL",
+            )
+        )
     return rows
 
 
@@ -465,7 +612,9 @@ def planted_table(manifest: dict[str, Any], cold: Measurement | None) -> str:
     return "\n".join(lines)
 
 
-def report(bench: Bench, info: dict[str, Any], scale_results: list[Measurement], scale: tuple[Measurement, Measurement] | None) -> str:
+def report(
+    bench: Bench, info: dict[str, Any], scale_results: list[Measurement], scale: tuple[Measurement, Measurement] | None
+) -> str:
     m = bench.manifest
     sizes = m["sizes"]
     versions = "; ".join(f"{k} {v}" for k, v in info["versions"].items())
@@ -494,7 +643,9 @@ def report(bench: Bench, info: dict[str, Any], scale_results: list[Measurement],
         ("mypy --follow-imports=silent", "netra-lint all rules cold"),
         ("ruff PLE0118,PLE0117", "netra-lint all rules cold"),
     ):
-        parts.append(f"- {pylint_label} / {netra_label}: {_ratio(bench.find(pylint_label), bench.find(netra_label))[1]}")
+        parts.append(
+            f"- {pylint_label} / {netra_label}: {_ratio(bench.find(pylint_label), bench.find(netra_label))[1]}"
+        )
     parts += ["", "## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
     parts += [f"| {name} | {value} | {verdict} |" for name, value, verdict in targets(bench, scale)]
     if scale_results:

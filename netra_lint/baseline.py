@@ -32,7 +32,7 @@ def with_noqa(source: SourceFile, codes_by_row: dict[int, set[str]]) -> str:
             continue
         raw = lines[row - 1]
         body = raw.rstrip("\r\n")
-        ending = raw[len(body):]
+        ending = raw[len(body) :]
         existing = noqa.by_row.get(row)
         if existing is not None and existing.codes is None:
             continue  # a bare noqa already suppresses everything
@@ -45,7 +45,7 @@ def with_noqa(source: SourceFile, codes_by_row: dict[int, set[str]]) -> str:
     return "".join(lines)
 
 
-def add_noqa(outcome: "RunResult") -> tuple[int, list[str]]:
+def add_noqa(outcome: RunResult) -> tuple[int, list[str]]:
     """Suppress every remaining finding in place; returns (directives added, problems)."""
     rows_by_file: dict[Path, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     for result in outcome.results:

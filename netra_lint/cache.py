@@ -25,7 +25,19 @@ from .diagnostics import Applicability, Diagnostic
 
 CACHE_DIR_NAME = ".netra_lint_cache"
 SHARDS = 32
-_FIELDS = ("code", "message", "start", "end", "row", "column", "end_row", "end_column", "noqa_row", "source_line", "fix_title")
+_FIELDS = (
+    "code",
+    "message",
+    "start",
+    "end",
+    "row",
+    "column",
+    "end_row",
+    "end_column",
+    "noqa_row",
+    "source_line",
+    "fix_title",
+)
 
 
 def _encode(diag: Diagnostic) -> list[Any]:
@@ -71,9 +83,14 @@ def load_shards(directory: Path, magic: str, valid: Callable[[Any], bool] = lamb
                 data = marshal.load(handle)
         except (OSError, EOFError, ValueError, TypeError):
             continue
-        if isinstance(data, tuple) and len(data) == 2 and data[0] == magic and isinstance(data[1], dict):
-            if all(isinstance(k, str) and valid(v) for k, v in data[1].items()):
-                entries.update(data[1])
+        if (
+            isinstance(data, tuple)
+            and len(data) == 2
+            and data[0] == magic
+            and isinstance(data[1], dict)
+            and all(isinstance(k, str) and valid(v) for k, v in data[1].items())
+        ):
+            entries.update(data[1])
     return entries
 
 
@@ -115,7 +132,7 @@ class ResultCache:
     changed: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, directory: Path, settings_fingerprint: str) -> "ResultCache":
+    def open(cls, directory: Path, settings_fingerprint: str) -> ResultCache:
         location = directory / f"results-{settings_fingerprint[:16]}"
         key = f"{__version__}:{settings_fingerprint}"
         return cls(location=location, key=key, entries=load_shards(location, key, _valid_entry))

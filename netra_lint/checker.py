@@ -61,14 +61,18 @@ def validate_rename_map(
     seen: dict[str, tuple[str, str]] = {}
     for old, new, origin in entries:
         if old in seen and seen[old][0] != new:
-            raise PackError(f"{origin}: [{section}] entry {old!r} = {new!r} conflicts with {seen[old][1]}: {old!r} = {seen[old][0]!r}")
+            raise PackError(
+                f"{origin}: [{section}] entry {old!r} = {new!r} conflicts with {seen[old][1]}: {old!r} = {seen[old][0]!r}"
+            )
         seen[old] = (new, origin)
     for start, (_, origin) in seen.items():
         current, path = start, [start]
         while current in seen:
             current = next_key(current, seen[current][0])
             if current in path:
-                raise PackError(f"{origin}: [{section}] entry {start!r}: the entries form a cycle ({' -> '.join(path + [current])})")
+                raise PackError(
+                    f"{origin}: [{section}] entry {start!r}: the entries form a cycle ({' -> '.join(path + [current])})"
+                )
             path.append(current)
 
 
@@ -83,7 +87,7 @@ class Checker:
     #: True if ``check`` needs ``ctx.index`` (the first-party project index).
     uses_index: ClassVar[bool] = False
 
-    def __init__(self, settings: "Settings") -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     @classmethod
@@ -111,10 +115,10 @@ class Checker:
         """Substrings of which a file must contain one to be worth checking; empty: every file."""
         return ()
 
-    def check(self, ctx: "FileContext") -> Iterable[Diagnostic]:
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         raise NotImplementedError
 
-    def focus(self, ctx: "FileContext") -> Collection[str] | None:
+    def focus(self, ctx: FileContext) -> Collection[str] | None:
         """The identifiers this family starts from, if it only follows a few names: LibCST
         then parses the file with every body that can't reach them blanked out (see
         ``focus``). None (the default): the whole file."""
@@ -226,10 +230,10 @@ class FileContext:
         self,
         source: SourceFile,
         display_path: str,
-        settings: "Settings",
+        settings: Settings,
         enabled: Collection[str],
         want_fixes: bool,
-        index: "ProjectIndex | None" = None,
+        index: ProjectIndex | None = None,
     ) -> None:
         self.source = source
         self.path = display_path
@@ -256,7 +260,11 @@ class FileContext:
         """The current checker's ``file_facts`` of this text: the index's if it made them
         from exactly this text, else computed now (raises ``SyntaxError``)."""
         checker = self._checker
-        found = self.index.file_facts(self.source.path, self.text, type(checker).__name__) if self.index is not None else None
+        found = (
+            self.index.file_facts(self.source.path, self.text, type(checker).__name__)
+            if self.index is not None
+            else None
+        )
         return found if found is not None else checker.file_facts(self.ast_tree, self.source)
 
     @property
@@ -276,7 +284,7 @@ class FileContext:
             self._focus[checker] = None if found is None else frozenset(found)
         return self._focus[checker]
 
-    def _tree(self) -> "_Tree":
+    def _tree(self) -> _Tree:
         checker = getattr(self, "_checker", None)
         focused = checker is not None and self._focus_of(checker) is not None
         tree = self._trees.get(focused)

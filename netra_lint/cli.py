@@ -81,20 +81,35 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--fix/--no-fix", default=False, help="Apply safe fixes (and unsafe ones with --unsafe-fixes).")
-@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply (or show) fixes that may change behaviour.")
-@click.option("--diff", is_flag=True, help="Print the diff the fixes would make; write nothing. Exit 1 if there is one.")
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply (or show) fixes that may change behaviour."
+)
+@click.option(
+    "--diff", is_flag=True, help="Print the diff the fixes would make; write nothing. Exit 1 if there is one."
+)
 @click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable (comma separated).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Rule codes or prefixes to disable.")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of the config.")
+@click.option(
+    "--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of the config."
+)
 @click.option("--output-format", type=click.Choice(FORMATS), default="full", show_default=True)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even if violations remain.")
 @click.option("--statistics", "show_statistics", is_flag=True, help="Show counts per rule instead of each violation.")
 @click.option("--show-fixes", is_flag=True, help="List the fixes that were applied, per file and rule.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Use this pyproject.toml (or netra-lint TOML) only.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this pyproject.toml (or netra-lint TOML) only.",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print violations only: no summary, no progress.")
-@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
+@click.option(
+    "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line that fails now (a baseline).")
 def check(
@@ -186,7 +201,10 @@ def _report(
         stdout.flush()
         if not quiet:
             count = sum(sum(r.fixes_applied.values()) for r in changed)
-            click.echo(f"Would fix {count} error{'s' * (count != 1)} in {len(changed)} file{'s' * (len(changed) != 1)}.", err=True)
+            click.echo(
+                f"Would fix {count} error{'s' * (count != 1)} in {len(changed)} file{'s' * (len(changed) != 1)}.",
+                err=True,
+            )
         if outcome.errors:
             return EXIT_ERROR
         return EXIT_VIOLATIONS if changed and not exit_zero else EXIT_OK
@@ -218,7 +236,9 @@ def _summary(diagnostics: list, fixed: Counter[str], options: RunOptions) -> str
         return "All checks passed!"
     lines = []
     if fixed_total:
-        lines.append(f"Found {remaining + fixed_total} error{'s' * (remaining + fixed_total != 1)} ({fixed_total} fixed, {remaining} remaining).")
+        lines.append(
+            f"Found {remaining + fixed_total} error{'s' * (remaining + fixed_total != 1)} ({fixed_total} fixed, {remaining} remaining)."
+        )
     else:
         lines.append(f"Found {remaining} error{'s' * (remaining != 1)}.")
     safe = sum(1 for d in diagnostics if d.fix_applicability is not None and d.fix_applicability.value == "safe")
@@ -265,7 +285,9 @@ def rule(code: str | None, show_all: bool) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path, exists=True))
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if the written ruff config is stale (for CI).")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the ruff config instead of writing it.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="netra-lint config to read.")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="netra-lint config to read."
+)
 def export_ruff_config(path: Path | None, check_only: bool, to_stdout: bool, config_path: Path | None) -> None:
     """Write the rule packs' deprecated names as ruff banned-api entries (editor feedback)."""
     try:

@@ -122,8 +122,10 @@ def load_settings(
         if expected is None:
             known = ", ".join(sorted([*ENGINE_KEYS, *option_types]))
             raise ConfigError(f"{where}: unknown key {key!r} (known keys: {known})")
-        if expected is dict and not isinstance(value, dict) or expected is bool and not isinstance(value, bool):
-            raise ConfigError(f"{where} key {key!r} must be a {'table' if expected is dict else 'boolean'}, got {value!r}")
+        if (expected is dict and not isinstance(value, dict)) or (expected is bool and not isinstance(value, bool)):
+            raise ConfigError(
+                f"{where} key {key!r} must be a {'table' if expected is dict else 'boolean'}, got {value!r}"
+            )
         if expected is int and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
             raise ConfigError(f"{where} key {key!r} must be a positive integer, got {value!r}")
         if expected is str and not isinstance(value, str):
@@ -162,7 +164,9 @@ def load_settings(
     settings.exclude += _string_list(table.get("extend-exclude", []), f"{where} key 'extend-exclude'")
     for pattern, codes in table.get("per-file-ignores", {}).items():
         spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
-        settings.per_file_ignores.append((spec, frozenset(_codes(codes, f"{where} key 'per-file-ignores' entry {pattern!r}", hosted))))
+        settings.per_file_ignores.append(
+            (spec, frozenset(_codes(codes, f"{where} key 'per-file-ignores' entry {pattern!r}", hosted)))
+        )
     settings.src = [(root / s).resolve() for s in _string_list(table.get("src", []), f"{where} key 'src'")]
     settings.unsafe_fixes = bool(table.get("unsafe-fixes", False)) if unsafe_fixes is None else unsafe_fixes
     target = table.get("target-version", "py310")

@@ -66,7 +66,11 @@ class _Ignorer:
     """
 
     def __init__(
-        self, settings: Settings, base: Path | None = None, gitignores_above: bool = True, exclude: Iterable[str] | None = None
+        self,
+        settings: Settings,
+        base: Path | None = None,
+        gitignores_above: bool = True,
+        exclude: Iterable[str] | None = None,
     ) -> None:
         self.root = base or settings.project_root
         self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude if exclude is None else exclude)
@@ -85,7 +89,9 @@ class _Ignorer:
     @staticmethod
     def _read_spec(candidate: Path) -> pathspec.GitIgnoreSpec | None:
         try:
-            return pathspec.GitIgnoreSpec.from_lines(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
+            return pathspec.GitIgnoreSpec.from_lines(
+                candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+            )
         except OSError:
             return None
 
@@ -124,11 +130,15 @@ class _Ignorer:
                 found.append((_prefix(directory, self.root), self.exclude))
             else:
                 found.append(("", self.exclude))  # outside the base, excludes match names only
-            if self._info_exclude is not None and (self._info_exclude[0] == directory or self._info_exclude[0] in directory.parents):
+            if self._info_exclude is not None and (
+                self._info_exclude[0] == directory or self._info_exclude[0] in directory.parents
+            ):
                 found.append((_prefix(directory, self._info_exclude[0]), self._info_exclude[1]))
             # .gitignore files from the top of the work tree (or the base) down to the directory.
             found.extend((_prefix(directory, where), spec) for where, spec in self._chain(directory))
-            rules = self._rules[directory] = tuple((prefix, m) for prefix, spec in found if (m := self._matcher(spec)) is not None)
+            rules = self._rules[directory] = tuple(
+                (prefix, m) for prefix, spec in found if (m := self._matcher(spec)) is not None
+            )
         return rules
 
     def _matcher(self, spec: pathspec.GitIgnoreSpec) -> Callable[[str], bool] | None:

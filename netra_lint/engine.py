@@ -110,7 +110,9 @@ class Linter:
         except DecodeError as exc:
             ignored = self.settings.ignored_for(self.settings.relative(path))
             enabled_here = self.settings.enabled - ignored
-            result.diagnostics = self._only_if_enabled(self._parse_error_at(exc.row, exc.column, str(exc), result), enabled_here)
+            result.diagnostics = self._only_if_enabled(
+                self._parse_error_at(exc.row, exc.column, str(exc), result), enabled_here
+            )
             return result
         except OSError as exc:
             result.errors.append(f"{result.display}: cannot read file: {exc.strerror or exc}")
@@ -125,7 +127,9 @@ class Linter:
         result.diagnostics = diagnostics
         return result
 
-    def _check(self, source: SourceFile, result: FileResult, enabled: frozenset[str], want_fixes: bool) -> list[Diagnostic]:
+    def _check(
+        self, source: SourceFile, result: FileResult, enabled: frozenset[str], want_fixes: bool
+    ) -> list[Diagnostic]:
         ctx = FileContext(source, result.display, self.settings, enabled, want_fixes, self.index)
         found: list[Diagnostic] = []
         applicable = [
@@ -140,27 +144,35 @@ class Linter:
             except SyntaxError as exc:
                 return self._only_if_enabled(self._syntax_error(source, exc, result), enabled)
             except cst.ParserSyntaxError as exc:
-                parse_error = self._parse_error_at(exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}", result, source)
+                parse_error = self._parse_error_at(
+                    exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}", result, source
+                )
                 return self._only_if_enabled(parse_error, enabled)
             except RecursionError:
-                return self._only_if_enabled(self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled)
+                return self._only_if_enabled(
+                    self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled
+                )
             except Exception as exc:  # a bug in a rule must not stop the run
                 name = type(checker).__name__
                 result.errors.append(f"{result.display}: internal error in {name}: {type(exc).__name__}: {exc}")
         if PARSE_ERROR in enabled and not ctx.parsed and not self._index_parsed(source):
             try:
-                ctx.ast_tree
+                ctx.ast_tree  # noqa: B018 - parsed for the syntax error it may raise
             except SyntaxError as exc:
                 return self._only_if_enabled(self._syntax_error(source, exc, result), enabled)
             except (RecursionError, MemoryError):
-                return self._only_if_enabled(self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled)
+                return self._only_if_enabled(
+                    self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled
+                )
         return self._finish(source, result, found, enabled)
 
     def _index_parsed(self, source: SourceFile) -> bool:
         parsed = getattr(self.index, "parsed_ok", None)
         return bool(parsed and parsed(source.path))
 
-    def _finish(self, source: SourceFile, result: FileResult, found: list[Diagnostic], enabled: frozenset[str]) -> list[Diagnostic]:
+    def _finish(
+        self, source: SourceFile, result: FileResult, found: list[Diagnostic], enabled: frozenset[str]
+    ) -> list[Diagnostic]:
         check_noqa = UNUSED_NOQA in enabled and "noqa" in source.text.lower()
         if not found and not check_noqa:
             return []
@@ -200,7 +212,9 @@ class Linter:
             message += f" in Python {running}, which runs netra-lint: the line uses Python 3.12's type parameters or `type` aliases (PEP 695); run netra-lint on Python 3.12 or later"
         return self._parse_error_at(row, column, message, result, source)
 
-    def _parse_error_at(self, row: int, column: int, message: str, result: FileResult, source: SourceFile | None = None) -> Diagnostic:
+    def _parse_error_at(
+        self, row: int, column: int, message: str, result: FileResult, source: SourceFile | None = None
+    ) -> Diagnostic:
         start = source.offset(row, column - 1) if source else 0
         diag = Diagnostic(code=PARSE_ERROR, message=message, start=start, end=start)
         diag.path = result.display
@@ -217,7 +231,9 @@ class Linter:
             return False
         return fix.applicability is Applicability.SAFE or self.options.unsafe_fixes
 
-    def _fix(self, source: SourceFile, result: FileResult, enabled: frozenset[str], diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    def _fix(
+        self, source: SourceFile, result: FileResult, enabled: frozenset[str], diagnostics: list[Diagnostic]
+    ) -> list[Diagnostic]:
         original = source.text
         baseline = _Baseline.of(source, result.display)
         text = original
@@ -232,7 +248,13 @@ class Linter:
                 break
             problem = _validate(new_text, source, result.display, baseline)
             if problem:
-                culprits = sorted({code for code, fix in chosen if _validate(apply_edits(text, list(fix.edits)), source, result.display, baseline)})
+                culprits = sorted(
+                    {
+                        code
+                        for code, fix in chosen
+                        if _validate(apply_edits(text, list(fix.edits)), source, result.display, baseline)
+                    }
+                )
                 named = ", ".join(culprits) or ", ".join(sorted({c for c, _ in chosen}))
                 result.errors.append(
                     f"{result.display}: internal error: the fix for {named} produced invalid code ({problem}); file left unchanged"
@@ -244,7 +266,9 @@ class Linter:
             diagnostics = self._check(current, result, enabled, want_fixes=True)
         else:
             if any(self._allowed(d.fix) for d in diagnostics):
-                result.errors.append(f"{result.display}: fixes did not converge after {MAX_FIX_PASSES} passes; file left unchanged")
+                result.errors.append(
+                    f"{result.display}: fixes did not converge after {MAX_FIX_PASSES} passes; file left unchanged"
+                )
                 return self._check(source, result, enabled, want_fixes=False)
         if text != original:
             result.original, result.fixed, result.fixes_applied = original, text, applied
@@ -283,7 +307,9 @@ def _compiles(text: str, filename: str) -> bool:
 
 #: The statements of PEP 695 (Python 3.12), which older parsers reject where they start:
 #: ``type Alias = ...``, ``def f[T](...)``, ``class C[T]:``.
-_TYPE_PARAMETERS = re.compile(r"\s*(?:type\s+[^\W\d]\w*\s*(?:\[[^\]]*\]\s*)?=|(?:async\s+)?def\s+[^\W\d]\w*\s*\[|class\s+[^\W\d]\w*\s*\[)")
+_TYPE_PARAMETERS = re.compile(
+    r"\s*(?:type\s+[^\W\d]\w*\s*(?:\[[^\]]*\]\s*)?=|(?:async\s+)?def\s+[^\W\d]\w*\s*\[|class\s+[^\W\d]\w*\s*\[)"
+)
 
 
 def _cst_parses(text: str) -> bool:
@@ -313,7 +339,7 @@ class _Baseline:
     compiles: bool
 
     @classmethod
-    def of(cls, source: SourceFile, filename: str) -> "_Baseline":
+    def of(cls, source: SourceFile, filename: str) -> _Baseline:
         return cls(_cst_parses(source.text), _ast_parses(source.text), _compiles(source.text, filename))
 
 

@@ -153,7 +153,13 @@ def _bindings(tree: ast.Module) -> tuple[list[tuple[frozenset[str], ast.AST]], l
                     pairs.append((frozenset(_target_identifiers(item.optional_vars)), item.context_expr))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             arguments = stmt.args
-            for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]:
+            for arg in [
+                *arguments.posonlyargs,
+                *arguments.args,
+                *arguments.kwonlyargs,
+                arguments.vararg,
+                arguments.kwarg,
+            ]:
                 if arg is not None and arg.annotation is not None:
                     pairs.append((frozenset({arg.arg}), arg.annotation))
             if stmt.returns is not None:  # a factory of what we follow
@@ -245,7 +251,10 @@ def _blank(chunk: str) -> str:
     closing = '"""' if opener == 0 else '""")'
     last = None
     if opener is not None:
-        last = next((i for i in range(len(lines) - 1, opener - 1, -1) if len(lines[i]) >= len(closing) + 3 * (i == opener)), None)
+        last = next(
+            (i for i in range(len(lines) - 1, opener - 1, -1) if len(lines[i]) >= len(closing) + 3 * (i == opener)),
+            None,
+        )
     if opener is None or last is None:
         lines[0] = "0" + lines[0][1:]
     else:

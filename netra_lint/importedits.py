@@ -47,9 +47,12 @@ def has_import(module: cst.Module, source_module: str, name: str | None = None, 
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for imp in stmt.body:  # an import may share its line with other statements
-            if name is None and isinstance(imp, cst.Import):
-                if any(dotted_name(a.name) == source_module and a.asname is None for a in imp.names):
-                    return True
+            if (
+                name is None
+                and isinstance(imp, cst.Import)
+                and any(dotted_name(a.name) == source_module and a.asname is None for a in imp.names)
+            ):
+                return True
             if (
                 name is not None
                 and isinstance(imp, cst.ImportFrom)
@@ -58,7 +61,9 @@ def has_import(module: cst.Module, source_module: str, name: str | None = None, 
                 and not isinstance(imp.names, cst.ImportStar)
             ):
                 for alias in imp.names:
-                    alias_as = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+                    alias_as = (
+                        alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+                    )
                     if dotted_name(alias.name) == name and alias_as == asname:
                         return True
     return False

@@ -68,11 +68,33 @@ _EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 _BYTECODE_SUFFIXES = tuple(importlib.machinery.BYTECODE_SUFFIXES)
 #: Modules CPython has loaded before any project code runs: a project file can't shadow them.
 _PRELOADED = frozenset(sys.builtin_module_names) | {
-    "abc", "codecs", "encodings", "genericpath", "io", "ntpath", "os", "posixpath", "site", "stat", "zipimport",
+    "abc",
+    "codecs",
+    "encodings",
+    "genericpath",
+    "io",
+    "ntpath",
+    "os",
+    "posixpath",
+    "site",
+    "stat",
+    "zipimport",
 }
 #: Attributes every module has without binding them.
 _MODULE_DUNDERS = frozenset(
-    {"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__", "__builtins__", "__dict__", "__path__", "__cached__", "__annotations__"}
+    {
+        "__name__",
+        "__file__",
+        "__doc__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__builtins__",
+        "__dict__",
+        "__path__",
+        "__cached__",
+        "__annotations__",
+    }
 )
 #: ``object``, ``dict``, ``int``...: an annotation with one of these declares no first-party object.
 BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items() if isinstance(value, type))
@@ -156,7 +178,9 @@ class ModuleInfo:
     name: str
     path: str
     is_package: bool
-    bindings: dict[str, tuple[str, ...]]  # name → ("def"|"class"|"value"|"ambiguous",) or ("module", m) or ("from", m, name)
+    bindings: dict[
+        str, tuple[str, ...]
+    ]  # name → ("def"|"class"|"value"|"ambiguous",) or ("module", m) or ("from", m, name)
     stars: tuple[str | None, ...]  # modules star-imported (None: not resolvable)
     all_names: tuple[str, ...] | None  # a static ``__all__``
     all_dynamic: bool
@@ -397,14 +421,17 @@ class _Summarizer:
                     self.imports.append(("i", alias.name, alias.asname or "", _pos(alias), _pos(node), guarded))
                 continue
             if isinstance(node, ast.ImportFrom):
-                source = self.absolute(node.level, node.module)
                 names = tuple((a.name, a.asname or "", _pos(a)) for a in node.names)
                 self.note_aliases(node)
                 self.imports.append(("f", node.module or "", node.level, names, _pos(node), guarded))
                 continue
             if isinstance(node, ast.Call):
                 self.note_call(node)
-            elif isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec") or isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and dotted_name(node.value) == "sys.modules":
+            elif (isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec")) or (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Store)
+                and dotted_name(node.value) == "sys.modules"
+            ):
                 self.open = True
             elif isinstance(node, ast.Global):  # `def init(): global table; table = ...` binds it
                 for name in node.names:
@@ -438,7 +465,9 @@ class _Summarizer:
         name to different things at the same level make it ambiguous (``try: from
         unittest.mock import patch`` / ``except ImportError: from mock import patch``)."""
         if isinstance(node, ast.Import):
-            pairs = [(a.asname, a.name) if a.asname else (a.name.split(".")[0], a.name.split(".")[0]) for a in node.names]
+            pairs = [
+                (a.asname, a.name) if a.asname else (a.name.split(".")[0], a.name.split(".")[0]) for a in node.names
+            ]
         else:
             source = self.absolute(node.level, node.module)
             pairs = [(a.asname or a.name, f"{source}.{a.name}") for a in node.names if source and a.name != "*"]
@@ -505,11 +534,20 @@ class _Summarizer:
         found = []
         for callee, node in self.calls:
             parts = callee.split(".")
-            qualified = self.qualify(callee, strict=False)  # `try: from unittest.mock import patch` / `except: from mock import patch`
+            qualified = self.qualify(
+                callee, strict=False
+            )  # `try: from unittest.mock import patch` / `except: from mock import patch`
             kind = None
-            if any(qualified == p + "".join("." + s for s in suffix) for p in _PATCHERS for suffix in _PATCH_SUFFIXES) or (parts[0] == "mocker" or parts[0].endswith("_mocker")) and tuple(parts[1:]) in (("patch",), ("patch", "dict"), ("patch", "multiple")):
+            if any(
+                qualified == p + "".join("." + s for s in suffix) for p in _PATCHERS for suffix in _PATCH_SUFFIXES
+            ) or (
+                (parts[0] == "mocker" or parts[0].endswith("_mocker"))
+                and tuple(parts[1:]) in (("patch",), ("patch", "dict"), ("patch", "multiple"))
+            ):
                 kind = "patch"
-            elif callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["setattr"] and len(node.args) == 2 or callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["delattr"] and len(node.args) == 1:
+            elif (callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["setattr"] and len(node.args) == 2) or (
+                callee.split(".", 1)[0] == "monkeypatch" and parts[1:] == ["delattr"] and len(node.args) == 1
+            ):
                 kind = "setattr"
             elif qualified == "importlib.import_module":
                 kind = "import"
@@ -570,7 +608,11 @@ class _Summarizer:
         for stmt in _flatten(node.body):
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 decorators = [dotted_name(d) or "" for d in stmt.decorator_list]
-                is_property = any(d in ("property", "functools.cached_property", "cached_property") or d.endswith((".setter", ".getter", ".deleter")) for d in decorators)
+                is_property = any(
+                    d in ("property", "functools.cached_property", "cached_property")
+                    or d.endswith((".setter", ".getter", ".deleter"))
+                    for d in decorators
+                )
                 members.setdefault(stmt.name, "property" if is_property else "method")
                 returns.setdefault(stmt.name, self.annotation(stmt.returns))
                 params.setdefault(stmt.name, _signature(stmt, decorators))
@@ -603,7 +645,9 @@ class _Summarizer:
         metaclass = next((self.annotation(k.value) for k in node.keywords if k.arg == "metaclass"), None)
         dynamic = dynamic or qualname in classes  # defined twice (`if win32: class C ... else: class C`): which one?
         classes[qualname] = {
-            "b": [self.annotation(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases],  # Generic[T] → Generic
+            "b": [
+                self.annotation(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases
+            ],  # Generic[T] → Generic
             "d": [self.annotation(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list],
             "mc": metaclass,
             "m": members,
@@ -611,7 +655,11 @@ class _Summarizer:
             "dy": dynamic,
             "pa": params,
             "as": coroutines,
-            "at": {name: list(dict.fromkeys(found)) for name, found in types.items() if found and all(k != "?" for k, _ in found)},
+            "at": {
+                name: list(dict.fromkeys(found))
+                for name, found in types.items()
+                if found and all(k != "?" for k, _ in found)
+            },
         }
 
     def method_attributes(
@@ -635,7 +683,11 @@ class _Summarizer:
         if receiver is None:
             receiver = params[0].arg
         # Parameters that may be first-party objects: `obj: object`, `data: dict` can't be.
-        others = {a.arg for a in params + function.args.kwonlyargs if a.annotation is None or dotted_name(a.annotation) not in BUILTIN_TYPES} - {receiver}
+        others = {
+            a.arg
+            for a in params + function.args.kwonlyargs
+            if a.annotation is None or dotted_name(a.annotation) not in BUILTIN_TYPES
+        } - {receiver}
         annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
         local = {a.arg for a in params + function.args.kwonlyargs}
         typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
@@ -676,7 +728,11 @@ class _Summarizer:
                                 types.setdefault(element.attr, []).append(("?", ""))  # type: ignore[attr-defined]
                     elif element_kind is ast.Call:
                         dynamic = self.setattr_call(element, receiver, members, types) or dynamic  # type: ignore[arg-type]
-                    elif element_kind is ast.Subscript and isinstance(element.ctx, ast.Store) and _is_instance_dict(element.value, receiver):  # type: ignore[attr-defined]
+                    elif (
+                        element_kind is ast.Subscript
+                        and isinstance(element.ctx, ast.Store)  # type: ignore[attr-defined]
+                        and _is_instance_dict(element.value, receiver)  # type: ignore[attr-defined]
+                    ):
                         dynamic = True
             for block in _BLOCK_FIELDS:
                 stack.extend(getattr(node, block, ()))
@@ -685,7 +741,9 @@ class _Summarizer:
         return dynamic
 
     @staticmethod
-    def setattr_call(node: ast.Call, receiver: str, members: dict[str, str], types: dict[str, list[tuple[str, str]]]) -> bool:
+    def setattr_call(
+        node: ast.Call, receiver: str, members: dict[str, str], types: dict[str, list[tuple[str, str]]]
+    ) -> bool:
         """Note ``setattr(self, "name", ...)``; True for a name that can't be known or for
         ``self.__dict__.update(...)``/``vars(self).setdefault(...)``."""
         func = dotted_name(node.func)
@@ -780,9 +838,12 @@ def _instances_made(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[st
     """The names a ``__new__`` binds to a new instance: ``self = super().__new__(cls)``."""
     made: list[str] = []
     for stmt in function.body:
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
-            if stmt.value.func.attr == "__new__":
-                made.extend(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        if (
+            isinstance(stmt, ast.Assign)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute)
+        ) and stmt.value.func.attr == "__new__":
+            made.extend(t.id for t in stmt.targets if isinstance(t, ast.Name))
     return made
 
 
@@ -792,7 +853,9 @@ def _placeholder(value: ast.expr | None) -> bool:
     the object really has."""
     if value is None or isinstance(value, ast.Lambda):
         return True
-    return isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2].endswith(("Mock", "create_autospec"))
+    return isinstance(value, ast.Call) and (dotted_name(value.func) or "").rpartition(".")[2].endswith(
+        ("Mock", "create_autospec")
+    )
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
@@ -803,7 +866,12 @@ def _is_instance_dict(node: ast.expr, receiver: str) -> bool:
     """``receiver.__dict__`` or ``vars(receiver)``."""
     if isinstance(node, ast.Attribute):
         return node.attr == "__dict__" and _is_name(node.value, receiver)
-    return isinstance(node, ast.Call) and _is_name(node.func, "vars") and len(node.args) == 1 and _is_name(node.args[0], receiver)
+    return (
+        isinstance(node, ast.Call)
+        and _is_name(node.func, "vars")
+        and len(node.args) == 1
+        and _is_name(node.args[0], receiver)
+    )
 
 
 def _expressions_wanted(node: ast.AST, hot: list[int] | None) -> bool:
@@ -966,7 +1034,7 @@ def _file_facts(tree: ast.Module, source: SourceFile) -> tuple[tuple[str, ...], 
     for name, compute in _FACTS.items():
         try:
             found[name] = compute(tree, source)
-        except Exception:  # noqa: BLE001 - reported by the check, which runs it again
+        except Exception:
             continue
     try:
         return tuple(sorted(found)), zlib.compress(marshal.dumps(found), 1)  # a quarter of the size
@@ -1095,7 +1163,9 @@ class ProjectIndex:
                 saved = marshal.load(handle)
         except (OSError, EOFError, ValueError, TypeError):
             return None
-        if not (isinstance(saved, tuple) and len(saved) == 3 and saved[0] == _CACHE_MAGIC and isinstance(saved[2], str)):
+        if not (
+            isinstance(saved, tuple) and len(saved) == 3 and saved[0] == _CACHE_MAGIC and isinstance(saved[2], str)
+        ):
             return None
         current = _state_key(cls._roots(settings, files), files, set(facts or ()), stat)
         return saved[2] if saved[1] == current else None
@@ -1324,8 +1394,16 @@ class ProjectIndex:
         data = self._classes(module).get(local)
         if data is None:
             return None
-        return ClassInfo(f"{module}.{local}", tuple(data["b"]), tuple(data["d"]), data["mc"], data["m"], data["r"], data["dy"],
-            {name: tuple(sig) for name, sig in data["pa"].items()}, frozenset(data["as"]),
+        return ClassInfo(
+            f"{module}.{local}",
+            tuple(data["b"]),
+            tuple(data["d"]),
+            data["mc"],
+            data["m"],
+            data["r"],
+            data["dy"],
+            {name: tuple(sig) for name, sig in data["pa"].items()},
+            frozenset(data["as"]),
             {name: tuple(map(tuple, evidence)) for name, evidence in data["at"].items()},
         )
 
@@ -1489,13 +1567,14 @@ class ProjectIndex:
                 if self.find_module(module) is None or self.find_module(module).origin != path:  # type: ignore[union-attr]
                     continue  # shadowed file (x.py beside x/__init__.py)
                 for bound, binding in self._module_part(self._entries[path])["b"].items():
-                    table.setdefault(bound, []).append((module, "import" if binding[0] in ("from", "module") else "define"))
+                    table.setdefault(bound, []).append(
+                        (module, "import" if binding[0] in ("from", "module") else "define")
+                    )
                 parent, _, last = module.rpartition(".")
                 if parent:
                     table.setdefault(last, []).append((parent, "submodule"))
             self._binders = table
         return sorted(set(self._binders.get(name, [])))
-
 
     def called_names(self) -> frozenset[str]:
         """Every capitalized name some first-party file calls (see ``_Summarizer.called_names``)."""
@@ -1510,7 +1589,9 @@ class ProjectIndex:
     def _everywhere(self, key: str) -> frozenset[str]:
         """The union of a module-part list ``key`` over every summarized file; built once."""
         if key not in self._unions:
-            self._unions[key] = frozenset().union(*(self._module_part(e).get(key, ()) for e in self._entries.values() if e[4] is not None))
+            self._unions[key] = frozenset().union(
+                *(self._module_part(e).get(key, ()) for e in self._entries.values() if e[4] is not None)
+            )
         return self._unions[key]
 
     def subclasses(self, qualname: str) -> list[str]:
@@ -1547,7 +1628,9 @@ def detect_roots(project_root: Path, files: Iterable[Path]) -> list[Path]:
         while parent.startswith(inside) and parent not in directories:
             directories.add(parent)
             parent = os.path.dirname(parent)
-    marked = [Path(d) for d in directories if any(os.path.isfile(os.path.join(d, marker)) for marker in _PROJECT_MARKERS)]
+    marked = [
+        Path(d) for d in directories if any(os.path.isfile(os.path.join(d, marker)) for marker in _PROJECT_MARKERS)
+    ]
     for directory in sorted(marked):
         if not any((d / "__init__.py").exists() for d in (directory, *directory.parents) if project_root in d.parents):
             roots.append(directory)
@@ -1572,7 +1655,9 @@ def _installed(name: str, project_root: str) -> bool:
     return spec is not None
 
 
-def _run_jobs(todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int | None) -> Iterator[tuple[str, Any, Any, Any, Any, Any]]:
+def _run_jobs(
+    todo: list[tuple[str, str | None, bool, bytes | None]], jobs: int | None
+) -> Iterator[tuple[str, Any, Any, Any, Any, Any]]:
     workers = min(jobs or os.cpu_count() or 1, len(todo) // 16 or 1)
     if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(_extract, todo)
@@ -1625,7 +1710,7 @@ def _valid_entry(entry: Any) -> bool:
         isinstance(entry, tuple)
         and len(entry) == 7
         and isinstance(entry[4], (bytes, type(None)))
-        and (entry[6] is None or isinstance(entry[6], tuple) and len(entry[6]) == 2)
+        and (entry[6] is None or (isinstance(entry[6], tuple) and len(entry[6]) == 2))
     )
 
 

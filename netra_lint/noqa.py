@@ -45,7 +45,7 @@ class NoqaMap:
     continued: set[int] = field(default_factory=set)
 
     @classmethod
-    def from_source(cls, text: str) -> "NoqaMap":
+    def from_source(cls, text: str) -> NoqaMap:
         noqa = cls()
         if "noqa" not in text.lower():
             return noqa

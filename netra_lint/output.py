@@ -31,13 +31,17 @@ def _rule_name(code: str) -> str:
 
 
 def _fix_marker(diag: Diagnostic, unsafe_fixes: bool) -> str:
-    if diag.fix_applicability is Applicability.SAFE or (diag.fix_applicability is Applicability.UNSAFE and unsafe_fixes):
+    if diag.fix_applicability is Applicability.SAFE or (
+        diag.fix_applicability is Applicability.UNSAFE and unsafe_fixes
+    ):
         return " [*]"
     return ""
 
 
 def concise(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
-    return "".join(f"{d.path}:{d.row}:{d.column}: {d.code}{_fix_marker(d, unsafe_fixes)} {d.message}\n" for d in diagnostics)
+    return "".join(
+        f"{d.path}:{d.row}:{d.column}: {d.code}{_fix_marker(d, unsafe_fixes)} {d.message}\n" for d in diagnostics
+    )
 
 
 def full(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
@@ -117,7 +121,9 @@ def github(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str
             f"line={d.row},col={d.column},endLine={d.end_row},endColumn={d.end_column}"
         )
         message = f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}"
-        lines.append(f"::error {props}::{message.replace('%', '%25').replace(chr(13), '%0D').replace(chr(10), '%0A')}\n")
+        lines.append(
+            f"::error {props}::{message.replace('%', '%25').replace(chr(13), '%0D').replace(chr(10), '%0A')}\n"
+        )
     return "".join(lines)
 
 
@@ -219,7 +225,9 @@ def junit(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
             name = quoteattr(f"{d.code} {_rule_name(d.code)}".strip())
             where = f"{d.path}:{d.row}:{d.column}"
             parts.append(f"    <testcase name={name} classname={quoteattr(where)}>\n")
-            parts.append(f"      <failure message={quoteattr(d.message)}>{escape(where)}: {escape(d.message)}</failure>\n")
+            parts.append(
+                f"      <failure message={quoteattr(d.message)}>{escape(where)}: {escape(d.message)}</failure>\n"
+            )
             parts.append("    </testcase>\n")
         parts.append("  </testsuite>\n")
     parts.append("</testsuites>\n")
@@ -244,6 +252,15 @@ def statistics(diagnostics: Sequence[Diagnostic]) -> str:
     unsafe: Counter[str] = Counter(d.code for d in diagnostics if d.fix_applicability is Applicability.UNSAFE)
     rows = [("count", "code", "name", "safe", "unsafe", "manual")]
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        rows.append((str(count), code, _rule_name(code), str(safe[code]), str(unsafe[code]), str(count - safe[code] - unsafe[code])))
+        rows.append(
+            (
+                str(count),
+                code,
+                _rule_name(code),
+                str(safe[code]),
+                str(unsafe[code]),
+                str(count - safe[code] - unsafe[code]),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n" for row in rows)

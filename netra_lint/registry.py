@@ -75,10 +75,12 @@ class SelectionError(ValueError):
 
 @lru_cache(maxsize=1)
 def checker_classes() -> tuple[type[Checker], ...]:
-    """Every ``Checker`` subclass defined by a module of ``netra_lint.rules``."""
+    """Every ``Checker`` subclass defined by a module of ``netra_lint.rules`` (a family may
+    be one module or a package of modules)."""
     found: list[type[Checker]] = []
-    for info in sorted(pkgutil.iter_modules(rules_package.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{rules_package.__name__}.{info.name}")
+    prefix = f"{rules_package.__name__}."
+    for info in sorted(pkgutil.walk_packages(rules_package.__path__, prefix), key=lambda m: m.name):
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if (
                 isinstance(value, type)

@@ -54,7 +54,9 @@ def ruff_binary() -> str:
     raise RuffUnavailable("ruff is not installed")
 
 
-def _invoke(args: Sequence[str], cwd: Path, stdin: str | None = None, cache: bool = True) -> subprocess.CompletedProcess[str]:
+def _invoke(
+    args: Sequence[str], cwd: Path, stdin: str | None = None, cache: bool = True
+) -> subprocess.CompletedProcess[str]:
     return _wait(_spawn(args, cwd, cache, with_stdin=stdin is not None), stdin)
 
 
@@ -63,7 +65,12 @@ def _spawn(args: Sequence[str], cwd: Path, cache: bool, with_stdin: bool = False
     command = [ruff_binary(), *args[:1], *([] if cache else ["--no-cache"]), *args[1:]]
     try:
         return subprocess.Popen(
-            command, cwd=cwd, stdin=subprocess.PIPE if with_stdin else None, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command,
+            cwd=cwd,
+            stdin=subprocess.PIPE if with_stdin else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
     except OSError as exc:
         raise RuffUnavailable(f"ruff could not run: {exc}") from None
@@ -173,7 +180,9 @@ def fix_files(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bo
     _invoke([*args, "--", *map(str, files)], cwd, cache=cache)
 
 
-def files_with_fixes(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool, cache: bool = True) -> set[Path]:
+def files_with_fixes(
+    files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bool, cache: bool = True
+) -> set[Path]:
     """The files (resolved) that ruff's fixes for ``codes`` would change."""
     if not files or not codes:
         return set()

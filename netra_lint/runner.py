@@ -85,7 +85,8 @@ def _needs_fixing(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
     if not options.apply_fixes:
         return False
     return any(
-        d.fix_applicability is Applicability.SAFE or (d.fix_applicability is Applicability.UNSAFE and options.unsafe_fixes)
+        d.fix_applicability is Applicability.SAFE
+        or (d.fix_applicability is Applicability.UNSAFE and options.unsafe_fixes)
         for d in diagnostics
     )
 
@@ -198,7 +199,9 @@ def _digest(path: Path) -> bytes | None:
         return None
 
 
-def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, linter: Linter, started: ruff_host.RuffCheck | None) -> None:
+def _host_ruff(
+    outcome: RunResult, settings: Settings, options: RunOptions, linter: Linter, started: ruff_host.RuffCheck | None
+) -> None:
     """Run the hosted ruff rules on the same files (or wait for the run ``started`` on them)
     and merge them into the report."""
     files = [r.path for r in outcome.results]
@@ -217,7 +220,9 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, lint
                     outcome.errors.extend(again.errors)
         if options.diff:
             _ruff_diff(outcome, codes, cwd, options.unsafe_fixes, cache=settings.use_cache)
-        found = started.result() if started is not None else ruff_host.check(files, codes, cwd, cache=settings.use_cache)
+        found = (
+            started.result() if started is not None else ruff_host.check(files, codes, cwd, cache=settings.use_cache)
+        )
     except ruff_host.RuffUnavailable as exc:
         if settings.ruff_explicit:
             outcome.errors.append(f"{exc}; the selected ruff rules were not checked")
@@ -234,8 +239,10 @@ def _host_ruff(outcome: RunResult, settings: Settings, options: RunOptions, lint
         netra_code = equivalents.get(diag.code)
         if netra_code and any(d.code == netra_code and ruff_host.same_problem(diag, d) for d in owner.diagnostics):
             continue
-        if netra_code and netra_code in settings.enabled and _noqa_for(owner, noqa_maps).suppresses_any(
-            ruff_host.pointed_rows(diag), netra_code
+        if (
+            netra_code
+            and netra_code in settings.enabled
+            and _noqa_for(owner, noqa_maps).suppresses_any(ruff_host.pointed_rows(diag), netra_code)
         ):
             continue  # the same problem, suppressed under netra's code (e.g. by --add-noqa)
         owner.diagnostics.append(diag)

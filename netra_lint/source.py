@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import contextlib
 import io
 import os
 import re
@@ -46,12 +47,12 @@ class SourceFile:
     raw: bytes = field(default=b"", repr=False)
 
     @classmethod
-    def read(cls, path: Path) -> "SourceFile":
+    def read(cls, path: Path) -> SourceFile:
         raw = path.read_bytes()
         return cls.from_bytes(path, raw)
 
     @classmethod
-    def from_bytes(cls, path: Path, raw: bytes) -> "SourceFile":
+    def from_bytes(cls, path: Path, raw: bytes) -> SourceFile:
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
         except SyntaxError as exc:
@@ -148,10 +149,8 @@ class SourceFile:
             os.replace(tmp_name, target)
             _fsync_directory(directory)
         except BaseException:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
             raise
 
 

@@ -65,7 +65,12 @@ def run_cli(project: Path, home: Path) -> RunCli:
     """``run_cli(*args, cwd=project)`` runs ``python -m netra_lint ARGS`` and returns
     ``(code, out, err)``; stdout and stderr are pipes, so no colours are expected."""
 
-    def run(*args: str | os.PathLike[str], cwd: Path | None = None, env: Mapping[str, str] | None = None, timeout: float = 60) -> CliResult:
+    def run(
+        *args: str | os.PathLike[str],
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 60,
+    ) -> CliResult:
         completed = subprocess.run(
             [sys.executable, "-m", "netra_lint", *map(str, args)],
             cwd=cwd or project,

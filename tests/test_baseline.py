@@ -57,7 +57,13 @@ def test_add_noqa_then_a_plain_run_passes(run_cli: RunCli, project: Path) -> Non
     write(project, {"pyproject.toml": HOSTED, "m.py": FAILING, "clean.py": "import os\n\nprint(os.sep)\n"})
     code, out, err = run_cli("--no-cache", "--output-format", "concise")
     assert code == 1, err
-    assert [(row, c) for _, row, _, c in reported(out)] == [(6, "NL301"), (11, "NL301"), (14, "F821"), (15, "F821"), (17, "F821")]
+    assert [(row, c) for _, row, _, c in reported(out)] == [
+        (6, "NL301"),
+        (11, "NL301"),
+        (14, "F821"),
+        (15, "F821"),
+        (17, "F821"),
+    ]
 
     code, out, err = run_cli("--no-cache", "--add-noqa")
     assert (code, out, err) == (0, "Added 5 noqa directives.\n", "")
@@ -92,7 +98,9 @@ def test_nl100_finds_a_stale_code_once_the_problem_is_fixed(run_cli: RunCli, pro
     write(project, {"pyproject.toml": HOSTED, "m.py": BASELINED})
     assert run_cli("--no-cache").code == 0
     # The late global is fixed by hand; the directive moves with the line and is now stale.
-    repaired = BASELINED.replace("    print(X)\n    global X  # noqa: NL301\n", "    global X  # noqa: NL301\n    print(X)\n")
+    repaired = BASELINED.replace(
+        "    print(X)\n    global X  # noqa: NL301\n", "    global X  # noqa: NL301\n    print(X)\n"
+    )
     write(project, {"m.py": repaired})
     code, out, err = run_cli("--no-cache", "--output-format", "concise", "--quiet")
     assert code == 1, err
@@ -140,4 +148,4 @@ def test_statistics_count_fixable_safely_unsafely_or_not_at_all(run_cli: RunCli,
         "I001": ["1", "1", "0", "0"],
         "NL100": ["1", "1", "0", "0"],
     }
-    assert [row[1] for row in rows[1:]][0] == "NL301"  # most frequent first
+    assert next(row[1] for row in rows[1:]) == "NL301"  # most frequent first

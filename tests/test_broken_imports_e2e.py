@@ -109,7 +109,12 @@ def test_fixed_project_imports_and_patch_targets_resolve(tmp_path: Path) -> None
     (root / "app" / "service.py").write_text(service, encoding="utf-8")
     suite = (root / "suite" / "test_service.py").read_text(encoding="utf-8")
     targets = re.findall(r'(?:patch|import_module)\("([^"]+)"\)', suite)
-    assert targets == ["app.core.engine.Engine.start", "app.db.models.User", "app.util.helpers.helper", "app.util.helpers"]
+    assert targets == [
+        "app.core.engine.Engine.start",
+        "app.db.models.User",
+        "app.util.helpers.helper",
+        "app.util.helpers",
+    ]
 
     modules = [
         ".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
@@ -127,6 +132,8 @@ def test_fixed_project_imports_and_patch_targets_resolve(tmp_path: Path) -> None
             pkgutil.resolve_name(target)
         print("ok", len({modules!r}))
         """)
-    result = subprocess.run([sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"ok {len(modules)}"

@@ -10,8 +10,20 @@ import netra_lint
 from conftest import BROKEN, LATE_GLOBAL, LATE_GLOBAL_FIXED, RunCli, reported, reported_paths, snapshot, write
 
 CHECK_OPTIONS = (
-    "--fix", "--unsafe-fixes", "--diff", "--select", "--ignore", "--extend-select", "--output-format",
-    "--exit-zero", "--statistics", "--show-fixes", "--config", "--no-cache", "--quiet", "--force-exclude",
+    "--fix",
+    "--unsafe-fixes",
+    "--diff",
+    "--select",
+    "--ignore",
+    "--extend-select",
+    "--output-format",
+    "--exit-zero",
+    "--statistics",
+    "--show-fixes",
+    "--config",
+    "--no-cache",
+    "--quiet",
+    "--force-exclude",
 )
 
 
@@ -68,7 +80,9 @@ def test_exit_zero_keeps_the_report(run_cli: RunCli, project: Path) -> None:
 def test_newer_python_syntax_is_reported_as_such(run_cli: RunCli, project: Path) -> None:
     """PEP 695 code (Python 3.12) parses where it should; on an older interpreter NL001 says
     that the line is newer Python, not simply broken. Other syntax errors get no such note."""
-    write(project, {"a.py": "type Pair = tuple[int, int]\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"})
+    write(
+        project, {"a.py": "type Pair = tuple[int, int]\n\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"}
+    )
     code, out, _ = run_cli("--quiet", "--output-format", "concise", "a.py")
     if sys.version_info >= (3, 12):
         assert (code, out) == (0, "")
@@ -259,12 +273,20 @@ def test_show_fixes_lists_what_was_fixed(run_cli: RunCli, project: Path) -> None
 
 
 def test_prefix_selects_the_whole_family(run_cli: RunCli, project: Path) -> None:
-    write(project, {"g.py": LATE_GLOBAL, "n.py": "def outer():\n    y = 1\n\n    def inner():\n        print(y)\n        nonlocal y\n        y = 2\n\n    return inner\n"})
+    write(
+        project,
+        {
+            "g.py": LATE_GLOBAL,
+            "n.py": "def outer():\n    y = 1\n\n    def inner():\n        print(y)\n        nonlocal y\n        y = 2\n\n    return inner\n",
+        },
+    )
     code, out, err = run_cli("--select", "NL3", "--output-format", "concise")
     assert code == 1, err
     assert [(p, c) for p, _, _, c in reported(out)] == [("g.py", "NL301"), ("n.py", "NL302")]
     assert [c for *_, c in reported(run_cli("--select", "NL301", "--output-format", "concise").out)] == ["NL301"]
-    assert [c for *_, c in reported(run_cli("--select", "NL3", "--ignore", "NL301", "--output-format", "concise").out)] == ["NL302"]
+    assert [
+        c for *_, c in reported(run_cli("--select", "NL3", "--ignore", "NL301", "--output-format", "concise").out)
+    ] == ["NL302"]
 
 
 def test_noqa_comments(run_cli: RunCli, project: Path) -> None:
@@ -296,7 +318,10 @@ def test_fix_keeps_line_endings_bom_encoding_mode_and_final_newline(run_cli: Run
         "bom.py": (b"\xef\xbb\xbf" + LATE_GLOBAL.encode(), b"\xef\xbb\xbf" + LATE_GLOBAL_FIXED.encode()),
         "latin1.py": ((latin + LATE_GLOBAL).encode("latin-1"), (latin + LATE_GLOBAL_FIXED).encode("latin-1")),
         "no_final_newline.py": (LATE_GLOBAL.rstrip("\n").encode(), LATE_GLOBAL_FIXED.rstrip("\n").encode()),
-        "script.py": (b"#!/usr/bin/env python3\n" + LATE_GLOBAL.encode(), b"#!/usr/bin/env python3\n" + LATE_GLOBAL_FIXED.encode()),
+        "script.py": (
+            b"#!/usr/bin/env python3\n" + LATE_GLOBAL.encode(),
+            b"#!/usr/bin/env python3\n" + LATE_GLOBAL_FIXED.encode(),
+        ),
     }
     write(project, {name: before for name, (before, _) in cases.items()})
     (project / "script.py").chmod(0o755)
@@ -353,7 +378,10 @@ def test_second_run_reads_the_cache_and_edits_invalidate_it(run_cli: RunCli, pro
     assert first.code == 1
     [results] = _cache_dirs(project)
     shards = _shards(results)
-    assert {name for _, entries in shards.values() for name in entries} == {str(project / "g.py"), str(project / "ok.py")}
+    assert {name for _, entries in shards.values() for name in entries} == {
+        str(project / "g.py"),
+        str(project / "ok.py"),
+    }
     # prove the second run answers from the cache: mark the stored message
     [(shard, (key, entries))] = [(p, s) for p, s in shards.items() if str(project / "g.py") in s[1]]
     entry = entries[str(project / "g.py")]

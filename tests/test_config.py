@@ -72,7 +72,9 @@ def test_per_file_ignores(run_cli: RunCli, project: Path) -> None:
     write(
         project,
         {
-            "pyproject.toml": pyproject('[tool.netra-lint.per-file-ignores]\n"tests/*" = ["NL001"]\n"legacy.py" = ["NL0"]'),
+            "pyproject.toml": pyproject(
+                '[tool.netra-lint.per-file-ignores]\n"tests/*" = ["NL001"]\n"legacy.py" = ["NL0"]'
+            ),
             "tests/test_a.py": BROKEN,
             "legacy.py": BROKEN,
             "src/a.py": BROKEN,
@@ -112,7 +114,10 @@ def test_other_valid_keys_are_accepted(run_cli: RunCli, project: Path) -> None:
 
 def test_explicit_config_file(run_cli: RunCli, project: Path, tmp_path: Path) -> None:
     write(project, {"pyproject.toml": pyproject('select = ["NL001"]'), "a.py": BROKEN})
-    write(tmp_path, {"elsewhere/pyproject.toml": pyproject('ignore = ["NL001"]'), "elsewhere/netra.toml": 'ignore = ["NL0"]\n'})
+    write(
+        tmp_path,
+        {"elsewhere/pyproject.toml": pyproject('ignore = ["NL001"]'), "elsewhere/netra.toml": 'ignore = ["NL0"]\n'},
+    )
     assert run_cli("--config", tmp_path / "elsewhere" / "pyproject.toml").code == 0
     assert run_cli("--config", tmp_path / "elsewhere" / "netra.toml").code == 0
     assert run_cli().code == 1
@@ -123,7 +128,7 @@ def test_explicit_config_file(run_cli: RunCli, project: Path, tmp_path: Path) ->
 
 BAD_CONFIGS = [
     ('selec = ["NL001"]', "selec"),
-    ('select = 1', "select"),
+    ("select = 1", "select"),
     ('select = ["NL001", 3]', "select"),
     ('ignore = ["NLX99"]', "NLX99"),
     ('extend-select = ["NL9999"]', "NL9999"),
@@ -135,9 +140,9 @@ BAD_CONFIGS = [
     ('packs = ["no/such/pack.toml"]', "packs"),
     ('unsafe-fixes = "yes"', "unsafe-fixes"),
     ('target-version = "py27"', "target-version"),
-    ('target-version = 310', "target-version"),
+    ("target-version = 310", "target-version"),
     ('max-file-size = "2MB"', "max-file-size"),
-    ('max-file-size = 0', "max-file-size"),
+    ("max-file-size = 0", "max-file-size"),
     ('[tool.netra-lint.ruff]\nselct = ["F821"]', "selct"),
     ('[tool.netra-lint.ruff]\nselect = ["NL301"]', "NL301"),
     ('[tool.netra-lint.ruff]\nenabled = "yes"', "enabled"),
@@ -171,7 +176,14 @@ def test_malformed_toml(run_cli: RunCli, project: Path) -> None:
 
 
 def test_bad_pack_file(run_cli: RunCli, project: Path) -> None:
-    write(project, {"pyproject.toml": pyproject('packs = ["extra.toml"]'), "extra.toml": "[no-such-section]\nx = 1\n", "a.py": "a = 1\n"})
+    write(
+        project,
+        {
+            "pyproject.toml": pyproject('packs = ["extra.toml"]'),
+            "extra.toml": "[no-such-section]\nx = 1\n",
+            "a.py": "a = 1\n",
+        },
+    )
     code, out, err = run_cli()
     assert code == 2 and out == ""
     assert str(project / "extra.toml") in err and "no-such-section" in err

@@ -103,7 +103,13 @@ def test_a_name_may_not_map_to_itself(tmp_path: Path) -> None:
 
 def test_cycles_across_pack_files_are_rejected(tmp_path: Path) -> None:
     first = write_pack(tmp_path, "a.toml", ENTRY)
-    second = write_pack(tmp_path, "b.toml", ENTRY.replace("pkg.old.Thing", "pkg.x.Y").replace("pkg.new.Thing2", "pkg.old.Thing").replace("pkg.x.Y", "pkg.new.Thing2"))
+    second = write_pack(
+        tmp_path,
+        "b.toml",
+        ENTRY.replace("pkg.old.Thing", "pkg.x.Y")
+        .replace("pkg.new.Thing2", "pkg.old.Thing")
+        .replace("pkg.x.Y", "pkg.new.Thing2"),
+    )
     with pytest.raises(ConfigError, match=r"cycle: pkg\.\w+\.\w+ -> .* -> pkg\.\w+\.\w+"):
         load_packs([first, second])
 
@@ -132,8 +138,14 @@ def bind(signature: str, call: str) -> dict[str, str] | str:
     if isinstance(bound, str):
         return bound
     values = {k: cst.Module([]).code_for_node(v) for k, v in bound.values.items()}
-    values.update({"*": ",".join(cst.Module([]).code_for_node(a.value) for a in bound.extra_positional)} if bound.extra_positional else {})
-    values.update({f"**{a.keyword.value}": cst.Module([]).code_for_node(a.value) for a in bound.extra_keywords if a.keyword})
+    values.update(
+        {"*": ",".join(cst.Module([]).code_for_node(a.value) for a in bound.extra_positional)}
+        if bound.extra_positional
+        else {}
+    )
+    values.update(
+        {f"**{a.keyword.value}": cst.Module([]).code_for_node(a.value) for a in bound.extra_keywords if a.keyword}
+    )
     return values
 
 
@@ -204,8 +216,14 @@ def test_example_pack_reports_each_call(tmp_path: Path) -> None:
     root = project(tmp_path, {"svc.py": CLIENT_BEFORE}, [EXAMPLE_PACK])
     found = sorted((d.row, d.code) for d in lint(root).diagnostics)
     assert found == [
-        (2, "NL201"), (7, "NL202"), (10, "NL202"), (15, "NL202"), (18, "NL201"),
-        (19, "NL202"), (20, "NL202"), (22, "NL203"),
+        (2, "NL201"),
+        (7, "NL202"),
+        (10, "NL202"),
+        (15, "NL202"),
+        (18, "NL201"),
+        (19, "NL202"),
+        (20, "NL202"),
+        (22, "NL203"),
     ]
 
 
@@ -242,13 +260,16 @@ def load(client: Client, path: str) -> bytes:
     root = project(tmp_path, {"m.py": source}, [EXAMPLE_PACK])
     outcome = lint(root, fix=True)
     assert outcome.files_written == 1
-    assert (root / "m.py").read_text(encoding="utf-8") == """\
+    assert (
+        (root / "m.py").read_text(encoding="utf-8")
+        == """\
 from acme.http2 import HttpClient
 
 
 def load(client: HttpClient, path: str) -> bytes:
     return client.get(path, timeout_s=2) + client.get(path)
 """
+    )
     assert lint(root).diagnostics == []
 
 
@@ -318,9 +339,15 @@ def load(client: Client, u: str) -> None:
 
 
 def test_a_project_pack_with_an_error_stops_the_run(tmp_path: Path) -> None:
-    pack = write_pack(tmp_path, "ours.toml", ENTRY.replace('fix = "safe"', 'fix = "safe"\nkind = "function"\nfactories = ["pkg.make"]'))
+    pack = write_pack(
+        tmp_path,
+        "ours.toml",
+        ENTRY.replace('fix = "safe"', 'fix = "safe"\nkind = "function"\nfactories = ["pkg.make"]'),
+    )
     root = project(tmp_path, {"a.py": "x = 1\n"}, [pack])
-    with pytest.raises(ConfigError, match=r"ours\.toml: \[\[deprecated-api\]\] entry 1 \(pkg\.old\.Thing\): a function has no"):
+    with pytest.raises(
+        ConfigError, match=r"ours\.toml: \[\[deprecated-api\]\] entry 1 \(pkg\.old\.Thing\): a function has no"
+    ):
         load_settings([root])
 
 
@@ -335,10 +362,13 @@ def test_names_in_comments_and_prose_only_are_not_analysed(tmp_path: Path, monke
         original(self, ctx, *args)
 
     monkeypatch.setattr(deprecated_api._Analysis, "__init__", spy)
-    root = project(tmp_path, {
-        "prose.py": '"""Explains why WebSocketNotifier went away."""\n# WebSocketNotifier\n',
-        "code.py": "from netra_backend.app.services.websocket_notifier import WebSocketNotifier\n",
-    })
+    root = project(
+        tmp_path,
+        {
+            "prose.py": '"""Explains why WebSocketNotifier went away."""\n# WebSocketNotifier\n',
+            "code.py": "from netra_backend.app.services.websocket_notifier import WebSocketNotifier\n",
+        },
+    )
     assert [d.row for d in lint(root).diagnostics] == [1]
     assert [Path(p).name for p in built] == ["code.py"]
 

@@ -18,15 +18,42 @@ def found(run_cli: RunCli, *args: str | Path, cwd: Path | None = None) -> set[st
 def test_python_sources_and_stubs_only(run_cli: RunCli, project: Path) -> None:
     write(
         project,
-        {"a.py": BROKEN, "b.pyi": BROKEN, "c.txt": BROKEN, "script": BROKEN, "d.pyc": BROKEN, "e.py.orig": BROKEN, "f.ipynb": "{}"},
+        {
+            "a.py": BROKEN,
+            "b.pyi": BROKEN,
+            "c.txt": BROKEN,
+            "script": BROKEN,
+            "d.pyc": BROKEN,
+            "e.py.orig": BROKEN,
+            "f.ipynb": "{}",
+        },
     )
     assert found(run_cli) == {"a.py", "b.pyi"}
 
 
 DEFAULT_EXCLUDED = (
-    ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "build", "dist", "node_modules", ".tox", ".nox",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".netra_lint_cache", ".eggs", "demo.egg-info", "__pypackages__",
-    "_build", "buck-out", ".direnv", "lib/python3.11/site-packages",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "build",
+    "dist",
+    "node_modules",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".netra_lint_cache",
+    ".eggs",
+    "demo.egg-info",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    ".direnv",
+    "lib/python3.11/site-packages",
 )
 
 
@@ -50,7 +77,7 @@ def test_a_virtualenv_of_any_name_is_skipped(run_cli: RunCli, project: Path) -> 
         },
     )
     assert found(run_cli) == {"src/bad.py"}
-    code, _, err = run_cli("-v", "--no-cache")
+    _code, _, err = run_cli("-v", "--no-cache")
     assert "env-3.12: virtual environment" in err, err
 
 
@@ -137,7 +164,7 @@ def test_symlinks_do_not_lead_out_of_the_tree(run_cli: RunCli, project: Path, tm
     os.symlink(project / "src", project / "src" / "loop")
     checked = found(run_cli, "src")
     assert len(checked) == 1 and checked <= {"src/alias.py", "src/bad.py"}, checked
-    code, out, err = run_cli("-v", "--no-cache", "src")
+    _code, _out, err = run_cli("-v", "--no-cache", "src")
     assert "linked_dir: symbolic link out of the tree" in err
     assert "linked_file.py: symbolic link out of the tree" in err
     assert "dangling.py: broken symbolic link" in err
@@ -153,7 +180,9 @@ def test_paths_outside_the_project_root(run_cli: RunCli, project: Path, tmp_path
 
 def test_force_exclude_with_files_named_in_any_order_and_no_config(run_cli: RunCli, project: Path) -> None:
     # what pre-commit does: every staged file named, relative to the repository root
-    write(project, {"app/a.py": BROKEN, "build/gen.py": BROKEN, "node_modules/x/y.py": BROKEN, ".venv/lib/z.py": BROKEN})
+    write(
+        project, {"app/a.py": BROKEN, "build/gen.py": BROKEN, "node_modules/x/y.py": BROKEN, ".venv/lib/z.py": BROKEN}
+    )
     named = ("app/a.py", "build/gen.py", "node_modules/x/y.py", ".venv/lib/z.py")
     assert found(run_cli, "--force-exclude", *named) == {"app/a.py"}
     assert found(run_cli, "--force-exclude", *reversed(named)) == {"app/a.py"}

@@ -30,9 +30,7 @@ def test_diagnostics(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.chdir(root)
     outcome = lint(root, case.code)
     assert outcome.errors == []
-    found = Counter(
-        (Path(d.path).as_posix(), d.row, d.code) for d in outcome.diagnostics
-    )
+    found = Counter((Path(d.path).as_posix(), d.row, d.code) for d in outcome.diagnostics)
     assert found == case.expected_diagnostics(), "\n".join(
         f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}" for d in outcome.diagnostics
     )

@@ -230,8 +230,12 @@ def check_fix_properties(
             if compiles(original.text):
                 assert compiles(source.text), f"{name}: compiled before the fix, not after"
             elif repairs and _only_repairable_error(original.text, repairs):
-                assert compiles(source.text), f"{name}: the only error was a NL301/NL302 one, yet it still does not compile"
-        for name in before.keys() - {r.path.relative_to(root).as_posix() for r in diffed.results if r.fixed is not None}:
+                assert compiles(source.text), (
+                    f"{name}: the only error was a NL301/NL302 one, yet it still does not compile"
+                )
+        for name in before.keys() - {
+            r.path.relative_to(root).as_posix() for r in diffed.results if r.fixed is not None
+        }:
             assert after[name] == before[name], f"{name} changed although --diff showed nothing for it"
 
         # Idempotent: a second --fix changes nothing.
@@ -310,7 +314,13 @@ class RenameNames(Checker):
                 continue
             span = ctx.source.ast_span(node)
             new = node.id + "_r"
-            yield ctx.diagnostic("XT901", "rename", span, fix=lambda s=span, n=new: [Edit(s[0], s[1], n)], applicability=Applicability.SAFE)
+            yield ctx.diagnostic(
+                "XT901",
+                "rename",
+                span,
+                fix=lambda s=span, n=new: [Edit(s[0], s[1], n)],
+                applicability=Applicability.SAFE,
+            )
 
 
 class _Renamed(ast.NodeTransformer):
@@ -333,7 +343,9 @@ class ArbitraryEdit(Checker):
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         edit = type(self).edit
         if ctx.text == type(self).original:
-            yield ctx.diagnostic("XT903", "edit", (edit.start, edit.end), fix=lambda: [edit], applicability=Applicability.UNSAFE)
+            yield ctx.diagnostic(
+                "XT903", "edit", (edit.start, edit.end), fix=lambda: [edit], applicability=Applicability.UNSAFE
+            )
 
 
 class NeverConverges(Checker):
@@ -343,7 +355,9 @@ class NeverConverges(Checker):
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         end = len(ctx.text)
-        yield ctx.diagnostic("XT904", "again", (end, end), fix=lambda: [Edit(end, end, "\n# again\n")], applicability=Applicability.SAFE)
+        yield ctx.diagnostic(
+            "XT904", "again", (end, end), fix=lambda: [Edit(end, end, "\n# again\n")], applicability=Applicability.SAFE
+        )
 
 
 class Crashes(Checker):
@@ -356,7 +370,9 @@ class Crashes(Checker):
         raise ZeroDivisionError("a bug in a rule")
 
 
-def synthetic_linter(monkeypatch: pytest.MonkeyPatch, root: Path, classes: tuple[type[Checker], ...], unsafe: bool = True) -> Linter:
+def synthetic_linter(
+    monkeypatch: pytest.MonkeyPatch, root: Path, classes: tuple[type[Checker], ...], unsafe: bool = True
+) -> Linter:
     monkeypatch.setattr(engine, "checker_classes", lambda: classes)
     codes = frozenset(r.code for cls in classes for r in cls.rules) | {"NL001"}
     settings_ = Settings(project_root=root, enabled=codes, use_cache=False)
@@ -374,7 +390,12 @@ def patched_equals_fixed(path: Path, original: bytes, result: FileResult) -> Non
     """Apply ``unified_diff(result)`` with patch to ``original`` and compare with the file."""
     fixed_bytes = path.read_bytes()
     path.write_bytes(original)
-    proc = apply_patch(path.parent, unified_diff(result).replace(f"a/{result.display}", f"a/{path.name}").replace(f"b/{result.display}", f"b/{path.name}"))
+    proc = apply_patch(
+        path.parent,
+        unified_diff(result)
+        .replace(f"a/{result.display}", f"a/{path.name}")
+        .replace(f"b/{result.display}", f"b/{path.name}"),
+    )
     assert proc.returncode == 0, (proc.stdout + proc.stderr).decode(errors="replace")
     assert path.read_bytes() == fixed_bytes, "the diff applied with patch differs from the fixed file"
 
@@ -408,7 +429,11 @@ def test_libcst_round_trip_and_positions_are_exact(program: Styled) -> None:
     assert module is not None, "a program that compiles does not parse with LibCST"
     tree = ast.parse(text)
     for node in ast.walk(tree):
-        if isinstance(node, (ast.expr, ast.stmt)) and not isinstance(node, ast.JoinedStr) and getattr(node, "end_col_offset", None) is not None:
+        if (
+            isinstance(node, (ast.expr, ast.stmt))
+            and not isinstance(node, ast.JoinedStr)
+            and getattr(node, "end_col_offset", None) is not None
+        ):
             start, end = source.ast_span(node)
             assert text[start:end] == ast.get_source_segment(text, node), ast.dump(node)
     ctx = FileContext(source, "t.py", Settings(project_root=Path(".")), frozenset(), True)
@@ -440,7 +465,9 @@ def test_registered_rules_on_generated_programs(program: Styled) -> None:
 
 @fuzz(40)
 @given(program=styled_programs())
-def test_fix_edits_land_exactly(program: Styled, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_fix_edits_land_exactly(
+    program: Styled, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """A fix renaming every name via ``ast`` positions gives exactly the renamed AST, on any
     newline style, BOM and non-ASCII identifiers; or it is refused because the renamed
     program would not compile, and the file is left alone."""
@@ -454,7 +481,9 @@ def test_fix_edits_land_exactly(program: Styled, monkeypatch: pytest.MonkeyPatch
     reference = _Renamed().visit(ast.parse(program.text))
     if result.fixed is None:
         assert path.read_bytes() == program.data()
-        assert not compiles(ast.unparse(reference)) or not any(isinstance(n, ast.Name) for n in _names_outside_fstrings(ast.parse(program.text))), result.errors
+        assert not compiles(ast.unparse(reference)) or not any(
+            isinstance(n, ast.Name) for n in _names_outside_fstrings(ast.parse(program.text))
+        ), result.errors
         assert all("XT901" in e and "file left unchanged" in e for e in result.errors), result.errors
         return
     assert result.errors == []
@@ -471,7 +500,9 @@ EDIT_TEXT = st.text(alphabet=st.sampled_from(list(":()[]{}\n\r\t \\'\"#=.,x0\x0c
 
 @fuzz(60)
 @given(program=styled_programs(), data=st.data())
-def test_a_fix_that_breaks_code_is_never_written(program: Styled, data: st.DataObject, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_fix_that_breaks_code_is_never_written(
+    program: Styled, data: st.DataObject, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Whatever edit a rule proposes, what is written parses, compiles where the original
     compiled and decodes back to the same text; anything else leaves the file untouched."""
     text = program.text
@@ -500,7 +531,9 @@ def test_a_fix_that_breaks_code_is_never_written(program: Styled, data: st.DataO
 
 @fuzz(15)
 @given(program=styled_programs())
-def test_fixes_that_never_converge_leave_the_file_alone(program: Styled, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_fixes_that_never_converge_leave_the_file_alone(
+    program: Styled, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     root = tmp_path_factory.mktemp("loop")
     path = root / "mod.py"
     path.write_bytes(program.data())
@@ -513,7 +546,9 @@ def test_fixes_that_never_converge_leave_the_file_alone(program: Styled, monkeyp
 
 @fuzz(20)
 @given(program=styled_programs())
-def test_a_crashing_rule_does_not_stop_the_others(program: Styled, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_crashing_rule_does_not_stop_the_others(
+    program: Styled, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     root = tmp_path_factory.mktemp("crash")
     path = root / "mod.py"
     data = program.data() + "\nvalue = 1\n".replace("\n", program.newline).encode()
@@ -540,10 +575,16 @@ def test_shared_import_insertion_keeps_programs_valid(program: Styled, module: s
     note(repr(new))
     assert compiles(new), "adding an import broke the program"
     tree = ast.parse(new)
-    assert any(isinstance(s, ast.Import) and any(a.name == module and a.asname is None for a in s.names) for s in tree.body)
+    assert any(
+        isinstance(s, ast.Import) and any(a.name == module and a.asname is None for a in s.names) for s in tree.body
+    )
     # Nothing else moved: the program's statements are all still there, in order.
     old_body = [ast.dump(s) for s in ast.parse(program.text).body]
-    new_body = [ast.dump(s) for s in tree.body if not (edits and isinstance(s, ast.Import) and [a.name for a in s.names] == [module])]
+    new_body = [
+        ast.dump(s)
+        for s in tree.body
+        if not (edits and isinstance(s, ast.Import) and [a.name for a in s.names] == [module])
+    ]
     assert new_body == old_body or not edits
 
 
@@ -597,12 +638,14 @@ def test_fixture_snippets_planted_into_generated_programs(data: st.DataObject) -
         missing = expected - found
         assert not missing, f"planted findings not reported: {sorted(missing)}\n{describe(outcome)}"
 
-    fixed, after = check_fix_properties({"mod.py": text.encode("utf-8")}, [case.code])
+    _fixed, after = check_fix_properties({"mod.py": text.encode("utf-8")}, [case.code])
     # Where the snippet's own expected fix compiles next to the program, so must the result.
     for kind in ("unsafe", "fixed"):
         expected_fix = case.expected(kind, Path(case.path.name))
         if expected_fix is not None:
             combined = program[:at] + ("\n" if snippet.startswith("\n") else "") + expected_fix + program[at:]
             if compiles(combined):
-                assert compiles(after["mod.py"].decode("utf-8")), "the planted snippet's fix does not compile in context"
+                assert compiles(after["mod.py"].decode("utf-8")), (
+                    "the planted snippet's fix does not compile in context"
+                )
             break

@@ -30,7 +30,9 @@ def _generator(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_findings_are_exactly_the_planted_problems(tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+def test_findings_are_exactly_the_planted_problems(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
     tree = tmp_path / "tree"
     manifest = _generator(monkeypatch).generate(200, 3.0, seed, tree)
     planted = {(p["path"], p["line"], p["code"]) for p in manifest["planted"]}
@@ -40,7 +42,10 @@ def test_findings_are_exactly_the_planted_problems(tmp_path: Path, run_cli: RunC
     result = run_cli("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=tree)
 
     assert result.code == 0, result.err
-    found = Counter((Path(d["filename"]).relative_to(tree).as_posix(), d["location"]["row"], d["code"]) for d in json.loads(result.out))
+    found = Counter(
+        (Path(d["filename"]).relative_to(tree).as_posix(), d["location"]["row"], d["code"])
+        for d in json.loads(result.out)
+    )
     assert all(count == 1 for count in found.values()), [key for key, count in found.items() if count > 1]
     assert sorted(set(found) - planted) == []  # nothing that wasn't planted
     assert sorted(planted - set(found)) == []  # nothing planted was missed

@@ -38,10 +38,26 @@ OURS = re.compile(
 )
 NAMES = ("a", "b")
 
-USES = ["{n}", "print({n})", "{n}.attr", "f'{{{n}}}'", "[_ for _ in {n}]", "lambda q={n}: q", "{n}[0] = 1", "assert {n}"]
+USES = [
+    "{n}",
+    "print({n})",
+    "{n}.attr",
+    "f'{{{n}}}'",
+    "[_ for _ in {n}]",
+    "lambda q={n}: q",
+    "{n}[0] = 1",
+    "assert {n}",
+]
 BINDINGS = [
-    "{n} = 1", "{n} += 1", "del {n}", "({n} := 1)", "{n}, c = c", "[*{n}] = c", "import {n}",
-    "from m import {n}", "import m as {n}",
+    "{n} = 1",
+    "{n} += 1",
+    "del {n}",
+    "({n} := 1)",
+    "{n}, c = c",
+    "[*{n}] = c",
+    "import {n}",
+    "from m import {n}",
+    "import m as {n}",
 ]
 ANNOTATIONS = ["{n}: int", "{n}: int = 1", "{n}: int", "({n}): int = 1"]  # LibCST rejects the last
 WALRUS_IN_COMPREHENSION = "[({n} := 1) for _ in c]"  # a syntax error in a class body
@@ -107,7 +123,11 @@ class Generator:
         else:
             self.add(0, "def g():")
             self.add(1, "", "a = b = 0")
-            header = "class C:" if shape == "class" else self.rng.choice(["def f():", "def f():", "def f(a):", "def f(b, *a):"])
+            header = (
+                "class C:"
+                if shape == "class"
+                else self.rng.choice(["def f():", "def f():", "def f(a):", "def f(b, *a):"])
+            )
             self.add(1, header)
             self.body(2, kind=shape, nonlocal_ok=True, depth=0)
         for row, line in enumerate(self.program.lines, start=1):
@@ -192,7 +212,10 @@ class Generator:
         }
         self.add(indent, self.rng.choice(headers[choice]))
         if choice == "match":
-            self.add(indent + 1, self.rng.choice([f"case [{n}]:", f"case {n}.x:", f"case {{**{n}}}:", "case _:", f"case c if {n}:"]))
+            self.add(
+                indent + 1,
+                self.rng.choice([f"case [{n}]:", f"case {n}.x:", f"case {{**{n}}}:", "case _:", f"case c if {n}:"]),
+            )
             self.block(indent + 2, scope, kind, nonlocal_ok, depth)
             return
         self.block(indent + 1, scope, kind, nonlocal_ok, depth)

@@ -85,15 +85,23 @@ ODD_FILES: list[tuple[str, bytes, str | None]] = [
     ("deep_unary.py", b"x = " + b"-" * 200000 + b"1\n", "NL001"),
     ("deep_blocks.py", b"".join(b"    " * i + b"if x:\n" for i in range(120)) + b"    " * 120 + b"pass\n", "NL001"),
     ("long_line.py", b"x = [" + b"1, " * 200000 + b"]\n", None),
-    ("match_stmt.py", b"match command:\n    case [x, *rest] if x:\n        pass\n    case {'k': v}:\n        pass\n", None),
+    (
+        "match_stmt.py",
+        b"match command:\n    case [x, *rest] if x:\n        pass\n    case {'k': v}:\n        pass\n",
+        None,
+    ),
     ("walrus_etc.py", b"if (n := 10) > 5:\n    print(f'{n=}')\ndef f(a, /, b, *, c): ...\n", None),
 ]
 if sys.version_info >= (3, 12):
-    ODD_FILES.append(("pep695.py", b"type Alias[T] = list[T]\ndef f[T](x: T) -> T:\n    return x\nclass C[T]: ...\n", None))
+    ODD_FILES.append(
+        ("pep695.py", b"type Alias[T] = list[T]\ndef f[T](x: T) -> T:\n    return x\nclass C[T]: ...\n", None)
+    )
     ODD_FILES.append(("pep701.py", b"x = f\"{'a' + f'{1}'}\"\ny = f\"{'\\n'.join([])}\"\n", None))
 else:
     # Newer syntax than the running Python: reported as a parse error, not a crash.
-    ODD_FILES.append(("pep695.py", b"type Alias[T] = list[T]\ndef f[T](x: T) -> T:\n    return x\nclass C[T]: ...\n", "NL001"))
+    ODD_FILES.append(
+        ("pep695.py", b"type Alias[T] = list[T]\ndef f[T](x: T) -> T:\n    return x\nclass C[T]: ...\n", "NL001")
+    )
     ODD_FILES.append(("pep701.py", b"x = f\"{'a' + f'{1}'}\"\ny = f\"{'\\n'.join([])}\"\n", "NL001"))
 
 
@@ -159,14 +167,18 @@ def test_hostile_project_check_and_fix(tmp_path: Path) -> None:
     found = codes_by_file(checked.stdout)
     for name in expected:
         if name != "linked/target.py":
-            assert planted(found.get(name, set())), f"{name}: the planted {CASE.code} was not reported\n{checked.stdout}"
+            assert planted(found.get(name, set())), (
+                f"{name}: the planted {CASE.code} was not reported\n{checked.stdout}"
+            )
     for name, _, parse_error in ODD_FILES:
         if parse_error:
             assert parse_error in found.get(name, set()), f"{name}: no {parse_error}\n{checked.stdout}"
         else:
             assert "NL001" not in found.get(name, set()), f"{name}: unexpected parse error\n{checked.stdout}"
     for link in ("broken_link.py", "out_of_tree_link"):
-        assert re.search(rf"skipped .*{link}: \S", checked.stderr), f"{link} was not skipped with a reason\n{checked.stderr}"
+        assert re.search(rf"skipped .*{link}: \S", checked.stderr), (
+            f"{link} was not skipped with a reason\n{checked.stderr}"
+        )
     linked = [n for n in ("linked/target.py", "linked/a_link_to_target.py") if planted(found.get(n, set()))]
     assert len(linked) == 1, f"a file and a link to it must be checked once: {linked}"
     assert {p: p.read_bytes() for p in before} == before, "a check run wrote to a file"
@@ -215,21 +227,28 @@ def test_diff_of_hostile_files_applies_with_patch(tmp_path: Path) -> None:
     expected = build(root)
     diff = subprocess.run(
         [sys.executable, "-m", "netra_lint", "check", "--no-cache", "--diff", "--select", f"NL001,{CASE.code}", "."],
-        cwd=root, capture_output=True, timeout=TIMEOUT,
+        cwd=root,
+        capture_output=True,
+        timeout=TIMEOUT,
     )
     assert b"Traceback" not in diff.stderr, diff.stderr.decode(errors="replace")
     assert diff.returncode == 1, diff.stderr.decode(errors="replace")
     patched = subprocess.run(
         ["patch", "-p1", "--fuzz=0", "--batch", "--no-backup-if-mismatch", "--silent"],
-        input=diff.stdout, cwd=root, capture_output=True, timeout=TIMEOUT,
+        input=diff.stdout,
+        cwd=root,
+        capture_output=True,
+        timeout=TIMEOUT,
     )
     problems = [name for name, data in expected.items() if (root / name).read_bytes() != data]
-    assert patched.returncode == 0 and not problems, (
-        f"not patched as --fix would write: {problems}\n" + (patched.stdout + patched.stderr).decode(errors="replace")
-    )
+    assert patched.returncode == 0 and not problems, f"not patched as --fix would write: {problems}\n" + (
+        patched.stdout + patched.stderr
+    ).decode(errors="replace")
 
 
-def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_changed_between_read_and_write_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Someone saves the file after it was read and before the fix is written: their edit
     stays, the run says so, and the other files are still fixed."""
     root = tmp_path / "project"
@@ -257,7 +276,9 @@ def test_file_changed_between_read_and_write_is_not_overwritten(tmp_path: Path, 
     assert [p for p in root.rglob("*netra-tmp*")] == []
 
 
-def test_unreadable_file_and_directory_are_reported_and_the_rest_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreadable_file_and_directory_are_reported_and_the_rest_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "project"
     root.mkdir()
     (root / "pyproject.toml").write_text("", encoding="utf-8")
@@ -301,7 +322,9 @@ def test_unreadable_file_and_directory_are_reported_and_the_rest_is_checked(tmp_
             codes[Path(d.path).name].add(d.code)
         assert planted(codes.get("good.py", set())), outcome.diagnostics
         assert any("secret.py: cannot read file" in e for e in outcome.errors), outcome.errors
-        assert any(p.name == "locked" and reason.startswith("cannot list directory") for p, reason in outcome.skipped), outcome.skipped
+        assert any(
+            p.name == "locked" and reason.startswith("cannot list directory") for p, reason in outcome.skipped
+        ), outcome.skipped
     finally:
         locked.chmod(0o755)
         secret.chmod(0o644)
@@ -316,7 +339,9 @@ def test_file_named_on_the_command_line_that_is_a_fifo_does_not_hang(tmp_path: P
     try:
         proc = netra(root, "-v", "--select", f"NL001,{CASE.code}", "good.py", "pipe.py", timeout=20)
     except subprocess.TimeoutExpired:
-        pytest.fail("a named pipe given on the command line blocked the run (read without a check that it is a regular file)")
+        pytest.fail(
+            "a named pipe given on the command line blocked the run (read without a check that it is a regular file)"
+        )
     assert planted(codes_by_file(proc.stdout).get("good.py", set())), proc.stdout
     assert "pipe.py" in proc.stderr
 
@@ -352,15 +377,34 @@ _ENTRY = '[[deprecated-api]]\nold = ["shop.old.Thing"]\nnew = "{new}"\nmessage =
 BAD_PACKS = {
     # id: (pack files to write, pack names listed in pyproject, fragments the message must hold)
     "missing": ({}, ["packs/missing.toml"], ["missing.toml", "packs", "not found"]),
-    "malformed-toml": ({"packs/bad.toml": "[module-moves\n'a' = 'b'\n"}, ["packs/bad.toml"], ["bad.toml", "invalid TOML"]),
-    "unknown-section": ({"packs/bad.toml": "[no-such-section]\nx = 1\n"}, ["packs/bad.toml"], ["bad.toml", "no-such-section", "unknown pack section"]),
-    "module-move-to-itself": ({"packs/bad.toml": "[module-moves]\n'shop.a' = 'shop.a'\n"}, ["packs/bad.toml"], ["bad.toml", "module-moves", "shop.a", "itself"]),
+    "malformed-toml": (
+        {"packs/bad.toml": "[module-moves\n'a' = 'b'\n"},
+        ["packs/bad.toml"],
+        ["bad.toml", "invalid TOML"],
+    ),
+    "unknown-section": (
+        {"packs/bad.toml": "[no-such-section]\nx = 1\n"},
+        ["packs/bad.toml"],
+        ["bad.toml", "no-such-section", "unknown pack section"],
+    ),
+    "module-move-to-itself": (
+        {"packs/bad.toml": "[module-moves]\n'shop.a' = 'shop.a'\n"},
+        ["packs/bad.toml"],
+        ["bad.toml", "module-moves", "shop.a", "itself"],
+    ),
     "module-move-cycle": (
-        {"packs/one.toml": "[module-moves]\n'shop.a' = 'shop.b'\n", "packs/two.toml": "[module-moves]\n'shop.b' = 'shop.a'\n"},
+        {
+            "packs/one.toml": "[module-moves]\n'shop.a' = 'shop.b'\n",
+            "packs/two.toml": "[module-moves]\n'shop.b' = 'shop.a'\n",
+        },
         ["packs/one.toml", "packs/two.toml"],
         ["toml", "cycle", "shop.a", "shop.b"],
     ),
-    "deprecated-name-to-itself": ({"packs/bad.toml": _ENTRY.format(new="shop.old.Thing")}, ["packs/bad.toml"], ["bad.toml", "deprecated-api", "shop.old.Thing", "itself"]),
+    "deprecated-name-to-itself": (
+        {"packs/bad.toml": _ENTRY.format(new="shop.old.Thing")},
+        ["packs/bad.toml"],
+        ["bad.toml", "deprecated-api", "shop.old.Thing", "itself"],
+    ),
     "deprecated-cycle": (
         {
             "packs/one.toml": _ENTRY.format(new="shop.new.Thing"),
@@ -369,7 +413,11 @@ BAD_PACKS = {
         ["packs/one.toml", "packs/two.toml"],
         ["toml", "cycle", "shop.old.Thing", "shop.new.Thing"],
     ),
-    "deprecated-wrong-type": ({"packs/bad.toml": '[[deprecated-api]]\nold = "shop.old.Thing"\nnew = 3\nfix = "safe"\n'}, ["packs/bad.toml"], ["bad.toml", "deprecated-api"]),
+    "deprecated-wrong-type": (
+        {"packs/bad.toml": '[[deprecated-api]]\nold = "shop.old.Thing"\nnew = 3\nfix = "safe"\n'},
+        ["packs/bad.toml"],
+        ["bad.toml", "deprecated-api"],
+    ),
 }
 
 
@@ -397,9 +445,13 @@ def test_a_bad_pack_stops_a_fix_run_before_any_file_is_touched(tmp_path: Path, b
     assert after == before, "files were touched"
 
 
-def test_a_chain_of_a_thousand_attributes_is_checked_not_called_unparsable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_chain_of_a_thousand_attributes_is_checked_not_called_unparsable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     chain = ".".join(["a"] * 1500)  # ast parses it; a recursive walk of it would not finish
-    (tmp_path / "m.py").write_text(f"class C:\n    def f(self):\n        return self.{chain}\n\n\nC().f()\n", encoding="utf-8")
+    (tmp_path / "m.py").write_text(
+        f"class C:\n    def f(self):\n        return self.{chain}\n\n\nC().f()\n", encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     outcome = run([tmp_path], load_settings([tmp_path], select=["NL401", "NL001"]), RunOptions(jobs=1))
     assert outcome.errors == []

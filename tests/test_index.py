@@ -29,15 +29,18 @@ def build(root: Path, jobs: int = 1, **settings: object) -> ProjectIndex:
 
 
 def test_package_beats_module_beats_namespace(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "x/__init__.py": "FROM_PACKAGE = 1\n",
-        "x.py": "FROM_MODULE = 1\n",
-        "y.py": "Y = 1\n",
-        "y/z.py": "Z = 1\n",
-        "ns/inner/deep.py": "D = 1\n",
-        "reg/__init__.py": "",
-        "reg/ns_below/leaf.py": "L = 1\n",
-    })
+    write(
+        tmp_path,
+        {
+            "x/__init__.py": "FROM_PACKAGE = 1\n",
+            "x.py": "FROM_MODULE = 1\n",
+            "y.py": "Y = 1\n",
+            "y/z.py": "Z = 1\n",
+            "ns/inner/deep.py": "D = 1\n",
+            "reg/__init__.py": "",
+            "reg/ns_below/leaf.py": "L = 1\n",
+        },
+    )
     index = build(tmp_path)
     assert index.find_module("x").kind == "package"
     assert index.member("x", "FROM_PACKAGE") == Ref("value", "x::FROM_PACKAGE")
@@ -53,12 +56,15 @@ def test_package_beats_module_beats_namespace(tmp_path: Path) -> None:
 
 
 def test_namespace_portions_merge_and_a_regular_package_in_a_later_root_wins(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "a/shared/one.py": "ONE = 1\n",
-        "b/shared/two.py": "TWO = 2\n",
-        "a/mixed/first.py": "",
-        "b/mixed/__init__.py": "REGULAR = 1\n",
-    })
+    write(
+        tmp_path,
+        {
+            "a/shared/one.py": "ONE = 1\n",
+            "b/shared/two.py": "TWO = 2\n",
+            "a/mixed/first.py": "",
+            "b/mixed/__init__.py": "REGULAR = 1\n",
+        },
+    )
     index = build(tmp_path, src=[tmp_path / "a", tmp_path / "b"])
     assert index.find_module("shared").locations == (str(tmp_path / "a" / "shared"), str(tmp_path / "b" / "shared"))
     assert index.module_exists("shared.one") and index.module_exists("shared.two")
@@ -67,15 +73,17 @@ def test_namespace_portions_merge_and_a_regular_package_in_a_later_root_wins(tmp
 
 
 def test_bindings_reexports_stars_and_open_modules(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "pkg/__init__.py": """\
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": """\
             from .core import Engine as PublicEngine
             from . import sub
             from .star_all import *
             from .star_plain import *
             import pkg.other
             """,
-        "pkg/core.py": """\
+            "pkg/core.py": """\
             import sys
             class Engine: ...
             if sys.platform == "win32":
@@ -87,15 +95,16 @@ def test_bindings_reexports_stars_and_open_modules(tmp_path: Path) -> None:
             except ImportError:
                 speed = None
             """,
-        "pkg/sub.py": "",
-        "pkg/other.py": "",
-        "pkg/star_all.py": "__all__ = ['exported']\n__all__ += ['also']\nexported = also = hidden = 1\n",
-        "pkg/star_plain.py": "visible = 1\n_private = 2\n",
-        "pkg/lazy.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
-        "pkg/third.py": "from os.path import *\n",
-        "pkg/cycle_a.py": "from .cycle_b import thing\n",
-        "pkg/cycle_b.py": "from .cycle_a import thing\n",
-    })
+            "pkg/sub.py": "",
+            "pkg/other.py": "",
+            "pkg/star_all.py": "__all__ = ['exported']\n__all__ += ['also']\nexported = also = hidden = 1\n",
+            "pkg/star_plain.py": "visible = 1\n_private = 2\n",
+            "pkg/lazy.py": "def __getattr__(name):\n    raise AttributeError(name)\n",
+            "pkg/third.py": "from os.path import *\n",
+            "pkg/cycle_a.py": "from .cycle_b import thing\n",
+            "pkg/cycle_b.py": "from .cycle_a import thing\n",
+        },
+    )
     index = build(tmp_path)
     assert index.member("pkg", "PublicEngine") == Ref("class", "pkg.core::Engine")
     assert index.member("pkg", "sub") == Ref("module", "pkg.sub")
@@ -114,9 +123,11 @@ def test_bindings_reexports_stars_and_open_modules(tmp_path: Path) -> None:
 
 
 def test_classes_members_bases_and_return_annotations(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "app/__init__.py": "",
-        "app/base.py": """\
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/base.py": """\
             import abc
             class Abstract(abc.ABC): ...
             class Base:
@@ -124,7 +135,7 @@ def test_classes_members_bases_and_return_annotations(tmp_path: Path) -> None:
                 def run(self) -> "Result": ...
             class Result: ...
             """,
-        "app/impl.py": """\
+            "app/impl.py": """\
             from dataclasses import dataclass
             from .base import Base, Result
             @dataclass
@@ -142,7 +153,8 @@ def test_classes_members_bases_and_return_annotations(tmp_path: Path) -> None:
                     inner = 1
             def factory() -> Impl: ...
             """,
-    })
+        },
+    )
     index = build(tmp_path)
     impl = index.class_info("app.impl.Impl")
     assert impl is not None
@@ -180,7 +192,10 @@ def test_import_summaries_record_positions_guards_and_patch_targets(tmp_path: Pa
     assert summary is not None and summary.module == "app.t"
     kinds = {(r[0], r[1], r[-1]) for r in summary.imports}
     assert ("i", "app.optional", True) in kinds and ("f", "", False) in kinds
-    assert sorted((t[0], t[1], t[3]) for t in summary.targets) == [("patch", "app.x.Y", False), ("patch", "app.z", True)]
+    assert sorted((t[0], t[1], t[3]) for t in summary.targets) == [
+        ("patch", "app.x.Y", False),
+        ("patch", "app.z", True),
+    ]
     assert index.summary_for(tmp_path / "app" / "t.py", text + "x = 1\n") is None  # a fixed text is not the indexed one
 
 
@@ -200,13 +215,16 @@ def test_excluded_directories_still_exist_for_resolution(tmp_path: Path) -> None
 
 
 def test_roots_are_detected_for_src_layouts_and_sub_projects(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "src/lib/__init__.py": "",
-        "services/auth/pyproject.toml": "",
-        "services/auth/auth/__init__.py": "",
-        "pkg/__init__.py": "",
-        "pkg/vendored/setup.py": "",
-    })
+    write(
+        tmp_path,
+        {
+            "src/lib/__init__.py": "",
+            "services/auth/pyproject.toml": "",
+            "services/auth/auth/__init__.py": "",
+            "pkg/__init__.py": "",
+            "pkg/vendored/setup.py": "",
+        },
+    )
     index = build(tmp_path)
     assert index.roots == [str(tmp_path), str(tmp_path / "src"), str(tmp_path / "services" / "auth")]
     assert index.module_exists("lib") and index.module_exists("auth")
@@ -271,7 +289,9 @@ def test_cached_fingerprint_ignores_a_corrupt_or_foreign_state(tmp_path: Path, m
     assert _known(tmp_path) is not None
     monkeypatch.setattr(index_module, "_CACHE_MAGIC", "netra-lint-index 999")
     assert _known(tmp_path) is None
-    assert ProjectIndex.cached_fingerprint(Settings(project_root=tmp_path, use_cache=False), [tmp_path / "mod.py"]) is None
+    assert (
+        ProjectIndex.cached_fingerprint(Settings(project_root=tmp_path, use_cache=False), [tmp_path / "mod.py"]) is None
+    )
 
 
 def test_changed_file_is_read_again_and_changes_the_fingerprint(tmp_path: Path) -> None:
@@ -333,7 +353,11 @@ def test_parallel_build_matches_serial_build(tmp_path: Path) -> None:
     parallel = build(tmp_path, jobs=2, cache_dir=tmp_path / "c1")
     serial = build(tmp_path, jobs=1, cache_dir=tmp_path / "c2")
     assert parallel.fingerprint == serial.fingerprint
-    assert parallel.class_info("pkg.m42.C42").members == serial.class_info("pkg.m42.C42").members == {"f": "method", "a42": "self"}
+    assert (
+        parallel.class_info("pkg.m42.C42").members
+        == serial.class_info("pkg.m42.C42").members
+        == {"f": "method", "a42": "self"}
+    )
     assert parallel.member("pkg", "C0") == Ref("class", "pkg.m0::C0")
 
 
@@ -380,11 +404,18 @@ def test_concurrent_builds_leave_a_valid_cache(tmp_path: Path) -> None:
 
 
 def test_fingerprint_follows_what_other_files_can_see_not_every_edit(tmp_path: Path) -> None:
-    write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "def f():\n    return 1\n\n\nclass C:\n    def m(self):\n        pass\n"})
+    write(
+        tmp_path,
+        {"pkg/__init__.py": "", "pkg/a.py": "def f():\n    return 1\n\n\nclass C:\n    def m(self):\n        pass\n"},
+    )
     first = build(tmp_path).fingerprint
-    (tmp_path / "pkg" / "a.py").write_text("def f():\n    x = 2\n    return x\n\n\nclass C:\n    def m(self):\n        return 3\n")
+    (tmp_path / "pkg" / "a.py").write_text(
+        "def f():\n    x = 2\n    return x\n\n\nclass C:\n    def m(self):\n        return 3\n"
+    )
     assert build(tmp_path).fingerprint == first  # bodies changed, the surface didn't
-    (tmp_path / "pkg" / "a.py").write_text("def f():\n    return 1\n\n\nclass C:\n    def m(self):\n        pass\n\n    def n(self):\n        pass\n")
+    (tmp_path / "pkg" / "a.py").write_text(
+        "def f():\n    return 1\n\n\nclass C:\n    def m(self):\n        pass\n\n    def n(self):\n        pass\n"
+    )
     assert build(tmp_path).fingerprint != first  # a new method is visible to other files
     (tmp_path / "pkg" / "b.py").write_text("")
     assert build(tmp_path).fingerprint != first  # a new module too
@@ -396,7 +427,9 @@ def test_no_cache_writes_no_index_cache(tmp_path: Path) -> None:
     assert not (tmp_path / ".netra_lint_cache").exists()
 
 
-def test_facts_are_gathered_in_the_same_parse_and_cached_with_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_facts_are_gathered_in_the_same_parse_and_cached_with_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "X = 1\n", "pkg/bad.py": "def (:\n"})
     settings = Settings(project_root=tmp_path)  # type: ignore[call-arg]
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import random
@@ -81,10 +82,8 @@ def finish(proc: subprocess.Popen[bytes], timeout: float = TIMEOUT) -> tuple[int
 
 
 def kill_group(proc: subprocess.Popen[bytes], sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def make_project(root: Path, texts: list[str]) -> None:
@@ -97,10 +96,7 @@ def make_project(root: Path, texts: list[str]) -> None:
 
 
 def files_of(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*.py"))
-    }
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.py"))}
 
 
 def temp_leftovers(root: Path) -> list[Path]:
@@ -161,7 +157,9 @@ def test_killed_fix_run_leaves_every_file_old_or_new(tmp_path: Path, sig: int) -
 
 
 @pytest.mark.parametrize("step", ["write", "fsync", "chmod", "check", "replace"])
-def test_a_crash_at_any_step_of_a_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+def test_a_crash_at_any_step_of_a_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
     path = tmp_path / "mod.py"
     path.write_text(TEXT_A, encoding="utf-8")
     path.chmod(0o640)
@@ -195,7 +193,7 @@ def _sequential(tmp_path: Path, text: str, selections: list[str]) -> bytes:
     root = tmp_path / ("seq-" + "-".join(selections))
     make_project(root, [text])
     for select in selections:
-        code, err = finish(start(root, "--fix", "--no-cache", "--select", select, "."))
+        _code, err = finish(start(root, "--fix", "--no-cache", "--select", select, "."))
         assert "Traceback" not in err, err
     return next(iter(files_of(root).values()))
 
@@ -231,7 +229,15 @@ def test_two_runs_at_once_never_mix_their_writes(tmp_path: Path, same_rules: boo
             key, entries = marshal.loads(path.read_bytes())
             assert isinstance(key, str) and isinstance(entries, dict)
     # The cache written by the racing runs gives the same answers as no cache.
-    cached = subprocess.run(netra_cmd("--select", f"{select_a},{select_b}", "."), cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
-    fresh = subprocess.run(netra_cmd("--no-cache", "--select", f"{select_a},{select_b}", "."), cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
+    cached = subprocess.run(
+        netra_cmd("--select", f"{select_a},{select_b}", "."), cwd=root, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    fresh = subprocess.run(
+        netra_cmd("--no-cache", "--select", f"{select_a},{select_b}", "."),
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert cached.stdout == fresh.stdout
     assert cached.returncode == fresh.returncode

@@ -21,7 +21,7 @@ from fixture_cases import all_cases
 
 TIMEOUT = 180
 
-DRIVER = '''
+DRIVER = """
 import os, sys
 project = os.path.realpath(sys.argv[1])
 log = sys.argv[2]
@@ -43,14 +43,11 @@ sys.addaudithook(hook)
 from netra_lint.cli import main
 sys.argv = ["netra-lint", *sys.argv[3:]]
 main()
-'''
+"""
 
 
 def marker_code(markers: Path, name: str) -> str:
-    return (
-        f"import pathlib as _p\n"
-        f"_p.Path({str(markers / name)!r}).write_text('executed')\n"
-    )
+    return f"import pathlib as _p\n_p.Path({str(markers / name)!r}).write_text('executed')\n"
 
 
 def plant(root: Path, markers: Path, shadows: bool) -> list[str]:
@@ -75,7 +72,21 @@ def plant(root: Path, markers: Path, shadows: bool) -> list[str]:
     # Modules named like netra-lint's own dependencies: only where the project is not on
     # PYTHONPATH (there, Python itself would import them for any program).
     # (sitecustomize is imported from PYTHONPATH at interpreter start-up, by any program.)
-    for shadow in ("click", "libcst", "pathspec", "tomllib", "ruff", "json", "typing_extensions", "sitecustomize", "usercustomize") if shadows else ():
+    for shadow in (
+        (
+            "click",
+            "libcst",
+            "pathspec",
+            "tomllib",
+            "ruff",
+            "json",
+            "typing_extensions",
+            "sitecustomize",
+            "usercustomize",
+        )
+        if shadows
+        else ()
+    ):
         trap(f"{shadow}.py")
     trap("websockets/__init__.py")  # a first-party package named like the library the rules ask about
     trap("websockets/legacy/__init__.py")
@@ -95,7 +106,7 @@ def plant(root: Path, markers: Path, shadows: bool) -> list[str]:
         "from websockets.legacy.client import connect\n"
         "import click, libcst, json\n"
         "from . import sibling\n"
-        "exec('open(\"should-not-run\", \"w\")')\n"
+        'exec(\'open("should-not-run", "w")\')\n'
         "eval('__import__(\"pkg.evil\")')\n"
         "__import__('pkg.sub.leaf')\n"
         "import importlib; importlib.import_module('pkg.evil')\n",
@@ -163,8 +174,14 @@ def test_console_script_from_inside_the_project(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "netra-lint"
     assert script.exists(), script
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    proc = subprocess.run([str(script), "check", "--no-cache", "--select", "ALL", "."], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=TIMEOUT)
+    proc = subprocess.run(
+        [str(script), "check", "--no-cache", "--select", "ALL", "."],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert "Traceback" not in proc.stderr, proc.stderr
     assert sorted(p.name for p in markers.iterdir()) == []
     assert [p for p in root.rglob("__pycache__")] == []

@@ -38,7 +38,9 @@ def test_concise(run_cli: RunCli, two_files: Path) -> None:
     ]
 
 
-def test_full_shows_the_line_a_caret_and_the_fix_hint_without_colour_when_piped(run_cli: RunCli, two_files: Path) -> None:
+def test_full_shows_the_line_a_caret_and_the_fix_hint_without_colour_when_piped(
+    run_cli: RunCli, two_files: Path
+) -> None:
     code, out, err = run_cli(*SELECT)  # full is the default
     assert code == 1, err
     assert not ANSI.search(out) and not ANSI.search(err)
@@ -101,8 +103,24 @@ def test_full_is_coloured_on_a_terminal(two_files: Path, home: Path) -> None:
 def _ruff_json(project: Path, home: Path) -> list[dict]:
     write(project, {"r.py": "import os\n"})
     completed = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "--select", "F401", "--output-format", "json", "r.py"],
-        cwd=project, env=clean_env(home), capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--select",
+            "F401",
+            "--output-format",
+            "json",
+            "r.py",
+        ],
+        cwd=project,
+        env=clean_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     (project / "r.py").unlink()
     return json.loads(completed.stdout)
@@ -135,7 +153,10 @@ def test_json_has_ruffs_fields(run_cli: RunCli, two_files: Path, home: Path) -> 
     global_item, broken_item = items
     assert global_item["filename"] == str(two_files / "g.py")
     assert os.path.isabs(broken_item["filename"])
-    assert (global_item["location"], global_item["end_location"]) == ({"row": 6, "column": 12}, {"row": 6, "column": 13})
+    assert (global_item["location"], global_item["end_location"]) == (
+        {"row": 6, "column": 12},
+        {"row": 6, "column": 13},
+    )
     assert global_item["noqa_row"] == 6
     assert (global_item["name"], global_item["severity"]) == ("global-after-use", "error")
     assert (broken_item["name"], broken_item["severity"]) == ("parse-error", "error")
@@ -164,8 +185,16 @@ def test_github_annotations(run_cli: RunCli, two_files: Path) -> None:
 
 # The parts of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json, OASIS) that a producer must
 # satisfy for what we emit: required properties, types, enums and minimums.
-_MESSAGE = {"type": "object", "anyOf": [{"required": ["text"]}, {"required": ["id"]}], "properties": {"text": {"type": "string"}}}
-_MULTIFORMAT = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}}}
+_MESSAGE = {
+    "type": "object",
+    "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
+    "properties": {"text": {"type": "string"}},
+}
+_MULTIFORMAT = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}},
+}
 SARIF_SUBSET = {
     "type": "object",
     "required": ["version", "runs"],
@@ -228,7 +257,10 @@ SARIF_SUBSET = {
                                         "properties": {
                                             "physicalLocation": {
                                                 "type": "object",
-                                                "anyOf": [{"required": ["address"]}, {"required": ["artifactLocation"]}],
+                                                "anyOf": [
+                                                    {"required": ["address"]},
+                                                    {"required": ["artifactLocation"]},
+                                                ],
                                                 "properties": {
                                                     "artifactLocation": {
                                                         "type": "object",
@@ -263,7 +295,10 @@ SARIF_SUBSET = {
 
 def _uri_reference(value: object) -> bool:
     # RFC 3986 URI-reference: no spaces, no characters outside the allowed set, valid %XX.
-    return isinstance(value, str) and re.fullmatch(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*", value) is not None
+    return (
+        isinstance(value, str)
+        and re.fullmatch(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*", value) is not None
+    )
 
 
 FORMATS = jsonschema.FormatChecker()

@@ -34,7 +34,10 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
     env = clean_env(tmp_path)
     built = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path / "dist"), str(source)],
-        env=env, capture_output=True, text=True, timeout=180,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     [wheel] = (tmp_path / "dist").glob("netra_lint-*.whl")
@@ -54,17 +57,25 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
     target = tmp_path / "site"
     installed = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target), str(wheel)],
-        env=env, capture_output=True, text=True, timeout=180,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
     probe = subprocess.run(
         [
-            sys.executable, "-c",
+            sys.executable,
+            "-c",
             "import netra_lint, netra_lint.config as s; "
             "print(netra_lint.__file__); print(s.bundled_pack_dir()); "
             "print(','.join(sorted(p.name for p in s.bundled_pack_dir().glob('*.toml'))))",
         ],
-        cwd=tmp_path, env={**env, "PYTHONPATH": str(target)}, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert probe.returncode == 0, probe.stderr
     module_file, pack_dir, found = probe.stdout.splitlines()
@@ -73,7 +84,11 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
     assert found.split(",") == packs
     version = subprocess.run(
         [sys.executable, "-m", "netra_lint", "--version"],
-        cwd=tmp_path, env={**env, "PYTHONPATH": str(target)}, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert version.returncode == 0 and version.stdout.startswith("netra-lint, version "), version.stderr
 
@@ -81,7 +96,11 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
 def test_the_repository_ships_rule_packs() -> None:
     # the wheel maps rules/ into the package; the directory must exist and be tracked
     tracked = subprocess.run(
-        ["git", "ls-files", "rules"], cwd=REPO, capture_output=True, text=True, timeout=60,
+        ["git", "ls-files", "rules"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert tracked.returncode == 0, tracked.stderr
     assert [line for line in tracked.stdout.splitlines() if line.endswith(".toml")]

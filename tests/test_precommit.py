@@ -50,7 +50,11 @@ def test_check_and_fix_hooks(tmp_path: Path) -> None:
     def try_repo(*hook: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [*pre_commit, "try-repo", str(REPO), *hook, "--ref", head, "--all-files", "--color", "never"],
-            cwd=user, env=env, capture_output=True, text=True, timeout=600,
+            cwd=user,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
 
     # both hooks in one run (one environment to build): the check hook fails on the

@@ -53,7 +53,9 @@ def test_ruff_reports_the_exported_names_with_our_message(run_cli: RunCli, proje
     assert code == 0, err
     assert out.startswith(f"{project / 'pyproject.toml'}: wrote ") and "banned names for ruff" in out
 
-    found = {(d["location"]["row"], d["code"], d["message"]) for d in ruff(project, home, "app.py") if d["code"] == "TID251"}
+    found = {
+        (d["location"]["row"], d["code"], d["message"]) for d in ruff(project, home, "app.py") if d["code"] == "TID251"
+    }
     fix_hint = "Run `netra-lint --fix`."
     legacy_module = (
         "`websockets.legacy` is banned: netra-lint: Legacy websockets API: import the new implementation from "
@@ -74,7 +76,11 @@ def test_ruff_reports_the_exported_names_with_our_message(run_cli: RunCli, proje
             "`netra_backend.app.services.websocket_notifier.WebSocketNotifier` is banned: netra-lint: "
             f"Deprecated: use `netra_backend.app.services.agent_websocket_bridge.AgentWebSocketBridge` instead. {fix_hint}",
         ),
-        (4, "TID251", f"`mypkg.old.OldThing` is banned: netra-lint: Deprecated: use `mypkg.new.NewThing` instead. {fix_hint}"),
+        (
+            4,
+            "TID251",
+            f"`mypkg.old.OldThing` is banned: netra-lint: Deprecated: use `mypkg.new.NewThing` instead. {fix_hint}",
+        ),
     }
     # ... and keeps the NL101 code of the noqa comment in app.py as an external code
     assert ruff(project, home, "--select", "RUF102", "app.py") == []
@@ -107,8 +113,13 @@ def test_hand_written_entries_survive_and_check_finds_stale_config(run_cli: RunC
     assert run_cli("export-ruff-config").code == 0
     text = (project / "pyproject.toml").read_text()
     # comments, order and the hand-written lines are kept as they were
-    assert text.startswith(HAND_WRITTEN.split("\n\n[tool.ruff.lint.flake8")[0].replace('external = ["ABC"]', 'external = ["ABC", "NL"]'))
-    assert '"websockets.legacy" = { msg = "Ask the platform team first." }\n"os.system" = { msg = "Use subprocess." }\n' in text
+    assert text.startswith(
+        HAND_WRITTEN.split("\n\n[tool.ruff.lint.flake8")[0].replace('external = ["ABC"]', 'external = ["ABC", "NL"]')
+    )
+    assert (
+        '"websockets.legacy" = { msg = "Ask the platform team first." }\n"os.system" = { msg = "Use subprocess." }\n'
+        in text
+    )
     lint = tomllib.loads(text)["tool"]["ruff"]["lint"]
     banned = lint["flake8-tidy-imports"]["banned-api"]
     assert banned["websockets.legacy"] == {"msg": "Ask the platform team first."}
@@ -131,14 +142,19 @@ def test_hand_written_entries_survive_and_check_finds_stale_config(run_cli: RunC
     code, out, _ = run_cli("export-ruff-config", "--check")
     assert code == 1 and "run `netra-lint export-ruff-config`" in out
     assert run_cli("export-ruff-config").code == 0
-    banned = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]["flake8-tidy-imports"]["banned-api"]
+    banned = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]["flake8-tidy-imports"][
+        "banned-api"
+    ]
     assert "mypkg.old.OldThing" not in banned and "mypkg.old.Older" in banned
     assert banned["websockets.legacy"] == {"msg": "Ask the platform team first."} and "os.system" in banned
     assert run_cli("export-ruff-config", "--check").code == 0
 
 
 def test_stdout_and_ruff_toml(run_cli: RunCli, project: Path, home: Path) -> None:
-    write(project, {"pyproject.toml": NETRA_CONFIG, "pack.toml": PACK, "ruff.toml": "line-length = 100\n", "app.py": LEGACY_CODE})
+    write(
+        project,
+        {"pyproject.toml": NETRA_CONFIG, "pack.toml": PACK, "ruff.toml": "line-length = 100\n", "app.py": LEGACY_CODE},
+    )
     before = snapshot(project)
     code, out, err = run_cli("export-ruff-config", "--stdout")
     assert code == 0, err
@@ -150,24 +166,33 @@ def test_stdout_and_ruff_toml(run_cli: RunCli, project: Path, home: Path) -> Non
     assert run_cli("export-ruff-config").code == 0
     assert (project / "pyproject.toml").read_text() == NETRA_CONFIG  # ruff reads ruff.toml, so it goes there
     written = tomllib.loads((project / "ruff.toml").read_text())
-    assert written["line-length"] == 100 and written["lint"]["flake8-tidy-imports"]["banned-api"] == printed["flake8-tidy-imports"]["banned-api"]
+    assert (
+        written["line-length"] == 100
+        and written["lint"]["flake8-tidy-imports"]["banned-api"] == printed["flake8-tidy-imports"]["banned-api"]
+    )
     assert any(d["code"] == "TID251" and d["location"]["row"] == 4 for d in ruff(project, home, "app.py"))
 
 
 def test_dot_ruff_toml_wins_as_in_ruff(run_cli: RunCli, project: Path, home: Path) -> None:
-    write(project, {"pyproject.toml": NETRA_CONFIG, "pack.toml": PACK, "ruff.toml": "", ".ruff.toml": "", "app.py": LEGACY_CODE})
+    write(
+        project,
+        {"pyproject.toml": NETRA_CONFIG, "pack.toml": PACK, "ruff.toml": "", ".ruff.toml": "", "app.py": LEGACY_CODE},
+    )
     assert run_cli("export-ruff-config").code == 0
     assert (project / "ruff.toml").read_text() == ""
-    assert "mypkg.old.OldThing" in tomllib.loads((project / ".ruff.toml").read_text())["lint"]["flake8-tidy-imports"]["banned-api"]
+    assert (
+        "mypkg.old.OldThing"
+        in tomllib.loads((project / ".ruff.toml").read_text())["lint"]["flake8-tidy-imports"]["banned-api"]
+    )
     assert any(d["code"] == "TID251" and d["location"]["row"] == 4 for d in ruff(project, home, "app.py"))
 
 
 def test_disabled_rule_families_are_not_exported(run_cli: RunCli, project: Path) -> None:
-    write(project, {"pyproject.toml": '[tool.netra-lint]\npacks = ["pack.toml"]\nignore = ["NL1"]\n', "pack.toml": PACK})
+    write(
+        project, {"pyproject.toml": '[tool.netra-lint]\npacks = ["pack.toml"]\nignore = ["NL1"]\n', "pack.toml": PACK}
+    )
     code, out, err = run_cli("export-ruff-config", "--stdout")
     assert code == 0, err
     banned = tomllib.loads(out)["tool"]["ruff"]["lint"]["flake8-tidy-imports"]["banned-api"]
     assert "mypkg.old.OldThing" in banned
     assert not any(name.startswith("websockets") for name in banned)
-
-

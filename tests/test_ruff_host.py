@@ -93,7 +93,11 @@ def test_every_output_format_carries_the_ruff_findings(run_cli: RunCli, project:
     assert code == 1
     run = json.loads(out)["runs"][0]
     results = [
-        (r["locations"][0]["physicalLocation"]["region"]["startLine"], r["locations"][0]["physicalLocation"]["region"]["startColumn"], r["ruleId"])
+        (
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            r["ruleId"],
+        )
         for r in run["results"]
     ]
     assert results == wanted
@@ -103,7 +107,9 @@ def test_every_output_format_carries_the_ruff_findings(run_cli: RunCli, project:
     code, out, _ = runs["gitlab"]
     assert code == 1
     issues = json.loads(out)
-    assert [(i["location"]["positions"]["begin"]["line"], i["check_name"]) for i in issues] == [(r, c) for r, _, c in wanted]
+    assert [(i["location"]["positions"]["begin"]["line"], i["check_name"]) for i in issues] == [
+        (r, c) for r, _, c in wanted
+    ]
     assert len({i["fingerprint"] for i in issues}) == len(issues)
 
     code, out, _ = runs["github"]
@@ -170,7 +176,10 @@ def test_the_line_a_ruff_message_points_at_must_match_exactly() -> None:
     assert same_problem(ruff, diag("NL301", 60, "name 'Y' is used prior to global declaration"))
     assert not same_problem(ruff, diag("NL301", 6, "name 'Y' is used prior to global declaration"))
     assert not same_problem(ruff, diag("NL301", 60, "name 'X' is used prior to global declaration"))
-    assert same_problem(diag("PLE0118", 6, "Name `X` is used prior to global declaration on line 6"), diag("NL301", 6, "name 'X' is used prior to global declaration"))
+    assert same_problem(
+        diag("PLE0118", 6, "Name `X` is used prior to global declaration on line 6"),
+        diag("NL301", 6, "name 'X' is used prior to global declaration"),
+    )
 
 
 def test_the_users_ruff_excludes_hold(run_cli: RunCli, project: Path) -> None:
@@ -287,9 +296,13 @@ def test_diff_shows_both_fixes_and_matches_what_fix_writes(run_cli: RunCli, proj
     assert (fixed / "m.py").read_text() == TO_FIX_FIXED
     assert (fixed / "imports_only.py").read_text() == "import os\nimport sys\n\nprint(os, sys)\n"
     # ruff leaves the file its config excludes; netra fixes it all the same
-    assert (fixed / "excluded.py").read_text() == TO_FIX.replace("    print(COUNTER)\n    global COUNTER\n", "    global COUNTER\n    print(COUNTER)\n")
+    assert (fixed / "excluded.py").read_text() == TO_FIX.replace(
+        "    print(COUNTER)\n    global COUNTER\n", "    global COUNTER\n    print(COUNTER)\n"
+    )
 
-    applied = subprocess.run(["git", "apply", "-p1", "-"], cwd=project, input=diff, text=True, capture_output=True, timeout=30)
+    applied = subprocess.run(
+        ["git", "apply", "-p1", "-"], cwd=project, input=diff, text=True, capture_output=True, timeout=30
+    )
     assert applied.returncode == 0, applied.stderr
     for name in ("m.py", "imports_only.py", "excluded.py"):
         assert (project / name).read_text() == (fixed / name).read_text(), name

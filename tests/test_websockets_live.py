@@ -51,10 +51,14 @@ def _run(program: Path) -> subprocess.CompletedProcess[str]:
 def _fixed_copy(tmp_path: Path, name: str, unsafe: bool) -> Path:
     project = tmp_path / "project"
     project.mkdir()
-    (project / "pyproject.toml").write_text("[project]\nname = 'demo'\nversion = '1'\ndependencies = ['websockets>=14.2']\n")
+    (project / "pyproject.toml").write_text(
+        "[project]\nname = 'demo'\nversion = '1'\ndependencies = ['websockets>=14.2']\n"
+    )
     target = project / name
     shutil.copyfile(PROGRAMS / name, target)
-    outcome = run([project], load_settings([project], select=["NL1"]), RunOptions(fix=True, unsafe_fixes=unsafe, jobs=1))
+    outcome = run(
+        [project], load_settings([project], select=["NL1"]), RunOptions(fix=True, unsafe_fixes=unsafe, jobs=1)
+    )
     assert outcome.errors == []
     left = run([project], load_settings([project], select=["NL1"]), RunOptions(jobs=1))
     assert [f"{d.row}: {d.code} {d.message}" for d in left.diagnostics] == [], "the fix left legacy code behind"

@@ -47,10 +47,16 @@ def test_version_specifiers(spec: str, legacy: bool) -> None:
 
 
 def test_dependencies_in_pyproject(tmp_path: Path) -> None:
-    assert project_pins_legacy({"project": {"dependencies": ["websockets[extra] >=10, <14 ; python_version>'3'"]}}, tmp_path, None)
+    assert project_pins_legacy(
+        {"project": {"dependencies": ["websockets[extra] >=10, <14 ; python_version>'3'"]}}, tmp_path, None
+    )
     assert project_pins_legacy({"project": {"optional-dependencies": {"ws": ["websockets==13.1"]}}}, tmp_path, None)
-    assert project_pins_legacy({"tool": {"poetry": {"dependencies": {"websockets": {"version": "^13.0"}}}}}, tmp_path, None)
-    assert not project_pins_legacy({"project": {"dependencies": ["websockets>=14.2", "websockets-proxy==0.1"]}}, tmp_path, None)
+    assert project_pins_legacy(
+        {"tool": {"poetry": {"dependencies": {"websockets": {"version": "^13.0"}}}}}, tmp_path, None
+    )
+    assert not project_pins_legacy(
+        {"project": {"dependencies": ["websockets>=14.2", "websockets-proxy==0.1"]}}, tmp_path, None
+    )
     assert not project_pins_legacy({}, tmp_path, None)
 
 
@@ -85,11 +91,20 @@ def test_option_must_be_a_string(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('[[websockets-names]]\nnames = ["a.b"]\nnew = "c.d"\nrole = "connect"\nfix = "maybe"\ncode = "NL101"\n', "fix 'maybe'"),
+        (
+            '[[websockets-names]]\nnames = ["a.b"]\nnew = "c.d"\nrole = "connect"\nfix = "maybe"\ncode = "NL101"\n',
+            "fix 'maybe'",
+        ),
         ('[[websockets-names]]\nnames = ["a.b"]\nrole = "connect"\nfix = "safe"\ncode = "NL101"\n', "lacks 'new'"),
         ('[[websockets-arguments]]\nname = "x"\ncallees = ["connect"]\naction = "rename"\n', "needs an identifier"),
-        ('[[websockets-attributes]]\nname = "x"\nreceiver = "connection"\naction = "rewrite"\ncolour = 1\n', "unknown key"),
-        ('[[websockets-names]]\nnames = ["websockets.legacy.client.connect"]\nnew = "c.d"\nrole = "connect"\nfix = "safe"\ncode = "NL101"\n', "already defined"),
+        (
+            '[[websockets-attributes]]\nname = "x"\nreceiver = "connection"\naction = "rewrite"\ncolour = 1\n',
+            "unknown key",
+        ),
+        (
+            '[[websockets-names]]\nnames = ["websockets.legacy.client.connect"]\nnew = "c.d"\nrole = "connect"\nfix = "safe"\ncode = "NL101"\n',
+            "already defined",
+        ),
     ],
 )
 def test_bad_pack_entries_name_the_file(tmp_path: Path, body: str, message: str) -> None:
@@ -115,7 +130,9 @@ def test_rule_documentation(code: str) -> None:
 
 def test_files_without_a_websockets_import_are_not_parsed_losslessly(tmp_path: Path) -> None:
     path = tmp_path / "notes.py"
-    path.write_text('"""How to use websockets.legacy.client.connect."""\n# websockets.serve(handler, path)\nX = "websockets"\n')
+    path.write_text(
+        '"""How to use websockets.legacy.client.connect."""\n# websockets.serve(handler, path)\nX = "websockets"\n'
+    )
     settings = load_settings([tmp_path], select=CODES)
     ctx = FileContext(SourceFile.read(path), "notes.py", settings, set(CODES), want_fixes=True)
     checker = WebSocketsLegacy(settings)
@@ -151,7 +168,9 @@ def test_selecting_one_code_still_applies_the_whole_group(tmp_path: Path) -> Non
 
 def test_files_importing_only_unrelated_websockets_names_are_not_parsed_losslessly(tmp_path: Path) -> None:
     path = tmp_path / "errors.py"
-    path.write_text("from websockets.exceptions import InvalidURI\nfrom websockets.typing import Data\n\nX = InvalidURI\n")
+    path.write_text(
+        "from websockets.exceptions import InvalidURI\nfrom websockets.typing import Data\n\nX = InvalidURI\n"
+    )
     settings = load_settings([tmp_path], select=CODES)
     ctx = FileContext(SourceFile.read(path), "errors.py", settings, set(CODES), want_fixes=True)
     assert list(WebSocketsLegacy(settings).check(ctx)) == []

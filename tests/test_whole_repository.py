@@ -57,7 +57,7 @@ PLANTED: dict[str, Planted] = {
                         await ws.send("hello")
                         return await ws.recv()
             '''),
-            "shop/net/server.py": _code('''
+            "shop/net/server.py": _code("""
                 import http
 
                 from websockets.asyncio.server import serve
@@ -75,7 +75,7 @@ PLANTED: dict[str, Planted] = {
                 async def main():
                     async with serve(handler, "127.0.0.1", 0, process_request=health):
                         pass
-            '''),
+            """),
         },
         fixable=frozenset({"NL101", "NL102"}),
         remains=(("shop/net/server.py", "NL106"),),
@@ -83,13 +83,13 @@ PLANTED: dict[str, Planted] = {
     # NL2xx: deprecated project APIs named by the bundled netra pack.
     "deprecated_api": Planted(
         files={
-            "shop/notify.py": _code('''
+            "shop/notify.py": _code("""
                 from netra_backend.app.services.websocket_notifier import WebSocketNotifier
 
 
                 def describe(notifier: WebSocketNotifier) -> str:
                     return repr(notifier)
-            '''),
+            """),
         },
         fixable=frozenset({"NL201"}),
         support={
@@ -103,7 +103,7 @@ PLANTED: dict[str, Planted] = {
     # NL301/NL302: global / nonlocal after use (a SyntaxError until fixed).
     "global_after_use": Planted(
         files={
-            "shop/settings.py": _code('''
+            "shop/settings.py": _code("""
                 CONCURRENT_USERS = 10
                 OPERATIONS_PER_USER = 100
 
@@ -124,14 +124,14 @@ PLANTED: dict[str, Planted] = {
                         count += 1
 
                     return bump
-            '''),
+            """),
         },
         fixable=frozenset({"NL301", "NL302"}),
     ),
     # NL401: a member the project's own class doesn't have.
     "missing_method": Planted(
         files={
-            "shop/cart_use.py": _code('''
+            "shop/cart_use.py": _code("""
                 from shop.cart import Cart
 
 
@@ -139,11 +139,11 @@ PLANTED: dict[str, Planted] = {
                     cart = Cart()
                     cart.add_itme("apple")
                     return cart.totl()
-            '''),
+            """),
         },
         fixable=frozenset({"NL401"}),
         support={
-            "shop/cart.py": _code('''
+            "shop/cart.py": _code("""
                 class Cart:
                     def __init__(self):
                         self.items = []
@@ -153,21 +153,21 @@ PLANTED: dict[str, Planted] = {
 
                     def total(self):
                         return len(self.items)
-            '''),
+            """),
         },
     ),
     # NL5xx: broken first-party imports and patch targets.
     "broken_imports": Planted(
         files={
-            "shop/report.py": _code('''
+            "shop/report.py": _code("""
                 from shop.pricng import CURRENCY
                 from shop.pricing import Discount, format_price
 
 
                 def line(amount):
                     return format_price(amount) + CURRENCY + Discount.__name__
-            '''),
-            "tests/test_report.py": _code('''
+            """),
+            "tests/test_report.py": _code("""
                 from unittest import mock
 
                 import shop.report
@@ -176,7 +176,7 @@ PLANTED: dict[str, Planted] = {
                 def test_line():
                     with mock.patch("shop.pricing.formt_price", return_value="1"):
                         assert shop.report.line(1)
-            '''),
+            """),
         },
         fixable=frozenset({"NL501", "NL502", "NL503"}),
         support={
@@ -223,7 +223,10 @@ def build(root: Path) -> None:
 def netra(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
         [sys.executable, "-m", "netra_lint", "check", "--no-cache", *args, "."],
-        cwd=root, capture_output=True, text=True, timeout=TIMEOUT,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
@@ -241,7 +244,9 @@ def test_fix_the_whole_repository_then_compile_import_and_check_again(tmp_path: 
     before = findings(root, netra(root, "--unsafe-fixes", "--output-format", "json"))
     for family, planted in PLANTED.items():
         reported = {code for (name, code) in before if name in planted.files}
-        assert planted.fixable <= reported, f"{family}: planted {sorted(planted.fixable - reported)} not reported: {sorted(before)}"
+        assert planted.fixable <= reported, (
+            f"{family}: planted {sorted(planted.fixable - reported)} not reported: {sorted(before)}"
+        )
         for remains in planted.remains:
             assert before[remains], f"{family}: planted {remains} not reported"
 
@@ -269,7 +274,11 @@ def test_fix_the_whole_repository_then_compile_import_and_check_again(tmp_path: 
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     imported = subprocess.run(
         [sys.executable, "-W", "error::SyntaxWarning", "-c", importer, *modules],
-        cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == f"imported {len(modules)}"

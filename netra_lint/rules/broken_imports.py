@@ -73,7 +73,8 @@ Use instead:
 ```python
 from app.agents.tool_dispatcher import ToolDispatcher
 ```
-""" + _FIX_DOC,
+"""
+    + _FIX_DOC,
     fix="safe if unique / unsafe",
 )
 
@@ -102,14 +103,15 @@ Use instead:
 ```python
 from app.db.connection import ConnectionInfo
 ```
-""" + _FIX_DOC,
+"""
+    + _FIX_DOC,
     fix="safe if unique",
 )
 
 NL503 = RuleInfo(
     code="NL503",
     name="missing-patch-target",
-    summary="A `mock.patch(\"...\")`-style string that names missing first-party code.",
+    summary='A `mock.patch("...")`-style string that names missing first-party code.',
     doc="""\
 ## What it does
 Resolves the literal string targets of `unittest.mock.patch` (any import spelling, and
@@ -134,7 +136,8 @@ Use instead:
 @mock.patch("app.services.client.Client.send")
 def test_send(send): ...
 ```
-""" + _FIX_DOC,
+"""
+    + _FIX_DOC,
     fix="safe if unique / unsafe",
 )
 
@@ -214,11 +217,13 @@ class BrokenImports(Checker):
     @classmethod
     def parse_pack(cls, section: str, value: Any, origin: str) -> list[Any]:
         if not isinstance(value, dict):
-            raise PackError(f"{origin}: [{section}] must be a table of \"old\" = \"new\" dotted names")
+            raise PackError(f'{origin}: [{section}] must be a table of "old" = "new" dotted names')
         entries = []
         for old, new in value.items():
             if not isinstance(new, str) or not _is_dotted(old) or not _is_dotted(new):
-                raise PackError(f"{origin}: [{section}] entry {old!r} = {new!r}: both sides must be dotted Python names")
+                raise PackError(
+                    f"{origin}: [{section}] entry {old!r} = {new!r}: both sides must be dotted Python names"
+                )
             if section == NAME_MOVES and ("." not in old or "." not in new):
                 raise PackError(f"{origin}: [{section}] entry {old!r} = {new!r}: write 'module.Name' on both sides")
             if old == new:
@@ -255,7 +260,14 @@ class BrokenImports(Checker):
 class _FileCheck:
     """The checks of one file; LibCST is parsed only if a fix is built."""
 
-    def __init__(self, ctx: FileContext, index: ProjectIndex, summary: FileSummary, moves: _Moves, memo: dict[tuple[Any, ...], Any]) -> None:
+    def __init__(
+        self,
+        ctx: FileContext,
+        index: ProjectIndex,
+        summary: FileSummary,
+        moves: _Moves,
+        memo: dict[tuple[Any, ...], Any],
+    ) -> None:
         self.ctx = ctx
         self.memo = memo  # answers shared by every file of the run (many files share a broken import)
         self.index = index
@@ -301,7 +313,9 @@ class _FileCheck:
             if ("gitignored",) not in self.memo:
                 self.memo[("gitignored",)] = gitignored(self.ctx.settings)
             ignored = self.memo[("gitignored",)]
-            self.memo[key] = any(ignored(Path(d), f"{last}.py", False) or ignored(Path(d), last, True) for d in directories)
+            self.memo[key] = any(
+                ignored(Path(d), f"{last}.py", False) or ignored(Path(d), last, True) for d in directories
+            )
         return bool(self.memo[key])
 
     def dynamic(self, dotted: str) -> bool:
@@ -317,7 +331,7 @@ class _FileCheck:
             if spec.origin is not None and not spec.origin.endswith(".py"):
                 return True
             info = self.index.module_info(prefix)
-            if info is not None and (info.dynamic_path or info.open and spec.kind == "module"):
+            if info is not None and (info.dynamic_path or (info.open and spec.kind == "module")):
                 return True
         return False
 
@@ -343,7 +357,9 @@ class _FileCheck:
     def known_names(self, module: str) -> list[str]:
         """Names importable from ``module`` as far as the index knows (for suggestions)."""
         info = self.index.module_info(module)
-        names = dict.fromkeys([*(info.bindings if info else ()), *(self.index.exported(module) or ()), *self.index.children(module)])
+        names = dict.fromkeys(
+            [*(info.bindings if info else ()), *(self.index.exported(module) or ()), *self.index.children(module)]
+        )
         return list(names)
 
     def name_destination(self, module: str, name: str) -> tuple[str, list[tuple[str, str]]]:
@@ -375,7 +391,9 @@ class _FileCheck:
         ref = index.member(definer, name)
         if ref is None or ref.kind == "unknown":
             return "none", []
-        options = [definer] + [m for m, how in binders if how == "import" and _public(m) and index.member(m, name) == ref]
+        options = [definer] + [
+            m for m, how in binders if how == "import" and _public(m) and index.member(m, name) == ref
+        ]
         best = max(options, key=lambda m: (_common_prefix(m, module), m == definer, -len(m), m))
         return "unique", [(best, name)]
 
@@ -396,11 +414,17 @@ class _FileCheck:
                 found.append(".".join([parent, child, *parts[size + 1 :]]))
         # Elsewhere in the package, a misspelt middle part: same top, depth and last part.
         depth, top, last = len(parts), parts[0] + ".", "." + parts[-1]
-        peers = [m for m in self.index.modules() if m.endswith(last) and m.startswith(top) and m.count(".") + 1 == depth]
+        peers = [
+            m for m in self.index.modules() if m.endswith(last) and m.startswith(top) and m.count(".") + 1 == depth
+        ]
         found += difflib.get_close_matches(module, peers, n=3, cutoff=0.8)
         good = []
         for candidate in dict.fromkeys(found):
-            if candidate != module and self.index.module_exists(candidate) and all(n == "*" or self.index.member(candidate, n) is not None for n in names):
+            if (
+                candidate != module
+                and self.index.module_exists(candidate)
+                and all(n == "*" or self.index.member(candidate, n) is not None for n in names)
+            ):
                 good.append(candidate)
         return good
 
@@ -435,7 +459,9 @@ class _FileCheck:
             yield self.ctx.diagnostic("NL501", message, span)
             return
         edit = Edit(start, start + len(dotted), candidate)
-        yield self.ctx.diagnostic("NL501", message, span, fix=lambda: [edit], applicability=applicability, fix_title=f"Import '{candidate}'")
+        yield self.ctx.diagnostic(
+            "NL501", message, span, fix=lambda: [edit], applicability=applicability, fix_title=f"Import '{candidate}'"
+        )
 
     # -- from m import a, b --
 
@@ -445,8 +471,14 @@ class _FileCheck:
         if target is None:
             if level and self.summary.module is not None and self.ctx.enabled("NL501"):
                 where = self.summary.module if self.summary.is_package else self.summary.module.rpartition(".")[0]
-                beyond = f"the top-level package '{where.split('.')[0]}'" if where else f"'{self.summary.module}', which is not in a package"
-                yield self.ctx.diagnostic("NL501", f"Relative import '{written}' goes beyond {beyond}", self.span(stmt_pos))
+                beyond = (
+                    f"the top-level package '{where.split('.')[0]}'"
+                    if where
+                    else f"'{self.summary.module}', which is not in a package"
+                )
+                yield self.ctx.diagnostic(
+                    "NL501", f"Relative import '{written}' goes beyond {beyond}", self.span(stmt_pos)
+                )
             return
         if not level and not self.index.is_first_party(target):
             return
@@ -484,7 +516,9 @@ class _FileCheck:
         else:
             close = self.close_modules(target, plain)
             if close:
-                plan = _Plan(Applicability.UNSAFE, {i: (close[0], n) for i, n in enumerate(plain)}, f"Import from '{close[0]}'")
+                plan = _Plan(
+                    Applicability.UNSAFE, {i: (close[0], n) for i, n in enumerate(plain)}, f"Import from '{close[0]}'"
+                )
                 message += f"; did you mean '{close[0]}'?"
         return self.from_diagnostic("NL501", message, self.span(stmt_pos), stmt_pos, plan)
 
@@ -507,16 +541,26 @@ class _FileCheck:
             else:
                 certain = False
                 defined = _quoted(m for m, _ in candidates)
-                notes[i] = (False, f"; '{name}' is defined in {defined}" if candidates else f"; no first-party module defines '{name}'")
-        if not destinations or not certain and not partial:
+                notes[i] = (
+                    False,
+                    f"; '{name}' is defined in {defined}"
+                    if candidates
+                    else f"; no first-party module defines '{name}'",
+                )
+        if not destinations or (not certain and not partial):
             return None, notes
         targets = sorted({t for t, _ in destinations.values()})
         return _Plan(Applicability.SAFE, destinations, f"Import from {_quoted(targets)}"), notes
 
-    def from_diagnostic(self, code: str, message: str, span: tuple[int, int], stmt_pos: Any, plan: _Plan | None) -> Diagnostic:
+    def from_diagnostic(
+        self, code: str, message: str, span: tuple[int, int], stmt_pos: Any, plan: _Plan | None
+    ) -> Diagnostic:
         if plan is None:
             return self.ctx.diagnostic(code, message, span)
-        fix = lambda: self.from_edits(stmt_pos, plan)
+
+        def fix():
+            return self.from_edits(stmt_pos, plan)
+
         return self.ctx.diagnostic(code, message, span, fix=fix, applicability=plan.applicability, fix_title=plan.title)
 
     # -- NL503: string targets --
@@ -548,7 +592,13 @@ class _FileCheck:
             return
         owner, missing = ".".join(parts[:resolved]), parts[resolved]
         owner_ref = self.index.resolve(owner)
-        if kind == "patch" and resolved == len(parts) - 1 and missing in _PATCHABLE_BUILTINS and owner_ref is not None and owner_ref.kind == "module":
+        if (
+            kind == "patch"
+            and resolved == len(parts) - 1
+            and missing in _PATCHABLE_BUILTINS
+            and owner_ref is not None
+            and owner_ref.kind == "module"
+        ):
             return  # mock.patch("app.config.open") creates a builtin's name on a module
         if owner_ref is not None and owner_ref.kind == "class":
             info = self.index.class_info(owner)
@@ -592,7 +642,9 @@ class _FileCheck:
             return True
         return lenient and self.index.resolve(target.rpartition(".")[0]) is not None
 
-    def string_diagnostic(self, message: str, pos: Any, value: str, new: str | None, applicability: Applicability | None) -> Diagnostic:
+    def string_diagnostic(
+        self, message: str, pos: Any, value: str, new: str | None, applicability: Applicability | None
+    ) -> Diagnostic:
         span = self.span(pos)
         if new is None or applicability is None:
             return self.ctx.diagnostic("NL503", message, span)
@@ -601,7 +653,9 @@ class _FileCheck:
             return self.ctx.diagnostic("NL503", message, span)
         start = span[0] + len(match.group(1)) + len(match.group(2))
         edit = Edit(start, start + len(value), new)
-        return self.ctx.diagnostic("NL503", message, span, fix=lambda: [edit], applicability=applicability, fix_title=f"Use '{new}'")
+        return self.ctx.diagnostic(
+            "NL503", message, span, fix=lambda: [edit], applicability=applicability, fix_title=f"Use '{new}'"
+        )
 
     # -- building the fix of a from-import --
 
@@ -658,7 +712,13 @@ class _FileCheck:
         targets = sorted(moved_aliases)
         if not kept and len(targets) == 1:
             names = [a.with_changes(comma=aliases[k].comma) for k, a in enumerate(moved_aliases[targets[0]])]
-            return [Edit(start, end, self.ctx.code_for(self.with_module(node, targets[0], relative).with_changes(names=names)))]
+            return [
+                Edit(
+                    start,
+                    end,
+                    self.ctx.code_for(self.with_module(node, targets[0], relative).with_changes(names=names)),
+                )
+            ]
         if not may_split:
             return []
         first = node
@@ -676,14 +736,17 @@ class _FileCheck:
         line = source.line_text(source.location(start)[0])
         indent = line[: len(line) - len(line.lstrip())]
         lines = [
-            f"{indent}from {self.module_text(t, relative)} import " + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
+            f"{indent}from {self.module_text(t, relative)} import "
+            + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
             for t in targets
         ]
         end_row = source.location(end)[0]
         if source.line_text(end_row).rstrip().endswith("\\"):
             return []  # a continued line: no safe place for a new statement
         if end_row < len(source.line_starts):
-            insertion = Edit(source.line_starts[end_row], source.line_starts[end_row], "".join(x + source.newline for x in lines))
+            insertion = Edit(
+                source.line_starts[end_row], source.line_starts[end_row], "".join(x + source.newline for x in lines)
+            )
         else:  # the last line of a file without a final line break
             insertion = Edit(len(source.text), len(source.text), "".join(source.newline + x for x in lines))
         return [Edit(start, end, self.ctx.code_for(first)), insertion]

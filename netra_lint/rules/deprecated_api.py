@@ -38,12 +38,33 @@ if TYPE_CHECKING:
 
 SECTION = "deprecated-api"
 LEVELS = ("safe", "unsafe", "report")
-_ENTRY_KEYS = {"old", "new", "kind", "message", "url", "fix", "guidance", "factories", "members", "complete", "call", "methods"}
+_ENTRY_KEYS = {
+    "old",
+    "new",
+    "kind",
+    "message",
+    "url",
+    "fix",
+    "guidance",
+    "factories",
+    "members",
+    "complete",
+    "call",
+    "methods",
+}
 _CALL_KEYS = {"old", "new", "fix", "guidance"}
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _FORBIDDEN_IN_TEMPLATE = (
-    ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom,
-    ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Starred,
+    ast.Lambda,
+    ast.NamedExpr,
+    ast.Await,
+    ast.Yield,
+    ast.YieldFrom,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.Starred,
 )
 
 PACK_FORMAT = """\
@@ -262,7 +283,7 @@ def parse_signature(text: str, where: str) -> Signature:
         raise PackError(f"{where}: old signature {text!r}: leave out {params[0].arg!r}")
     source = f"def {text.strip()}:\n    pass\n"
     defaults: dict[str, str] = {}
-    for param, default in zip(params[len(params) - len(a.defaults):], a.defaults):
+    for param, default in zip(params[len(params) - len(a.defaults) :], a.defaults):
         defaults[param.arg] = ast.get_source_segment(source, default) or "None"
     for param, kw_default in zip(a.kwonlyargs, a.kw_defaults):
         if kw_default is not None:
@@ -291,13 +312,17 @@ def parse_template(text: str, signature: Signature, where: str) -> tuple[str, tu
     for arg in call.args:
         if isinstance(arg, ast.Starred):
             if not (isinstance(arg.value, ast.Name) and arg.value.id == signature.varargs):
-                raise PackError(f"{where}: template {text!r}: only '*{signature.varargs or 'args'}' of the old signature may be unpacked")
+                raise PackError(
+                    f"{where}: template {text!r}: only '*{signature.varargs or 'args'}' of the old signature may be unpacked"
+                )
         else:
             values.append(arg)
     for keyword in call.keywords:
         if keyword.arg is None:
             if not (isinstance(keyword.value, ast.Name) and keyword.value.id == signature.varkw):
-                raise PackError(f"{where}: template {text!r}: only '**{signature.varkw or 'kwargs'}' of the old signature may be unpacked")
+                raise PackError(
+                    f"{where}: template {text!r}: only '**{signature.varkw or 'kwargs'}' of the old signature may be unpacked"
+                )
         else:
             values.append(keyword.value)
     for value in values:
@@ -305,14 +330,18 @@ def parse_template(text: str, signature: Signature, where: str) -> tuple[str, tu
             if isinstance(node, _FORBIDDEN_IN_TEMPLATE):
                 raise PackError(f"{where}: template {text!r} may only hold plain expressions")
             if isinstance(node, ast.Name) and node.id not in signature.names:
-                raise PackError(f"{where}: template {text!r} uses {node.id!r}, which is not a parameter of {signature.name}()")
+                raise PackError(
+                    f"{where}: template {text!r} uses {node.id!r}, which is not a parameter of {signature.name}()"
+                )
     written: list[tuple[ast.AST, TemplateArg]] = []
     for arg in call.args:
         star = "*" if isinstance(arg, ast.Starred) else ""
         value = arg.value if isinstance(arg, ast.Starred) else arg
         written.append((arg, TemplateArg(keyword=None, star=star, uses=_names_of(value))))
     for keyword in call.keywords:
-        written.append((keyword, TemplateArg(keyword=keyword.arg, star="" if keyword.arg else "**", uses=_names_of(keyword.value))))
+        written.append(
+            (keyword, TemplateArg(keyword=keyword.arg, star="" if keyword.arg else "**", uses=_names_of(keyword.value)))
+        )
     written.sort(key=lambda item: (item[0].lineno, item[0].col_offset))  # type: ignore[attr-defined]
     return call.func.id, tuple(arg for _, arg in written)
 
@@ -327,6 +356,8 @@ def _names_of(node: ast.expr) -> tuple[str, ...]:
 def _empty_module() -> cst.Module:
     """Renders nodes in LibCST's default style."""
     return cst.Module(body=[])
+
+
 _TEMPLATES: dict[str, cst.Call] = {}
 
 
@@ -413,7 +444,9 @@ def parse_entry(table: Any, origin: str, index: int) -> Deprecation:
         if rule.callee == name:
             raise PackError(f"{where} method {name!r}: maps to itself")
         if rule.callee in methods:
-            raise PackError(f"{where} method {name!r}: maps to {rule.callee!r}, which is itself deprecated (a chain or cycle)")
+            raise PackError(
+                f"{where} method {name!r}: maps to {rule.callee!r}, which is itself deprecated (a chain or cycle)"
+            )
     return Deprecation(
         origin=origin,
         label=where,
@@ -479,7 +512,18 @@ def _is_literal(source: str) -> bool:
 def _is_atomic(node: cst.BaseExpression) -> bool:
     """It can be put under an attribute access or an operator without parentheses."""
     return bool(node.lpar) or isinstance(
-        node, (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.SimpleString, cst.List, cst.Dict, cst.Set, cst.FormattedString)
+        node,
+        (
+            cst.Name,
+            cst.Attribute,
+            cst.Call,
+            cst.Subscript,
+            cst.SimpleString,
+            cst.List,
+            cst.Dict,
+            cst.Set,
+            cst.FormattedString,
+        ),
     )
 
 
@@ -542,8 +586,14 @@ def plan_call(call: cst.Call, rule: CallRule) -> _Plan:
         used.extend(u for u in targ.uses)
     new = f"{rule.callee}()"
     for name in dict.fromkeys(used):
-        if name in rule.signature.defaults and name not in binding.values and not _is_literal(rule.signature.defaults[name]):
-            return _Plan(binding, [], f"{name!r} was not passed and its default {rule.signature.defaults[name]} is not a literal")
+        if (
+            name in rule.signature.defaults
+            and name not in binding.values
+            and not _is_literal(rule.signature.defaults[name])
+        ):
+            return _Plan(
+                binding, [], f"{name!r} was not passed and its default {rule.signature.defaults[name]} is not a literal"
+            )
     for name in binding.values:
         if name not in used:
             return _Plan(binding, [], f"argument {name!r} has no counterpart in {new}")
@@ -634,7 +684,8 @@ def render_call(call: cst.Call, rule: CallRule, plan: _Plan, func: cst.BaseExpre
             items.extend(cst.Arg(value=a.value, keyword=a.keyword, equal=a.equal) for a in binding.extra_keywords)
             continue
         values = {
-            u: binding.values[u] if u in binding.values else cst.parse_expression(rule.signature.defaults[u]) for u in targ.uses
+            u: binding.values[u] if u in binding.values else cst.parse_expression(rule.signature.defaults[u])
+            for u in targ.uses
         }
         if isinstance(node.value, cst.Name) and node.value.value in values:
             value = values[node.value.value]
@@ -653,21 +704,28 @@ def render_call(call: cst.Call, rule: CallRule, plan: _Plan, func: cst.BaseExpre
             last = originals[-1]
             new_args.append(arg.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg))
         elif k == len(items) - 1:
-            new_args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace("")))
+            new_args.append(
+                arg.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace(""))
+            )
         elif k in plan.carried:
             source = originals[plan.carried[k]]
             new_args.append(arg.with_changes(comma=source.comma, whitespace_after_arg=source.whitespace_after_arg))
         else:
-            new_args.append(arg.with_changes(comma=cst.Comma(whitespace_after=sep), whitespace_after_arg=cst.SimpleWhitespace("")))
+            new_args.append(
+                arg.with_changes(comma=cst.Comma(whitespace_after=sep), whitespace_after_arg=cst.SimpleWhitespace(""))
+            )
     return call.with_changes(func=func, args=new_args)
 
 
 # -- one file -----------------------------------------------------------------------------
 
+
 @cache
 def _transparent() -> tuple[type, ...]:
     """Nodes a deprecated value can sit in and still be the same value (a container, an operand)."""
     return (cst.Tuple, cst.List, cst.Element, cst.Subscript, cst.SubscriptElement, cst.Index, cst.BinaryOperation)
+
+
 _LEVEL = {"safe": Applicability.SAFE, "unsafe": Applicability.UNSAFE}
 
 
@@ -756,7 +814,6 @@ class _Analysis:
                 if entry is not None:
                     self.factories[stmt.name.value] = entry
 
-
     # -- name resolution ------------------------------------------------------------------
 
     def _absolute(self, name: str) -> str:
@@ -791,7 +848,7 @@ class _Analysis:
             return self._class_ref(node)
         if isinstance(node, cst.SimpleString):
             text = node.evaluated_value
-            if not isinstance(text, str) or not _DOTTED.match(text) and not text.isidentifier():
+            if not isinstance(text, str) or (not _DOTTED.match(text) and not text.isidentifier()):
                 return None
             found = {self.by_old.get(name) for name in self.qualified(text, node)}
             entry = found.pop() if len(found) == 1 else None
@@ -821,9 +878,11 @@ class _Analysis:
             entry = self._class_ref(node.func)
             if entry is not None:
                 return entry, True
-            found = {self.factories.get(name) for name in self.qualified(node.func, node.func)} if isinstance(
-                node.func, (cst.Name, cst.Attribute)
-            ) else set()
+            found = (
+                {self.factories.get(name) for name in self.qualified(node.func, node.func)}
+                if isinstance(node.func, (cst.Name, cst.Attribute))
+                else set()
+            )
             factory = (found.pop() if len(found) == 1 else None) or self._method_factory(node.func)
             return (factory, False) if factory is not None else None
         if isinstance(node, cst.Name):
@@ -919,9 +978,15 @@ class _Analysis:
         for stmt in cls.body.body:
             line = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else ()
             for small in line:
-                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == attr:
+                if (
+                    isinstance(small, cst.AnnAssign)
+                    and isinstance(small.target, cst.Name)
+                    and small.target.value == attr
+                ):
                     evidence.append(self._annotated(small.annotation.annotation))
-                elif isinstance(small, cst.Assign) and any(isinstance(t.target, cst.Name) and t.target.value == attr for t in small.targets):
+                elif isinstance(small, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == attr for t in small.targets
+                ):
                     evidence.append(self._value_evidence(small.value, depth))
         for target, statement in self.self_assignments:
             if target.attr.value != attr:
@@ -1057,8 +1122,15 @@ class _Analysis:
         for call in self.calls:
             if dotted_name(call.func).rsplit(".", 1)[-1] != "patch" or not call.args:
                 continue
-            target = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "target"), call.args[0].value)
-            if call.args[0].keyword is not None and target is call.args[0].value and call.args[0].keyword.value != "target":
+            target = next(
+                (a.value for a in call.args if a.keyword is not None and a.keyword.value == "target"),
+                call.args[0].value,
+            )
+            if (
+                call.args[0].keyword is not None
+                and target is call.args[0].value
+                and call.args[0].keyword.value != "target"
+            ):
                 continue
             if not isinstance(target, cst.SimpleString) or not isinstance(target.evaluated_value, str):
                 continue
@@ -1136,7 +1208,9 @@ class _Analysis:
         if usage.calls:
             usage.blockers.append(f"{usage.calls} call(s) of it remain (NL202/NL203)")
 
-    def _alias_references(self, entry: Deprecation, usage: _Usage, node: cst.ImportFrom, alias: cst.ImportAlias) -> None:
+    def _alias_references(
+        self, entry: Deprecation, usage: _Usage, node: cst.ImportFrom, alias: cst.ImportAlias
+    ) -> None:
         local = alias.evaluated_alias or dotted_name(alias.name)
         if alias.evaluated_alias == dotted_name(alias.name):
             usage.blockers.append(f"{local} is re-exported here")
@@ -1167,7 +1241,8 @@ class _Analysis:
             return False
         module = self._absolute("." * len(node.relative) + dotted_name(node.module))
         return any(
-            (a.evaluated_alias or dotted_name(a.name)) == local and self.by_old.get(f"{module}.{dotted_name(a.name)}") is entry
+            (a.evaluated_alias or dotted_name(a.name)) == local
+            and self.by_old.get(f"{module}.{dotted_name(a.name)}") is entry
             for a in node.names
         )
 
@@ -1189,7 +1264,8 @@ class _Analysis:
                 if any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in small.targets):
                     values = small.value
                     if isinstance(values, (cst.List, cst.Tuple)) and any(
-                        isinstance(e.value, cst.SimpleString) and e.value.evaluated_value == name for e in values.elements
+                        isinstance(e.value, cst.SimpleString) and e.value.evaluated_value == name
+                        for e in values.elements
                     ):
                         return True
         return False
@@ -1215,7 +1291,9 @@ class _Analysis:
             )
         for base in usage.bases:
             yield self.ctx.diagnostic(
-                "NL201", f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}", self.ctx.cst_span(base)
+                "NL201",
+                f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}",
+                self.ctx.cst_span(base),
             )
 
     def _import_edits(self, entry: Deprecation, usage: _Usage) -> list[Edit]:
@@ -1229,7 +1307,12 @@ class _Analysis:
         for node, dropped in grouped.items():
             wanted = list(dict.fromkeys((entry.new_module, entry.new_name, a.evaluated_alias) for a in dropped))
             kept = [a for a in node.names if a not in dropped]  # type: ignore[union-attr]
-            if not kept and len(dropped) == 1 and wanted[0] not in written and not has_import(ctx.cst_module, *wanted[0]):
+            if (
+                not kept
+                and len(dropped) == 1
+                and wanted[0] not in written
+                and not has_import(ctx.cst_module, *wanted[0])
+            ):
                 new_node = node.with_changes(
                     module=cst.parse_expression(entry.new_module),
                     relative=(),
@@ -1440,7 +1523,9 @@ def _named_in_code(tree: ast.AST, names: set[str]) -> bool:
     """Whether the names occur in code or in a dotted string (a patch target), not only in
     comments and prose: a cheap stdlib-AST look before the LibCST parse and scope analysis."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in names or isinstance(node, ast.Attribute) and node.attr in names:
+        if (isinstance(node, ast.Name) and node.id in names) or (
+            isinstance(node, ast.Attribute) and node.attr in names
+        ):
             return True
         if isinstance(node, ast.alias) and node.name.rsplit(".", 1)[-1] in names:
             return True

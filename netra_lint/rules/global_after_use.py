@@ -566,7 +566,11 @@ def _top_slot(scope: cst.CSTNode) -> tuple[cst.CSTNode, cst.BaseSmallStatement |
         if not isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             return line, None
         for small in line.body:
-            docstring = first and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+            docstring = (
+                first
+                and isinstance(small, cst.Expr)
+                and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+            )
             future = isinstance(scope, cst.Module) and _is_future_import(small)
             first = False
             if not docstring and not future:
@@ -575,7 +579,12 @@ def _top_slot(scope: cst.CSTNode) -> tuple[cst.CSTNode, cst.BaseSmallStatement |
 
 
 def _is_future_import(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.ImportFrom) and isinstance(node.module, cst.Name) and node.module.value == "__future__" and not node.relative
+    return (
+        isinstance(node, cst.ImportFrom)
+        and isinstance(node.module, cst.Name)
+        and node.module.value == "__future__"
+        and not node.relative
+    )
 
 
 # -- the checker ------------------------------------------------------------------------
@@ -661,7 +670,9 @@ def _scope_fixes(findings: list[_Finding], fixer: _Fixer) -> dict[int, Callable[
             late.setdefault(id(finding.scope), {})[id(finding.node)] = finding.node  # type: ignore[assignment]
     fixes: dict[int, Callable[[], list[Edit]]] = {}
     for scope, statements in late.items():
-        entries = [_Late(node, [n for n in node.names if n in unfixable.get(id(node), ())]) for node in statements.values()]
+        entries = [
+            _Late(node, [n for n in node.names if n in unfixable.get(id(node), ())]) for node in statements.values()
+        ]
         fixes[scope] = _cached(partial(fixer.edits, entries))
     return fixes
 

@@ -138,9 +138,20 @@ _INSTANCE, _CLASS, _SUPER, _MODULE, _FUNCTION = "instance", "class", "super", "m
 #: Class decorators that add no public member (dunders are never reported).
 _KNOWN_DECORATORS = frozenset(
     {
-        "dataclasses.dataclass", "functools.total_ordering", "typing.final", "typing_extensions.final",
-        "enum.unique", "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attr.mutable",
-        "attr.dataclass", "attrs.define", "attrs.frozen", "attrs.mutable",
+        "dataclasses.dataclass",
+        "functools.total_ordering",
+        "typing.final",
+        "typing_extensions.final",
+        "enum.unique",
+        "attr.s",
+        "attr.attrs",
+        "attr.define",
+        "attr.frozen",
+        "attr.mutable",
+        "attr.dataclass",
+        "attrs.define",
+        "attrs.frozen",
+        "attrs.mutable",
     }
 )
 #: Metaclasses we can model; their methods (``ABCMeta.register``) are attributes of the class object.
@@ -155,7 +166,11 @@ _STDLIB_BASES: dict[str, Any] = {
     "typing.Generic": typing.Generic,
     "typing_extensions.Generic": typing.Generic,
     "typing.NamedTuple": collections.namedtuple("_", ""),
-    **{f"enum.{name}": getattr(enum, name) for name in ("Enum", "IntEnum", "Flag", "IntFlag", "StrEnum", "ReprEnum") if hasattr(enum, name)},
+    **{
+        f"enum.{name}": getattr(enum, name)
+        for name in ("Enum", "IntEnum", "Flag", "IntFlag", "StrEnum", "ReprEnum")
+        if hasattr(enum, name)
+    },
 }
 #: Set on enum members by the metaclass, not found on the ``Enum`` class itself.
 _ENUM_MEMBER_ATTRIBUTES = frozenset({"_name_", "_value_", "_sort_order_"})
@@ -341,7 +356,12 @@ class _Classes:
         for subclass in self.index.subclasses(_ref_dotted(ref)):
             target = self.index.resolve(subclass)
             sub_model = self.model(target.qualname) if target is not None and target.kind == "class" else None
-            if sub_model is None or sub_model.provides(name, _INSTANCE) or depth > 40 or self.provided_by_subclass(sub_model.ref, name, depth + 1):
+            if (
+                sub_model is None
+                or sub_model.provides(name, _INSTANCE)
+                or depth > 40
+                or self.provided_by_subclass(sub_model.ref, name, depth + 1)
+            ):
                 found = True
                 break
         self._subclass_provides[key] = found
@@ -611,7 +631,9 @@ class _Collector:
         self.module = _Scope("module", None)
         self.scopes = [self.module]
         self.accesses: list[tuple[ast.Attribute, _Scope, ast.Call | None]] = []
-        self.stored: dict[str, list[tuple[ast.expr, _Scope, ast.expr | None]]] = {}  # name → (receiver, scope, value) of its assignments
+        self.stored: dict[
+            str, list[tuple[ast.expr, _Scope, ast.expr | None]]
+        ] = {}  # name → (receiver, scope, value) of its assignments
         self.tested: set[str] = set()  # names given to hasattr/getattr/delattr as literals
         self._calls: dict[int, ast.Call] = {}
 
@@ -643,7 +665,9 @@ class _Collector:
         elif isinstance(node, ast.Assign):
             self.expr(node.value, scope, guarded)
             for target in node.targets:
-                self.target(target, scope, guarded, node.value if isinstance(target, (ast.Name, ast.Attribute)) else None)
+                self.target(
+                    target, scope, guarded, node.value if isinstance(target, (ast.Name, ast.Attribute)) else None
+                )
         elif isinstance(node, ast.AnnAssign):
             if node.value is not None:
                 self.expr(node.value, scope, guarded)
@@ -769,7 +793,13 @@ class _Collector:
 
     def expr(self, node: ast.expr, scope: _Scope, guarded: bool) -> None:
         # The hottest loop of NL401: names looked up once, the commonest nodes first.
-        name_type, constant_type, attribute_type, call_type, load_type = ast.Name, ast.Constant, ast.Attribute, ast.Call, ast.Load
+        name_type, constant_type, attribute_type, call_type, load_type = (
+            ast.Name,
+            ast.Constant,
+            ast.Attribute,
+            ast.Call,
+            ast.Load,
+        )
         accesses, calls = self.accesses, self._calls
         stack: list[Any] = [node]
         pop, push, extend = stack.pop, stack.append, stack.extend
@@ -786,10 +816,14 @@ class _Collector:
             if kind is call_type:
                 func = current.func
                 calls[id(func)] = current
-                if type(func) is name_type or type(func) is attribute_type and func.attr in _SETTERS:
+                if type(func) is name_type or (type(func) is attribute_type and func.attr in _SETTERS):
                     self.note_call(current, scope)
                 push(func)
-                if type(func) is attribute_type and func.attr in _ASSERT_RAISES and expects_error(current, _ATTRIBUTE_ERROR):
+                if (
+                    type(func) is attribute_type
+                    and func.attr in _ASSERT_RAISES
+                    and expects_error(current, _ATTRIBUTE_ERROR)
+                ):
                     push(current.args[0])  # assertRaises(AttributeError, lambda: x.gone): on purpose
                     for expected in [*current.args[1:], *(keyword.value for keyword in current.keywords)]:
                         self.expr(expected, scope, True)
@@ -802,7 +836,12 @@ class _Collector:
             if kind is ast.Lambda:
                 inner = self.scope("function", scope)
                 arguments = current.args
-                for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, *(a for a in (arguments.vararg, arguments.kwarg) if a)]:
+                for arg in [
+                    *arguments.posonlyargs,
+                    *arguments.args,
+                    *arguments.kwonlyargs,
+                    *(a for a in (arguments.vararg, arguments.kwarg) if a),
+                ]:
                     inner.bind(arg.arg, "unknown")
                 extend([*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)])
                 self.expr(current.body, inner, guarded)
@@ -836,7 +875,9 @@ class _Collector:
         lines = self.source.text[starts[first - 1] : starts[last]]
         return not any(marker in lines for marker in _ACTIVE_MARKERS)
 
-    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope, guarded: bool) -> None:
+    def comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: _Scope, guarded: bool
+    ) -> None:
         inner = self.scope("comprehension", scope)
         for position, generator in enumerate(node.generators):
             self.expr(generator.iter, scope if position == 0 else inner, guarded)
@@ -889,17 +930,31 @@ class _Collector:
         read = {node.attr for node, _, _ in kept}
         stores = {
             name: tuple(
-                (_same_key(receiver), _term(receiver), scope.number, _LAMBDA if isinstance(value, ast.Lambda) else _term(value) if value is not None else ())
+                (
+                    _same_key(receiver),
+                    _term(receiver),
+                    scope.number,
+                    _LAMBDA if isinstance(value, ast.Lambda) else _term(value) if value is not None else (),
+                )
                 for receiver, scope, value in found
             )
             for name, found in self.stored.items()
             if name in read
         }
         accesses = tuple(
-            (_term(node.value), node.attr, scope.number, _call_shape(call), (node.end_lineno, node.end_col_offset), _same_key(node.value) if node.attr in stores else "")
+            (
+                _term(node.value),
+                node.attr,
+                scope.number,
+                _call_shape(call),
+                (node.end_lineno, node.end_col_offset),
+                _same_key(node.value) if node.attr in stores else "",
+            )
             for node, scope, call in kept
         )
-        bindings = self._bindings_reached([a[0] for a in accesses] + [t for found in stores.values() for _, r, _, v in found for t in (r, v)])
+        bindings = self._bindings_reached(
+            [a[0] for a in accesses] + [t for found in stores.values() for _, r, _, v in found for t in (r, v)]
+        )
         scopes = tuple(
             (
                 scope.kind,
@@ -952,7 +1007,11 @@ def _declared_builtin(term: Any, scope: _Scope) -> bool:
 def _reaches(assigned: _Scope, read: _Scope) -> bool:
     """Whether an assignment made in scope ``assigned`` may run before a read in ``read``: in
     the same or an enclosing scope, or in another method of the same class (``setUp``)."""
-    owner = assigned.parent if assigned.kind == "function" and assigned.parent is not None and assigned.parent.kind == "class" else assigned
+    owner = (
+        assigned.parent
+        if assigned.kind == "function" and assigned.parent is not None and assigned.parent.kind == "class"
+        else assigned
+    )
     current: _Scope | None = read
     while current is not None:
         if current is assigned or current is owner:
@@ -1034,7 +1093,17 @@ def _scopes_from(facts: tuple[Any, ...]) -> list[_Scope]:
     for number, (kind, parent, path, is_open, narrowed, bindings) in enumerate(facts):
         outer = scopes[parent] if parent >= 0 else None
         inherited = outer.narrowed if outer is not None else set()
-        scopes.append(_Scope(kind, outer, number, path, bindings, narrowed=inherited.union(narrowed) if narrowed else inherited, open=is_open))
+        scopes.append(
+            _Scope(
+                kind,
+                outer,
+                number,
+                path,
+                bindings,
+                narrowed=inherited.union(narrowed) if narrowed else inherited,
+                open=is_open,
+            )
+        )
     return scopes
 
 
@@ -1062,7 +1131,12 @@ class _Inference:
     """The types of expressions in one file (flow-insensitive, per scope)."""
 
     def __init__(
-        self, classes: _Classes, module: str | None, is_package: bool, scopes: list[_Scope], stores: Mapping[str, Any] | None = None
+        self,
+        classes: _Classes,
+        module: str | None,
+        is_package: bool,
+        scopes: list[_Scope],
+        stores: Mapping[str, Any] | None = None,
     ) -> None:
         self.classes = classes
         self.index = classes.index
@@ -1096,7 +1170,12 @@ class _Inference:
             if source is None:
                 return None
             base = f"{source}.{name}"
-        elif kind in ("class", "def") and self.module and where.kind in ("module", "class") and (payload or kind == "def"):
+        elif (
+            kind in ("class", "def")
+            and self.module
+            and where.kind in ("module", "class")
+            and (payload or kind == "def")
+        ):
             base = f"{self.module}.{payload if kind == 'class' else head}"
         else:
             return None
@@ -1125,7 +1204,9 @@ class _Inference:
         self._names[key] = result
         return result
 
-    def _evidence_type(self, name: str, where: _Scope, evidence: list[tuple[str, Any, int]], depth: int) -> _Type | None:
+    def _evidence_type(
+        self, name: str, where: _Scope, evidence: list[tuple[str, Any, int]], depth: int
+    ) -> _Type | None:
         annotations = [(payload, self.scopes[scope]) for kind, payload, scope in evidence if kind == "annotation"]
         if annotations:
             values = [payload for kind, payload, _ in evidence if kind == "value"]
@@ -1225,7 +1306,9 @@ class _Inference:
         return _Type(_SUPER, f"{self.module}::{receivers[0][0]}", contextual=True)
 
     def method_result(self, receiver: _Type, name: str, awaited: bool) -> _Type | None:
-        return self.classes.answer(("result", receiver, name, awaited), lambda: self._method_result(receiver, name, awaited))
+        return self.classes.answer(
+            ("result", receiver, name, awaited), lambda: self._method_result(receiver, name, awaited)
+        )
 
     def _method_result(self, receiver: _Type, name: str, awaited: bool) -> _Type | None:
         model = self.classes.model(receiver.name)
@@ -1404,9 +1487,13 @@ class MissingMethod(Checker):
         for key, new in value.items():
             parts = key.split(".")
             if len(parts) < 3 or not all(p.isidentifier() for p in parts):
-                raise PackError(f"{origin}: [{section}] entry {key!r}: write the class's qualified name and the old member name, as 'module.Class.old_name'")
+                raise PackError(
+                    f"{origin}: [{section}] entry {key!r}: write the class's qualified name and the old member name, as 'module.Class.old_name'"
+                )
             if not isinstance(new, str) or not new.isidentifier():
-                raise PackError(f"{origin}: [{section}] entry {key!r} = {new!r}: the new name must be a single identifier")
+                raise PackError(
+                    f"{origin}: [{section}] entry {key!r} = {new!r}: the new name must be a single identifier"
+                )
             if new == parts[-1]:
                 raise PackError(f"{origin}: [{section}] entry {key!r} maps to itself")
             entries.append((key, new, origin))
@@ -1482,7 +1569,9 @@ class _FileCheck:
             self.comments = comments(self.ctx.text)
         return bool(_CHECKER_IGNORE.search(self.comments.get(row, "")))
 
-    def assigned_here(self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int, Any]], inference: _Inference) -> bool:
+    def assigned_here(
+        self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int, Any]], inference: _Inference
+    ) -> bool:
         """True when the file assigns the attribute on the same expression, on an object of a
         related class, or on one whose type is unknown (``self.parent.calls = []``: the parent
         may be this object; not ``obj: object``) other than with a lambda or a mock: it may
@@ -1492,7 +1581,11 @@ class _FileCheck:
                 return True
             stored = inference.type_of(target, inference.scopes[scope])
             if stored is None:
-                if value != _LAMBDA and not _looks_mocked(value) and not _declared_builtin(target, inference.scopes[scope]):
+                if (
+                    value != _LAMBDA
+                    and not _looks_mocked(value)
+                    and not _declared_builtin(target, inference.scopes[scope])
+                ):
                     return True
             elif stored.kind in (_INSTANCE, _CLASS, _SUPER) and self.classes.related(receiver.name, stored.name):
                 return True
@@ -1540,14 +1633,18 @@ class _FileCheck:
             close, single = self.close_matches(model, name, kind)
             if close:
                 quoted = [f"'{c}'" for c in close]
-                note = "; did you mean " + (", ".join(quoted[:-1]) + " or " if len(quoted) > 1 else "") + quoted[-1] + "?"
+                note = (
+                    "; did you mean " + (", ".join(quoted[:-1]) + " or " if len(quoted) > 1 else "") + quoted[-1] + "?"
+                )
             if single is not None and self.compatible(model, single, access, kind):
                 new, applicability = single, Applicability.UNSAFE
         message += note
         if new is None or applicability is None or self.ctx.text[span[0] : span[1]] != name:
             return self.ctx.diagnostic("NL401", message, span)
         edit = Edit(span[0], span[1], new)
-        return self.ctx.diagnostic("NL401", message, span, fix=lambda: [edit], applicability=applicability, fix_title=f"Rename to '{new}'")
+        return self.ctx.diagnostic(
+            "NL401", message, span, fix=lambda: [edit], applicability=applicability, fix_title=f"Rename to '{new}'"
+        )
 
     @staticmethod
     def close_matches(model: _Model, name: str, kind: str) -> tuple[list[str], str | None]:
@@ -1555,9 +1652,12 @@ class _FileCheck:
         the name by a word or drops one (``disconnect`` → ``disconnect_user``), else the only
         close match."""
         private = name.startswith("_")
-        candidates = [n for n in model.names(kind) if n != name and not n.startswith("__") and (private or not n.startswith("_"))]
+        candidates = [
+            n for n in model.names(kind) if n != name and not n.startswith("__") and (private or not n.startswith("_"))
+        ]
         extended = sorted(
-            c for c in candidates
+            c
+            for c in candidates
             if c.startswith(name + "_") or name.startswith(c + "_") or c.endswith("_" + name) or name.endswith("_" + c)
         )
         close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)

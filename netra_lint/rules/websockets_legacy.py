@@ -290,7 +290,12 @@ CALLABLE_ROLES = ("connect", "unix_connect", "serve", "unix_serve", "broadcast")
 TYPE_ROLES = ("client-connection", "server-connection", "connection", "server", "annotation")
 CONNECTION_ROLES = ("client-connection", "server-connection", "connection")
 #: the receiver kind of a value of a legacy type (connections know their side when the class says it)
-RECEIVER_OF_ROLE = {"client-connection": "client-connection", "server-connection": "server-connection", "connection": "connection", "server": "server"}
+RECEIVER_OF_ROLE = {
+    "client-connection": "client-connection",
+    "server-connection": "server-connection",
+    "connection": "connection",
+    "server": "server",
+}
 RECEIVER_CLASS_KINDS = ("client-connection", "server-connection", "connection", "server", "connection-closed")
 RECEIVER_KINDS = ("connection", "server", "invalid-status", "connection-closed")  # what attribute entries apply to
 SIDE = {"client-connection": "client", "server-connection": "server"}
@@ -399,7 +404,9 @@ def _known_keys(entry: dict[str, Any], keys: set[str], origin: str, section: str
 # ---------------------------------------------------------------------------------------
 # Which websockets the project targets
 
-_REQUIREMENT = re.compile(r"^\s*websockets\s*(?:\[[^\]]*\])?\s*(?:\((?P<paren>[^)]*)\)|(?P<spec>[^;#]*))", re.IGNORECASE)
+_REQUIREMENT = re.compile(
+    r"^\s*websockets\s*(?:\[[^\]]*\])?\s*(?:\((?P<paren>[^)]*)\)|(?P<spec>[^;#]*))", re.IGNORECASE
+)
 _CLAUSE = re.compile(r"^(?P<op>===|==|<=|<|~=|\^|~)?\s*v?(?P<version>\d+(?:\.(?:\d+|\*))*)")
 MODERN_MAJOR = 14
 
@@ -559,7 +566,9 @@ class _Tables:
                     self.modern_callables[name] = entry.role
             if entry.role in CALLABLE_ROLES:
                 self.modern_callables[entry.new] = entry.role
-        self.receiver_classes = {name: item.kind for item in packs.get("websockets-receivers", []) for name in item.classes}
+        self.receiver_classes = {
+            name: item.kind for item in packs.get("websockets-receivers", []) for name in item.classes
+        }
         self.arguments = {(a.name, c): a for a in packs.get("websockets-arguments", []) for c in a.callees}
         self.positional = {(p.callee, p.index): p for p in packs.get("websockets-positional", [])}
         self.attributes = {(a.name, a.receiver): a for a in packs.get("websockets-attributes", [])}
@@ -610,10 +619,19 @@ class _Tables:
             elif isinstance(node, ast.Import):
                 if any(a.name.split(".")[0] == "websockets" for a in node.names):
                     return True  # attribute chains may reach anything
-            elif isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "websockets":
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and not node.level
+                and (node.module or "").split(".")[0] == "websockets"
+            ):
                 for alias in node.names:
                     qualified = f"{node.module}.{alias.name}"
-                    if alias.name == "*" or qualified in self.names or qualified in self.enclosing or self.is_legacy_module(qualified):
+                    if (
+                        alias.name == "*"
+                        or qualified in self.names
+                        or qualified in self.enclosing
+                        or self.is_legacy_module(qualified)
+                    ):
                         return True
                     if qualified in self.modern_callables:
                         roles.add(self.modern_callables[qualified])
@@ -626,7 +644,7 @@ class _Tables:
             or any((name, role) in self.arguments for name in keywords for role in roles)
             or any(role in roles and positionals > index for role, index in self.positional)
             or attribute_owners & bound
-            or nested_attribute and receivers
+            or (nested_attribute and receivers)
         )
 
 
@@ -652,14 +670,21 @@ class WebSocketsLegacy(Checker):
             if not isinstance(value, dict):
                 raise PackError(f"{origin}: [{section}] must be a table")
             return [
-                ReceiverClasses(_choice(kind, RECEIVER_CLASS_KINDS, "receiver kind", origin, section, kind), _field(value, kind, tuple, origin, section))
+                ReceiverClasses(
+                    _choice(kind, RECEIVER_CLASS_KINDS, "receiver kind", origin, section, kind),
+                    _field(value, kind, tuple, origin, section),
+                )
                 for kind in value
             ]
         if section == "websockets-modules":
             if not isinstance(value, dict):
                 raise PackError(f"{origin}: [{section}] must be a table")
             _known_keys(value, {"legacy", "advice"}, origin, section)
-            return [LegacyModules(_field(value, "legacy", tuple, origin, section), _field(value, "advice", str, origin, section))]
+            return [
+                LegacyModules(
+                    _field(value, "legacy", tuple, origin, section), _field(value, "advice", str, origin, section)
+                )
+            ]
         out: list[Any] = []
         for entry in _entries(value, origin, section):
             if section == "websockets-names":
@@ -670,7 +695,9 @@ class WebSocketsLegacy(Checker):
                     new=_field(entry, "new", str, origin, section),
                     role=_choice(_field(entry, "role", str, origin, section), _ROLES, "role", origin, section, entry),
                     fix=_choice(_field(entry, "fix", str, origin, section), _FIXES, "fix", origin, section, entry),
-                    code=_choice(_field(entry, "code", str, origin, section), tuple(_NAMES), "code", origin, section, entry),
+                    code=_choice(
+                        _field(entry, "code", str, origin, section), tuple(_NAMES), "code", origin, section, entry
+                    ),
                     advice=_field(entry, "advice", str, origin, section, ""),
                     origin=origin,
                 )
@@ -678,14 +705,18 @@ class WebSocketsLegacy(Checker):
                     raise PackError(f"{origin}: [{section}] entry {entry!r}: 'new' must be a qualified name")
                 out.append(item)
             elif section == "websockets-arguments":
-                _known_keys(entry, {"name", "callees", "action", "to", "drop_duplicate", "factory", "advice"}, origin, section)
+                _known_keys(
+                    entry, {"name", "callees", "action", "to", "drop_duplicate", "factory", "advice"}, origin, section
+                )
                 item_arg = LegacyArgument(
                     name=_field(entry, "name", str, origin, section),
                     callees=tuple(
                         _choice(c, CALLABLE_ROLES, "callee", origin, section, entry)
                         for c in _field(entry, "callees", tuple, origin, section)
                     ),
-                    action=_choice(_field(entry, "action", str, origin, section), _ARG_ACTIONS, "action", origin, section, entry),
+                    action=_choice(
+                        _field(entry, "action", str, origin, section), _ARG_ACTIONS, "action", origin, section, entry
+                    ),
                     to=_field(entry, "to", str, origin, section, ""),
                     drop_duplicate=_field(entry, "drop_duplicate", bool, origin, section, False),
                     factory=_field(entry, "factory", str, origin, section, ""),
@@ -693,7 +724,9 @@ class WebSocketsLegacy(Checker):
                     origin=origin,
                 )
                 if item_arg.action in ("rename", "factory") and not item_arg.to.isidentifier():
-                    raise PackError(f"{origin}: [{section}] entry {entry!r}: action {item_arg.action!r} needs an identifier in 'to'")
+                    raise PackError(
+                        f"{origin}: [{section}] entry {entry!r}: action {item_arg.action!r} needs an identifier in 'to'"
+                    )
                 if item_arg.action == "factory" and item_arg.factory not in _ROLES:
                     raise PackError(f"{origin}: [{section}] entry {entry!r}: 'factory' must name a role")
                 out.append(item_arg)
@@ -701,7 +734,14 @@ class WebSocketsLegacy(Checker):
                 _known_keys(entry, {"callee", "index", "to"}, origin, section)
                 out.append(
                     LegacyPositional(
-                        callee=_choice(_field(entry, "callee", str, origin, section), CALLABLE_ROLES, "callee", origin, section, entry),
+                        callee=_choice(
+                            _field(entry, "callee", str, origin, section),
+                            CALLABLE_ROLES,
+                            "callee",
+                            origin,
+                            section,
+                            entry,
+                        ),
                         index=_field(entry, "index", int, origin, section),
                         to=_field(entry, "to", str, origin, section),
                         origin=origin,
@@ -712,9 +752,16 @@ class WebSocketsLegacy(Checker):
                 item_attr = LegacyAttribute(
                     name=_field(entry, "name", str, origin, section),
                     receiver=_choice(
-                        _field(entry, "receiver", str, origin, section), RECEIVER_KINDS, "receiver", origin, section, entry
+                        _field(entry, "receiver", str, origin, section),
+                        RECEIVER_KINDS,
+                        "receiver",
+                        origin,
+                        section,
+                        entry,
                     ),
-                    action=_choice(_field(entry, "action", str, origin, section), _ATTR_ACTIONS, "action", origin, section, entry),
+                    action=_choice(
+                        _field(entry, "action", str, origin, section), _ATTR_ACTIONS, "action", origin, section, entry
+                    ),
                     to=_field(entry, "to", str, origin, section, ""),
                     client=_field(entry, "client", str, origin, section, ""),
                     server=_field(entry, "server", str, origin, section, ""),
@@ -723,7 +770,9 @@ class WebSocketsLegacy(Checker):
                 )
                 sided = item_attr.action == "unsafe" and item_attr.client and item_attr.server
                 if item_attr.action != "report" and not (item_attr.to or sided):
-                    raise PackError(f"{origin}: [{section}] entry {entry!r}: action {item_attr.action!r} needs 'to' (or 'client' and 'server')")
+                    raise PackError(
+                        f"{origin}: [{section}] entry {entry!r}: action {item_attr.action!r} needs 'to' (or 'client' and 'server')"
+                    )
                 out.append(item_attr)
             else:
                 raise PackError(f"{origin}: section [{section}] is not read by {cls.__name__}")
@@ -811,7 +860,11 @@ def _strip_optional(node: cst.BaseExpression) -> cst.BaseExpression:
             return node.left
         if isinstance(node.left, cst.Name) and node.left.value == "None":
             return node.right
-    if isinstance(node, cst.Subscript) and dotted_name(node.value) in ("Optional", "typing.Optional") and len(node.slice) == 1:
+    if (
+        isinstance(node, cst.Subscript)
+        and dotted_name(node.value) in ("Optional", "typing.Optional")
+        and len(node.slice) == 1
+    ):
         element = node.slice[0].slice
         if isinstance(element, cst.Index):
             return element.value
@@ -847,8 +900,19 @@ def _is_false(node: cst.BaseExpression) -> bool:
 def _state_safe_parents() -> tuple[type, ...]:
     """Where `ws.state is State.OPEN` can replace `ws.open` without parentheses."""
     return (
-        cst.If, cst.While, cst.Assert, cst.BooleanOperation, cst.IfExp, cst.Assign, cst.AnnAssign,
-        cst.Return, cst.Arg, cst.Expr, cst.Element, cst.CompIf, cst.Lambda,
+        cst.If,
+        cst.While,
+        cst.Assert,
+        cst.BooleanOperation,
+        cst.IfExp,
+        cst.Assign,
+        cst.AnnAssign,
+        cst.Return,
+        cst.Arg,
+        cst.Expr,
+        cst.Element,
+        cst.CompIf,
+        cst.Lambda,
     )
 
 
@@ -899,9 +963,12 @@ class _Collector(CstVisitor):
             self.attributes.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            if isinstance(node.value, (cst.Name, cst.Attribute)):
-                self.aliases[node.targets[0].target] = node.value
+        if (
+            len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+            and isinstance(node.value, (cst.Name, cst.Attribute))
+        ):
+            self.aliases[node.targets[0].target] = node.value
 
     def visit_Try(self, node: cst.Try) -> None:
         self.handlers.extend((node, h) for h in node.handlers)
@@ -938,7 +1005,9 @@ class _Analysis:
         for scope in {s for s in scopes.values() if s is not None}:
             for access in scope.accesses:
                 self.access_of[access.node] = access
-            self.assignments.extend(a for a in scope.assignments if isinstance(a, (cst.metadata.Assignment, cst.metadata.ImportAssignment)))
+            self.assignments.extend(
+                a for a in scope.assignments if isinstance(a, (cst.metadata.Assignment, cst.metadata.ImportAssignment))
+            )
         self.bound_names = {a.name for a in self.assignments}
         self.collected = _Collector()
         module.visit(self.collected)
@@ -985,7 +1054,11 @@ class _Analysis:
                     return None
                 found.add(qualified)
                 binding = referent if binding is None else binding
-            elif isinstance(referent, cst.metadata.Assignment) and len(access.referents) == 1 and referent.node in self.collected.aliases:
+            elif (
+                isinstance(referent, cst.metadata.Assignment)
+                and len(access.referents) == 1
+                and referent.node in self.collected.aliases
+            ):
                 inner = self.resolve(self.collected.aliases[referent.node], depth + 1)  # type: ignore[index]
                 if inner is None:
                     return None
@@ -1005,7 +1078,11 @@ class _Analysis:
                 dotted = dotted_name(alias.name)
                 if alias.asname is None and (dotted == name or dotted.startswith(name + ".")):
                     return name
-        elif isinstance(statement, cst.ImportFrom) and not statement.relative and not isinstance(statement.names, cst.ImportStar):
+        elif (
+            isinstance(statement, cst.ImportFrom)
+            and not statement.relative
+            and not isinstance(statement.names, cst.ImportStar)
+        ):
             module = dotted_name(statement.module)
             for alias in statement.names:
                 if _bound_name(alias) == name:
@@ -1017,7 +1094,11 @@ class _Analysis:
         if isinstance(ref.origin, cst.Attribute):
             return ("chain", dotted_name(_root_name(ref.origin)), entry)
         binding = ref.binding
-        if binding is None or not isinstance(binding.node, cst.ImportFrom) or isinstance(binding.node.names, cst.ImportStar):
+        if (
+            binding is None
+            or not isinstance(binding.node, cst.ImportFrom)
+            or isinstance(binding.node.names, cst.ImportStar)
+        ):
             return None
         return next((a for a in binding.node.names if _bound_name(a) == binding.name), None)
 
@@ -1062,7 +1143,14 @@ class _Analysis:
                 else:
                     fix, applicability = root.edits, root.applicability
             out.append(
-                self.ctx.diagnostic(item.code, message, span, fix=fix, applicability=applicability, fix_title="Migrate to websockets.asyncio")
+                self.ctx.diagnostic(
+                    item.code,
+                    message,
+                    span,
+                    fix=fix,
+                    applicability=applicability,
+                    fix_title="Migrate to websockets.asyncio",
+                )
             )
         return out
 
@@ -1093,19 +1181,23 @@ class _Analysis:
                 entry = self.legacy_entry(qualified)
                 if entry is not None:
                     self._from_import(statement, alias, qualified, entry)
-                elif self.is_legacy_module(qualified):
-                    self._legacy_module_import(statement, alias, qualified)
-                elif self.is_legacy_module(module):
+                elif self.is_legacy_module(qualified) or self.is_legacy_module(module):
                     self._legacy_module_import(statement, alias, qualified)
 
     def _import_assignment(self, statement: cst.CSTNode, alias: cst.ImportAlias) -> ImportAssignment | None:
         name = _bound_name(alias)
         for assignment in self.assignments:
-            if isinstance(assignment, cst.metadata.ImportAssignment) and assignment.node is statement and assignment.name == name:
+            if (
+                isinstance(assignment, cst.metadata.ImportAssignment)
+                and assignment.node is statement
+                and assignment.name == name
+            ):
                 return assignment
         return None
 
-    def _legacy_module_import(self, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, qualified: str) -> None:
+    def _legacy_module_import(
+        self, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, qualified: str
+    ) -> None:
         """A legacy import: reported; removed once nothing uses it, if it is a top-level statement."""
         assignment = self._import_assignment(statement, alias)
         group = None
@@ -1115,7 +1207,9 @@ class _Analysis:
         message = f"`{qualified}` belongs to the legacy implementation: {self.module_advice}"
         self.report("NL101", message + ("; the import is unused" if group else ""), alias, group)
 
-    def _from_import(self, statement: cst.ImportFrom, alias: cst.ImportAlias, qualified: str, entry: LegacyName) -> None:
+    def _from_import(
+        self, statement: cst.ImportFrom, alias: cst.ImportAlias, qualified: str, entry: LegacyName
+    ) -> None:
         group = self.group(alias)
         assignment = self._import_assignment(statement, alias)
         if entry.fix == "report":
@@ -1135,7 +1229,9 @@ class _Analysis:
                 group.block(f"`{_bound_name(alias)}` is also bound to something else")
         new_module, new_name = _split(entry.new)
         old_name = dotted_name(alias.name)
-        asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+        asname = (
+            alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+        )
         rename_refs = False
         if asname is None and new_name != old_name:
             if new_name in self.bound_names and not has_import(self.module, new_module, new_name):
@@ -1185,7 +1281,11 @@ class _Analysis:
     def _alone_at_top_level(self, statement: cst.CSTNode) -> bool:
         """The statement is a whole line of the module body, so deleting the line empties no block."""
         line = self.parent(statement)
-        return isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(self.parent(line), cst.Module)
+        return (
+            isinstance(line, cst.SimpleStatementLine)
+            and len(line.body) == 1
+            and isinstance(self.parent(line), cst.Module)
+        )
 
     def _import_below(self, statement: cst.ImportFrom, text: str) -> Edit:
         """A new import line right below ``statement``, so it runs where the old one ran."""
@@ -1224,8 +1324,15 @@ class _Analysis:
             entry = self.legacy_entry(ref.qualified)
             if entry is not None:
                 self._chain_reference(node, ref, entry)
-            elif self.is_legacy_module(ref.qualified) and not extended and not self._inside_entry(node) and not self._reported_import(ref):
-                self.report("NL101", f"`{ref.qualified}` is part of the legacy implementation: {self.module_advice}", node)
+            elif (
+                self.is_legacy_module(ref.qualified)
+                and not extended
+                and not self._inside_entry(node)
+                and not self._reported_import(ref)
+            ):
+                self.report(
+                    "NL101", f"`{ref.qualified}` is part of the legacy implementation: {self.module_advice}", node
+                )
 
     def _reported_import(self, ref: _Ref) -> bool:
         """Uses of a name whose import is already reported as legacy are not reported again."""
@@ -1290,7 +1397,9 @@ class _Analysis:
             return None
         entry = self.legacy_entry(ref.qualified)
         if entry is not None and entry.role in CALLABLE_ROLES:
-            group = self.groups.get(self.group_key(ref, entry)) or Group(blockers=["the legacy name could not be traced"])
+            group = self.groups.get(self.group_key(ref, entry)) or Group(
+                blockers=["the legacy name could not be traced"]
+            )
             return entry.role, group, entry
         role = self.modern_callables.get(ref.qualified)
         return (role, None, None) if role else None
@@ -1332,9 +1441,8 @@ class _Analysis:
                 group.block(f"`{dotted_name(node)}` is subclassed; port the subclass by hand")
             else:
                 group.block(f"`{dotted_name(node)}` is used at runtime, not only in annotations")
-        elif entry.fix == "with-connect":
-            if not self._in_except(node):
-                group.block(f"`{dotted_name(node)}` is used outside an except clause")
+        elif entry.fix == "with-connect" and not self._in_except(node):
+            group.block(f"`{dotted_name(node)}` is used outside an except clause")
 
     def _ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = self.parent(node)
@@ -1404,7 +1512,9 @@ class _Analysis:
             if arg.keyword is None:
                 rule = self.positional.get((role, index))
                 if rule is not None:
-                    self.report("NL102", f"pass `{rule.to}=` by keyword: it is keyword-only in the new `{role}()`", arg, group)
+                    self.report(
+                        "NL102", f"pass `{rule.to}=` by keyword: it is keyword-only in the new `{role}()`", arg, group
+                    )
                     changes[index] = rule.to
                 continue
             spec = self.arguments.get((arg.keyword.value, role))
@@ -1415,7 +1525,9 @@ class _Analysis:
                 if spec.to in keywords:
                     if spec.drop_duplicate:
                         changes[index] = None
-                        self.report("NL102", f"`{name}=` is legacy and `{spec.to}=` is already given: remove it", arg, group)
+                        self.report(
+                            "NL102", f"`{name}=` is legacy and `{spec.to}=` is already given: remove it", arg, group
+                        )
                     else:
                         self.report("NL102", f"`{name}=` is legacy and `{spec.to}=` is also given: keep one", arg)
                         _block(legacy, f"both `{name}=` and `{spec.to}=` are given")
@@ -1428,14 +1540,24 @@ class _Analysis:
             elif spec.action == "drop-if-false":
                 if _is_false(arg.value):
                     changes[index] = None
-                    self.report("NL102", f"`{name}=False` is the default and not accepted by the new `{role}()`: remove it", arg, group)
+                    self.report(
+                        "NL102",
+                        f"`{name}=False` is the default and not accepted by the new `{role}()`: remove it",
+                        arg,
+                        group,
+                    )
                 else:
                     self.report("NL102", f"`{name}=` is not accepted by the new `{role}()`: {spec.advice}", arg)
                     _block(legacy, f"`{name}=` has no mechanical replacement")
             elif spec.action == "empty-origin":
                 empties = self._empty_origins(arg.value)
                 if empties:
-                    self.report("NL102", '`origins=[""]` is legacy; the new `serve()` spells "no Origin header" as `None`', arg, group)
+                    self.report(
+                        "NL102",
+                        '`origins=[""]` is legacy; the new `serve()` spells "no Origin header" as `None`',
+                        arg,
+                        group,
+                    )
                     value_edits.append(functools.partial(self._replace_all, empties, "None"))
             elif spec.action == "note":
                 if legacy is not None:  # same argument, new meaning: worth knowing while switching
@@ -1490,10 +1612,14 @@ class _Analysis:
         return [
             e.value
             for e in value.elements
-            if isinstance(e, cst.Element) and isinstance(e.value, cst.SimpleString) and e.value.evaluated_value in ("", b"")
+            if isinstance(e, cst.Element)
+            and isinstance(e.value, cst.SimpleString)
+            and e.value.evaluated_value in ("", b"")
         ]
 
-    def _argument_edits(self, call: cst.Call, changes: dict[int, str | None], value_edits: list[Callable[[], list[Edit]]]) -> list[Edit] | None:
+    def _argument_edits(
+        self, call: cst.Call, changes: dict[int, str | None], value_edits: list[Callable[[], list[Edit]]]
+    ) -> list[Edit] | None:
         args = list(call.args)
         edits: list[Edit] = [e for produce in value_edits for e in produce()]
         index = 0
@@ -1544,7 +1670,10 @@ class _Analysis:
 
     def _serve(self, call: cst.Call, legacy: Group | None) -> None:
         handler_arg = next((a for a in call.args if a.keyword is None and not a.star), None)
-        handler_arg = next((a for a in call.args if a.keyword is not None and a.keyword.value in ("ws_handler", "handler")), handler_arg)
+        handler_arg = next(
+            (a for a in call.args if a.keyword is not None and a.keyword.value in ("ws_handler", "handler")),
+            handler_arg,
+        )
         function = self._function(handler_arg.value) if handler_arg is not None else None
         if function is None:
             if legacy is not None:
@@ -1569,7 +1698,11 @@ class _Analysis:
         parent = self.parent(call)
         if isinstance(parent, cst.Arg) and self._is_run_until_complete(self.parent(parent)):
             return True
-        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+        if (
+            isinstance(parent, cst.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
             target = parent.targets[0].target
             for assignment in self.assignments:
                 if assignment.node is target:
@@ -1581,7 +1714,11 @@ class _Analysis:
 
     @staticmethod
     def _is_run_until_complete(node: cst.CSTNode | None) -> bool:
-        return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "run_until_complete"
+        return (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "run_until_complete"
+        )
 
     def _function(self, value: cst.BaseExpression) -> cst.FunctionDef | cst.Lambda | None:
         """The def (or lambda) an argument refers to: a Name, `self.method`, or functools.partial of one."""
@@ -1591,7 +1728,12 @@ class _Analysis:
             return self._method_via_self(value)
         if isinstance(value, cst.Call):
             ref = self.resolve(value.func)
-            if ref is not None and ref.qualified == "functools.partial" and value.args and value.args[0].keyword is None:
+            if (
+                ref is not None
+                and ref.qualified == "functools.partial"
+                and value.args
+                and value.args[0].keyword is None
+            ):
                 return self._function(value.args[0].value)
             return None
         node = self._binding_node(value)
@@ -1675,7 +1817,9 @@ class _Analysis:
         uses = [a.node for a in defined.references] if defined is not None else []
         if self._is_method(function):
             owner = self.parent(self.parent(function))  # type: ignore[arg-type]
-            uses += [n for n in self.collected.attributes if n.attr.value == name and self._self_class(n.value) is owner]
+            uses += [
+                n for n in self.collected.attributes if n.attr.value == name and self._self_class(n.value) is owner
+            ]
         if any(not self._is_handler_argument(node) for node in uses):
             group.block(f"handler `{name}` is also called directly")
             return
@@ -1859,16 +2003,25 @@ class _Analysis:
                 self.report(code, f"`{receiver}.{spec.name}` is legacy; use `{replacement}`", node, group)
                 group.add(edit)
             else:
-                self.report(code, f"`{receiver}.{spec.name}` is legacy; the closest is `{replacement}`", node, None if legacy else group)
+                self.report(
+                    code,
+                    f"`{receiver}.{spec.name}` is legacy; the closest is `{replacement}`",
+                    node,
+                    None if legacy else group,
+                )
                 if legacy is not None:
                     legacy.block(f"`{receiver}.{spec.name}` needs a decision")
-                elif any(q in replacement for q in "'\"") and any(isinstance(a, cst.FormattedString) for a in self._ancestors(node)):
+                elif any(q in replacement for q in "'\"") and any(
+                    isinstance(a, cst.FormattedString) for a in self._ancestors(node)
+                ):
                     group.block("quotes inside an f-string field need Python 3.12")
                 else:
                     group.make_unsafe()
                     group.add(edit)
 
-    def _attribute_replacement(self, node: cst.Attribute, to: str, receiver: str) -> tuple[str, Callable[[], list[Edit]]]:
+    def _attribute_replacement(
+        self, node: cst.Attribute, to: str, receiver: str
+    ) -> tuple[str, Callable[[], list[Edit]]]:
         """The new spelling, and its edit: a template with {receiver} replaces the whole expression."""
         if "{receiver}" in to:
             text = f"({to.format(receiver=receiver)})"
@@ -1899,7 +2052,11 @@ class _Analysis:
             types = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
             name = handler.name.name if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
             single = self.resolve(handler.type)
-            if name is not None and single is not None and self.receiver_classes.get(single.qualified) == "connection-closed":
+            if (
+                name is not None
+                and single is not None
+                and self.receiver_classes.get(single.qualified) == "connection-closed"
+            ):
                 self.receivers[name] = ("connection-closed", None)
             for expression in types:
                 ref = self.resolve(expression)
@@ -1922,7 +2079,9 @@ class _Analysis:
             if role not in ("connect", "unix_connect"):
                 continue
             if connect_group is None:
-                group.block("the connect() in this try block is already the new one, so `except InvalidStatusCode` never matches: catch InvalidStatus")
+                group.block(
+                    "the connect() in this try block is already the new one, so `except InvalidStatusCode` never matches: catch InvalidStatus"
+                )
                 return
             legacy.append(connect_group)
         if not legacy:
@@ -1946,4 +2105,3 @@ class _CallFinder(CstVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
-
