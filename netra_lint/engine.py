@@ -64,6 +64,8 @@ class FileResult:
     fixes_applied: Counter[str] = field(default_factory=Counter)
     encoding: str = "utf-8"
     errors: list[str] = field(default_factory=list)
+    #: Said once on stderr; the run goes on and the exit code is the findings'.
+    warnings: list[str] = field(default_factory=list)
     #: The bytes that were read (set only when fixes changed the text): a write refuses
     #: to replace a file whose bytes are no longer these.
     raw: bytes | None = field(default=None, repr=False)
@@ -144,10 +146,19 @@ class Linter:
             except SyntaxError as exc:
                 return self._only_if_enabled(self._syntax_error(source, exc, result), enabled)
             except cst.ParserSyntaxError as exc:
-                parse_error = self._parse_error_at(
-                    exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}", result, source
+                try:
+                    ctx.ast_tree  # noqa: B018 - does Python itself parse it?
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    parse_error = self._parse_error_at(
+                        exc.raw_line, exc.raw_column + 1, f"cannot parse: {exc.message}", result, source
+                    )
+                    return self._only_if_enabled(parse_error, enabled)
+                # LibCST's grammar misses a few corners that CPython accepts (a file ending in a
+                # lone line continuation): the code is valid, only this family can't read it.
+                codes = ", ".join(sorted(r.code for r in checker.rules if r.code in enabled))
+                result.warnings.append(
+                    f"{result.display}: {codes} not checked: LibCST cannot parse the file ({exc.message})"
                 )
-                return self._only_if_enabled(parse_error, enabled)
             except RecursionError:
                 return self._only_if_enabled(
                     self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled

@@ -170,6 +170,7 @@ def _run(
         for result in lint_files(linter, to_lint, advance if progress else None):
             by_path[result.path] = result
             outcome.errors.extend(result.errors)
+            outcome.warnings.extend(result.warnings)
             if options.fix and result.fixed is not None:
                 try:
                     result.write()
@@ -178,7 +179,8 @@ def _run(
                     outcome.errors.append(f"{result.display}: not written: {exc}")
                     result.fixed = result.original = None
                     continue
-            if cache is not None and not result.errors and not (options.diff and result.fixed is not None):
+            fixes_pending = options.diff and result.fixed is not None
+            if cache is not None and not result.errors and not result.warnings and not fixes_pending:
                 cache.store(result.path, result.diagnostics, index_key)
     finally:
         if cache is not None:
