@@ -1,0 +1,1 @@
+"""Maintenance commands run from a checkout (``python -m netra_lint.tools.NAME``)."""
