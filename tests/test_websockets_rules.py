@@ -11,11 +11,8 @@ from netra_lint.checker import FileContext
 from netra_lint.cli import main
 from netra_lint.config import bundled_pack_dir, load_packs, load_settings
 from netra_lint.engine import RunOptions
-from netra_lint.rules.websockets_legacy import (
-    WebSocketsLegacy,
-    pins_legacy,
-    project_pins_legacy,
-)
+from netra_lint.rules.websockets.version import pins_legacy, project_pins_legacy
+from netra_lint.rules.websockets.websockets_legacy import WebSocketsLegacy
 from netra_lint.runner import run
 from netra_lint.settings import ConfigError
 from netra_lint.source import SourceFile

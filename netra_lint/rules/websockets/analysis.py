@@ -1,0 +1,167 @@
+"""The analysis of one file: its tree, names and receivers, the fix groups of its legacy
+names and calls, and the findings the checks report, emitted once all have run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from ...checker import FileContext
+from ...diagnostics import Diagnostic, Edit
+from ...importedits import dotted_name
+from ...lazy import libcst as cst
+from .groups import Group
+from .pack import CALLABLE_ROLES, RECEIVER_OF_ROLE, LegacyName
+from .resolution import Receiver, Receivers, Reference, Resolver, strip_optional
+from .syntax import Collector, bound_name, positional, root_name
+from .tables import Tables
+
+
+@dataclass
+class Pending:
+    """A finding, kept until every check has run: its group's blockers are known only then."""
+
+    code: str
+    message: str
+    node: cst.CSTNode
+    group: Group | None
+
+
+class Callee(NamedTuple):
+    """What a call calls: the role of a websockets callable, and whether it is the legacy one."""
+
+    role: str
+    legacy: Group | None  # the group of the legacy binding; None: the callee is already new
+    entry: LegacyName | None
+
+
+@dataclass
+class Uses:
+    """The references to one legacy name that its group rewrites."""
+
+    entry: LegacyName
+    nodes: list[cst.CSTNode] = field(default_factory=list)
+
+
+class FileAnalysis:
+    """What the checks of one file share; each check reads it and adds findings and groups."""
+
+    def __init__(self, tables: Tables, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.tables = tables
+        self.module = ctx.cst_module
+        wrapper = ctx.cst_wrapper
+        self.collected = Collector()
+        self.module.visit(self.collected)
+        self.resolver = Resolver(wrapper, self.collected)
+        self.receivers = Receivers(self.resolver)
+        self.pending: list[Pending] = []
+        self.groups: dict[Any, Group] = {}
+        self.uses: dict[Group, Uses] = {}
+        self.call_groups: dict[cst.Call, Callee] = {}
+        self.reported_callbacks: set[cst.CSTNode] = set()
+
+    def resolve(self, node: cst.CSTNode) -> Reference | None:
+        return self.resolver.resolve(node)
+
+    def legacy_entry(self, qualified: str) -> LegacyName | None:
+        return self.tables.names.get(qualified)
+
+    def is_legacy_module(self, qualified: str) -> bool:
+        return self.tables.is_legacy_module(qualified)
+
+    # -- groups and findings -------------------------------------------------------------------
+
+    def group_key(self, ref: Reference, entry: LegacyName) -> Any:
+        """Uses through one from-import share its group; attribute chains group by root name and entry."""
+        if isinstance(ref.origin, cst.Attribute):
+            return ("chain", dotted_name(root_name(ref.origin)), entry)
+        binding = ref.binding
+        if (
+            binding is None
+            or not isinstance(binding.node, cst.ImportFrom)
+            or isinstance(binding.node.names, cst.ImportStar)
+        ):
+            return None
+        return next((a for a in binding.node.names if bound_name(a) == binding.name), None)
+
+    def group(self, key: Any) -> Group:
+        if key not in self.groups:
+            self.groups[key] = Group()
+        return self.groups[key]
+
+    def report(self, code: str, message: str, node: cst.CSTNode, group: Group | None = None) -> None:
+        self.pending.append(Pending(code, message, node, group))
+
+    def emit(self) -> list[Diagnostic]:
+        """The findings, once each: a blocked group's findings say what blocks it and carry no fix."""
+        out = []
+        seen: set[tuple[str, int, int]] = set()
+        for item in self.pending:
+            span = self.ctx.cst_span(item.node)
+            if (item.code, *span) in seen:
+                continue
+            seen.add((item.code, *span))
+            message = item.message
+            fix: Callable[[], Iterable[Edit]] | None = None
+            applicability = None
+            if item.group is not None:
+                root = item.group.root()
+                if root.blockers:
+                    message += f" (not fixed automatically: {'; '.join(root.blockers)})"
+                else:
+                    fix, applicability = root.edits, root.applicability
+            out.append(
+                self.ctx.diagnostic(
+                    item.code,
+                    message,
+                    span,
+                    fix=fix,
+                    applicability=applicability,
+                    fix_title="Migrate to websockets.asyncio",
+                )
+            )
+        return out
+
+    # -- calls and receivers ---------------------------------------------------------------------
+
+    def callee(self, call: cst.Call) -> Callee | None:
+        ref = self.resolve(call.func)
+        if ref is None:
+            return None
+        entry = self.legacy_entry(ref.qualified)
+        if entry is not None and entry.role in CALLABLE_ROLES:
+            group = self.groups.get(self.group_key(ref, entry)) or Group(
+                blockers=["the legacy name could not be traced"]
+            )
+            return Callee(entry.role, group, entry)
+        role = self.tables.modern_callables.get(ref.qualified)
+        return Callee(role, None, None) if role else None
+
+    def connection_annotation(self, annotation: cst.Annotation) -> Receiver | None:
+        """The receiver an annotation declares (legacy class: with its group; new class: without)."""
+        ref = self.resolve(strip_optional(annotation.annotation))
+        if ref is None:
+            return None
+        entry = self.legacy_entry(ref.qualified)
+        if entry is not None and entry.role in RECEIVER_OF_ROLE:
+            group = self.groups.get(self.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
+            return Receiver(RECEIVER_OF_ROLE[entry.role], group)
+        kind = self.tables.receiver_classes.get(ref.qualified)
+        return Receiver(kind, None) if kind is not None and kind != "connection-closed" else None
+
+    def collect_annotated_receivers(self) -> None:
+        """Parameters annotated with a connection class, and class attributes declared with one."""
+        for function in self.collected.functions:
+            params = function.params
+            for param in [*positional(params), *params.kwonly_params]:
+                if param.annotation is not None and param not in self.receivers.bindings:
+                    found = self.connection_annotation(param.annotation)
+                    if found is not None:
+                        self.receivers.bindings[param] = found
+        for statement in self.collected.annotated:
+            found = self.connection_annotation(statement.annotation)
+            owner = self.resolver.attribute_owner(statement)
+            if found is not None and owner is not None:
+                self.receivers.class_attributes[owner] = found

@@ -1,0 +1,335 @@
+"""NL101: imports of and references to the legacy implementation, and their rewrite.
+
+The legacy names of the pack carry their own code: a name documented under NL105 (a
+legacy exception) is reported with NL105 by the same checks."""
+
+from __future__ import annotations
+
+from ...checker import RuleInfo
+from ...diagnostics import Edit
+from ...importedits import add_import, dotted_name, has_import, import_line, remove_line, replace_node
+from ...lazy import libcst as cst
+from .analysis import FileAnalysis, Uses
+from .groups import Group
+from .pack import CALLABLE_ROLES, LegacyName
+from .resolution import Reference
+from .syntax import bound_name, chain_parts, split
+
+RULE = RuleInfo(
+    code="NL101",
+    name="legacy-websockets-import",
+    summary="Legacy websockets import or reference",
+    fix="safe / report",
+    doc="""\
+## What it does
+Finds every use of the legacy asyncio implementation of `websockets`: imports from
+`websockets.legacy.*`, the deprecated aliases `websockets.client.connect`,
+`websockets.server.serve`, `WebSocketServerProtocol`, `WebSocketClientProtocol`,
+`WebSocketCommonProtocol`, `WebSocketServer`, `basic_auth_protocol_factory`, and the
+top-level `websockets.connect`/`serve`/`broadcast` when the project pins `websockets < 14`.
+
+## Why is this bad?
+Since websockets 14.0 these names emit `DeprecationWarning`, and the legacy
+implementation is going to be removed. The new implementation lives in
+`websockets.asyncio.client` and `websockets.asyncio.server`.
+
+## Example
+```python
+from websockets.legacy.client import connect
+
+async def fetch(uri):
+    async with connect(uri, extra_headers={"A": "b"}) as ws:
+        return await ws.recv()
+```
+Use instead:
+```python
+from websockets.asyncio.client import connect
+
+async def fetch(uri):
+    async with connect(uri, additional_headers={"A": "b"}) as ws:
+        return await ws.recv()
+```
+
+## Fix safety
+Safe, and applied together with everything the switch needs (arguments, handlers,
+connection attributes, `InvalidStatusCode`). When one of those has no mechanical
+rewrite (for example `create_protocol=`, a `(websocket, path)` handler with defaults,
+`serve()` outside a running event loop, a legacy `process_request`), nothing is
+rewritten and the message says what blocks it. Connection classes are rewritten only
+where they are used in annotations and `isinstance`; subclassing is reported.
+""",
+)
+
+
+def message(qualified: str, entry: LegacyName) -> str:
+    if entry.fix == "report":
+        return f"`{qualified}` is legacy with no direct replacement: {entry.advice}"
+    text = f"`{qualified}` is legacy; use `{entry.new}`"
+    return f"{text}: {entry.advice}" if entry.advice else text
+
+
+# -- import statements ---------------------------------------------------------------------------
+
+
+def check_imports(analysis: FileAnalysis) -> None:
+    for statement in analysis.collected.imports:
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                qualified = dotted_name(alias.name)
+                if analysis.is_legacy_module(qualified):
+                    _legacy_module_import(analysis, statement, alias, qualified)
+            continue
+        if statement.relative or statement.module is None:
+            continue
+        module = dotted_name(statement.module)
+        if isinstance(statement.names, cst.ImportStar):
+            if analysis.is_legacy_module(module):
+                advice = analysis.tables.module_advice
+                analysis.report("NL101", f"star import from legacy module `{module}`: {advice}", statement)
+            continue
+        for alias in statement.names:
+            qualified = f"{module}.{dotted_name(alias.name)}"
+            entry = analysis.legacy_entry(qualified)
+            if entry is not None:
+                _from_import(analysis, statement, alias, qualified, entry)
+            elif analysis.is_legacy_module(qualified) or analysis.is_legacy_module(module):
+                _legacy_module_import(analysis, statement, alias, qualified)
+
+
+def _legacy_module_import(
+    analysis: FileAnalysis, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, qualified: str
+) -> None:
+    """A legacy import: reported; removed once nothing uses it, if it is a top-level statement."""
+    assignment = analysis.resolver.import_assignment(statement, alias)
+    group = None
+    if assignment is not None and not assignment.references and _alone_at_top_level(analysis, statement):
+        group = Group()
+        group.add(lambda: _remove_alias(analysis, statement, alias))
+    text = f"`{qualified}` belongs to the legacy implementation: {analysis.tables.module_advice}"
+    analysis.report("NL101", text + ("; the import is unused" if group else ""), alias, group)
+
+
+def _from_import(
+    analysis: FileAnalysis, statement: cst.ImportFrom, alias: cst.ImportAlias, qualified: str, entry: LegacyName
+) -> None:
+    group = analysis.group(alias)
+    assignment = analysis.resolver.import_assignment(statement, alias)
+    if entry.fix == "report":
+        if assignment is not None and not assignment.references and _alone_at_top_level(analysis, statement):
+            analysis.report(entry.code, message(qualified, entry) + "; the import is unused", alias, group)
+            group.add(lambda: _remove_alias(analysis, statement, alias))
+        else:
+            analysis.report(entry.code, message(qualified, entry), alias, group)
+            group.block(f"`{split(qualified)[1]}` has no mechanical replacement")
+        return
+    analysis.report(entry.code, message(qualified, entry), alias, group)
+    if assignment is None:
+        group.block("the imported name could not be resolved")
+        return
+    for access in assignment.references:
+        if not isinstance(access.node, cst.Name) or analysis.resolve(access.node) is None:
+            group.block(f"`{bound_name(alias)}` is also bound to something else")
+    new_module, new_name = split(entry.new)
+    old_name = dotted_name(alias.name)
+    asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+    rename_refs = False
+    if asname is None and new_name != old_name:
+        if new_name in analysis.resolver.bound_names and not has_import(analysis.module, new_module, new_name):
+            asname = old_name  # keep the old spelling through an alias
+        else:
+            rename_refs = True
+    refs = [a.node for a in assignment.references if isinstance(a.node, cst.Name)]
+    analysis.uses[group] = Uses(entry, list(refs))
+
+    def produce() -> list[Edit] | None:
+        edits = _rewrite_import(analysis, statement, alias, new_module, new_name, asname)
+        if edits is None:
+            return None
+        if rename_refs:
+            edits.extend(replace_node(analysis.ctx, ref, new_name) for ref in refs)
+        return edits
+
+    group.add(produce)
+
+
+def _rewrite_import(
+    analysis: FileAnalysis,
+    statement: cst.ImportFrom,
+    alias: cst.ImportAlias,
+    module: str,
+    name: str,
+    asname: str | None,
+) -> list[Edit] | None:
+    ctx = analysis.ctx
+    names = statement.names
+    assert not isinstance(names, cst.ImportStar)
+    if len(names) == 1:
+        if has_import(analysis.module, module, name, asname) and _alone_at_top_level(analysis, statement):
+            return [remove_line(ctx, analysis.resolver.parent(statement))]  # type: ignore[arg-type]
+        assert statement.module is not None
+        edits = [replace_node(ctx, statement.module, module)]
+        if dotted_name(alias.name) != name:
+            edits.append(replace_node(ctx, alias.name, name))
+        if asname is not None and alias.asname is None:
+            end = ctx.cst_span(alias.name)[1]
+            edits.append(Edit(end, end, f" as {asname}"))
+        return edits
+    removal = _remove_alias(analysis, statement, alias)
+    if removal is None:
+        return None
+    return [*removal, _import_below(analysis, statement, import_line(module, name, asname))]
+
+
+def _alone_at_top_level(analysis: FileAnalysis, statement: cst.CSTNode) -> bool:
+    """The statement is a whole line of the module body, so deleting the line empties no block."""
+    line = analysis.resolver.parent(statement)
+    return (
+        isinstance(line, cst.SimpleStatementLine)
+        and len(line.body) == 1
+        and isinstance(analysis.resolver.parent(line), cst.Module)
+    )
+
+
+def _import_below(analysis: FileAnalysis, statement: cst.ImportFrom, text: str) -> Edit:
+    """A new import line right below ``statement``, so it runs where the old one ran."""
+    ctx = analysis.ctx
+    start, end = ctx.cst_span(statement)
+    source = ctx.source
+    row = source.location(start)[0]
+    indent = ctx.text[source.line_starts[row - 1] : start]
+    end_row = source.location(end)[0]
+    offset = source.line_starts[end_row] if end_row < len(source.line_starts) else len(ctx.text)
+    prefix = "" if ctx.text[offset - 1 : offset] in ("\n", "\r") else source.newline
+    return Edit(offset, offset, f"{prefix}{indent}{text}{source.newline}")
+
+
+def _remove_alias(
+    analysis: FileAnalysis, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias
+) -> list[Edit] | None:
+    """Delete one name of an import (the whole line when it is the only one)."""
+    ctx = analysis.ctx
+    names = statement.names
+    assert not isinstance(names, cst.ImportStar)
+    if len(names) == 1:
+        if not _alone_at_top_level(analysis, statement):
+            return None
+        return [remove_line(ctx, analysis.resolver.parent(statement))]  # type: ignore[arg-type]
+    start, end = ctx.cst_span(statement)
+    if "#" in ctx.text[start:end]:
+        return None  # deleting across a comment would lose it
+    index = list(names).index(alias)
+    if index + 1 < len(names):
+        return [Edit(ctx.cst_span(alias)[0], ctx.cst_span(names[index + 1])[0])]
+    return [Edit(ctx.cst_span(names[index - 1])[1], ctx.cst_span(alias)[1])]
+
+
+# -- references through attribute chains (import websockets; websockets.legacy...) ------------
+
+
+def check_references(analysis: FileAnalysis) -> None:
+    for node in analysis.collected.attributes:
+        ref = analysis.resolve(node)
+        if ref is None or ref.via_alias or ref.origin is not node:
+            continue
+        parent = analysis.resolver.parent(node)
+        extended = isinstance(parent, cst.Attribute) and parent.value is node
+        entry = analysis.legacy_entry(ref.qualified)
+        if entry is not None:
+            _chain_reference(analysis, node, ref, entry)
+        elif (
+            analysis.is_legacy_module(ref.qualified)
+            and not extended
+            and not _inside_entry(analysis, node)
+            and not _reported_import(analysis, ref)
+        ):
+            advice = analysis.tables.module_advice
+            analysis.report("NL101", f"`{ref.qualified}` is part of the legacy implementation: {advice}", node)
+
+
+def _reported_import(analysis: FileAnalysis, ref: Reference) -> bool:
+    """Uses of a name whose import is already reported as legacy are not reported again."""
+    binding = ref.binding
+    if binding is None:
+        return False
+    target = analysis.resolver.import_target(binding, binding.name) or ""
+    return analysis.is_legacy_module(target) or analysis.legacy_entry(target) is not None
+
+
+def _inside_entry(analysis: FileAnalysis, node: cst.Attribute) -> bool:
+    inner = node.value
+    while isinstance(inner, cst.Attribute):
+        ref = analysis.resolve(inner)
+        if ref is not None and analysis.legacy_entry(ref.qualified):
+            return True
+        inner = inner.value
+    return False
+
+
+def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference, entry: LegacyName) -> None:
+    ctx = analysis.ctx
+    group = analysis.group(analysis.group_key(ref, entry))
+    entry_uses = analysis.uses.setdefault(group, Uses(entry)).nodes
+    entry_uses.append(node)
+    analysis.report(entry.code, message(ref.qualified, entry), node, group)
+    if entry.fix == "report":
+        group.block(f"`{split(ref.qualified)[1]}` has no mechanical replacement")
+        return
+    if ref.binding is None:
+        group.block("the module name could not be resolved")
+        return
+    new_module, new_name = split(entry.new)
+    if new_name in analysis.resolver.bound_names and not has_import(analysis.module, new_module, new_name):
+        text = entry.new
+        imports = lambda: add_import(ctx, new_module)  # noqa: E731
+    else:
+        text = new_name
+        imports = lambda: add_import(ctx, new_module, new_name)  # noqa: E731
+    binding, unique = ref.binding, ref.unique
+
+    def produce() -> list[Edit] | None:
+        edits = [replace_node(ctx, node, text), *imports()]
+        consumed = {part for n in entry_uses for part in chain_parts(n)}
+        statement = binding.node
+        if (
+            unique
+            and binding.references
+            and all(a.node in consumed for a in binding.references)
+            and isinstance(statement, (cst.Import, cst.ImportFrom))
+            and not isinstance(statement.names, cst.ImportStar)
+        ):
+            alias = next(a for a in statement.names if bound_name(a) == binding.name)
+            edits.extend(_remove_alias(analysis, statement, alias) or [])
+        return edits
+
+    group.add(produce)
+
+
+# -- legacy names used other than as the switch can rewrite them -------------------------------
+
+
+def check_uses_of_legacy_names(analysis: FileAnalysis) -> None:
+    """A legacy callable used other than by a call (e.g. passed around), a class used at
+    runtime, an exception outside ``except``: its group can't be switched safely."""
+    for group, uses in analysis.uses.items():
+        for node in uses.nodes:
+            _check_use(analysis, node, uses.entry, group)
+
+
+def _check_use(analysis: FileAnalysis, node: cst.CSTNode, entry: LegacyName, group: Group) -> None:
+    resolver = analysis.resolver
+    parent = resolver.parent(node)
+    if entry.role in CALLABLE_ROLES:
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return
+        if isinstance(parent, cst.Assign) and parent.value is node and node in analysis.collected.aliases.values():
+            return
+        group.block(f"`{dotted_name(node)}` is used other than in a call")
+    elif entry.fix == "types":
+        if resolver.in_annotation(node) or resolver.in_isinstance(node):
+            return
+        if resolver.in_bases(node):
+            group.block(f"`{dotted_name(node)}` is subclassed; port the subclass by hand")
+        else:
+            group.block(f"`{dotted_name(node)}` is used at runtime, not only in annotations")
+    elif entry.fix == "with-connect" and not resolver.in_except(node):
+        group.block(f"`{dotted_name(node)}` is used outside an except clause")

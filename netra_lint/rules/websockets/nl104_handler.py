@@ -1,0 +1,172 @@
+"""NL104: connection handlers of serve() that take the legacy second ``path`` parameter,
+and their rewrite. The handler's first parameter is a server connection for NL103."""
+
+from __future__ import annotations
+
+from ...checker import RuleInfo
+from ...diagnostics import Edit
+from ...importedits import replace_node
+from ...lazy import libcst as cst
+from .analysis import FileAnalysis
+from .groups import Group
+from .resolution import Receiver
+from .syntax import positional
+
+RULE = RuleInfo(
+    code="NL104",
+    name="legacy-websockets-handler",
+    summary="Connection handler with the legacy path parameter",
+    fix="safe / report",
+    doc="""\
+## What it does
+Finds connection handlers passed to `serve`/`unix_serve` that take the legacy second
+`path` parameter.
+
+## Why is this bad?
+The new server calls the handler with the connection only. A two-parameter handler
+fails for every connection (“missing 1 required positional argument: 'path'”) and
+the client sees close code 1011.
+
+## Example
+```python
+async def handler(websocket, path):
+    await websocket.send(path)
+```
+Use instead:
+```python
+async def handler(websocket):
+    path = websocket.request.path
+    await websocket.send(path)
+```
+
+## Fix safety
+Safe when the handler is a `def`/`async def` of this file passed directly, as
+`self.method`, or through `functools.partial` to `serve`, has exactly two required
+positional parameters (after `self` and the bound ones) and no `*args`, and is not
+called elsewhere. Otherwise, for example `def handler(ws,
+path=None)`, the handler is reported.
+""",
+)
+
+
+def check_handler(analysis: FileAnalysis, call: cst.Call, legacy: Group | None) -> None:
+    """The connection handler of one serve() call: its first argument or ``handler=``."""
+    handler_arg = next((a for a in call.args if a.keyword is None and not a.star), None)
+    handler_arg = next(
+        (a for a in call.args if a.keyword is not None and a.keyword.value in ("ws_handler", "handler")),
+        handler_arg,
+    )
+    resolver = analysis.resolver
+    function = resolver.function_of(handler_arg.value) if handler_arg is not None else None
+    if function is None:
+        if legacy is not None:
+            legacy.block("the connection handler is not a function of this file")
+    else:
+        _handler(analysis, function, resolver.bound_parameters(handler_arg.value), legacy)  # type: ignore[union-attr]
+
+
+def _handler(analysis: FileAnalysis, function: cst.FunctionDef | cst.Lambda, bound: int, legacy: Group | None) -> None:
+    resolver = analysis.resolver
+    params = function.params
+    parameters = positional(params)[bound:]
+    if not parameters:
+        return
+    group = legacy if legacy is not None else analysis.group(("handler", function))
+    analysis.receivers.bindings.setdefault(parameters[0], Receiver("server-connection", legacy))
+    if len(parameters) < 2:
+        return
+    second = parameters[1]
+    required = [p for p in parameters if p.default is None]
+    name = function.name.value if isinstance(function, cst.FunctionDef) else "lambda"
+    if second.default is not None:
+        analysis.report(
+            "NL104",
+            f"handler `{name}` takes an optional `{second.name.value}`: the server passes the connection only "
+            f"(legacy servers could pass the path); read `{parameters[0].name.value}.request.path` "
+            "if that is what it is for",
+            second,
+        )
+        return
+    fixable = (
+        isinstance(function, cst.FunctionDef)
+        and len(parameters) == len(required) == 2
+        and all(p.default is None for p in params.params)
+        and not params.posonly_params
+        and not isinstance(params.star_arg, cst.Param)
+        and params.star_kwarg is None
+        and not params.kwonly_params
+    )
+    message = (
+        f"handler `{name}` takes `({parameters[0].name.value}, {second.name.value})`: "
+        "the new server passes the connection only"
+    )
+    if not fixable:
+        analysis.report("NL104", message, second)
+        group.block(f"handler `{name}` has a signature that can't be rewritten mechanically")
+        return
+    assert isinstance(function, cst.FunctionDef)
+    analysis.report("NL104", message, second, group)
+    defined = next((a for a in resolver.assignments if a.node is function), None)
+    uses = [a.node for a in defined.references] if defined is not None else []
+    if resolver.is_method(function):
+        owner = resolver.parent(resolver.parent(function))  # type: ignore[arg-type]
+        uses += [
+            n for n in analysis.collected.attributes if n.attr.value == name and resolver.self_class(n.value) is owner
+        ]
+    if any(not _is_handler_argument(analysis, node) for node in uses):
+        group.block(f"handler `{name}` is also called directly")
+        return
+    span = analysis.ctx.cst_span(params)
+    if "#" in analysis.ctx.text[span[0] : span[1]]:
+        group.block(f"the parameters of `{name}` carry comments")
+        return
+    if not isinstance(function.body, cst.IndentedBlock):
+        group.block(f"handler `{name}` is written on one line")
+        return
+    group.add(lambda: _handler_edits(analysis, function, parameters[0], second))
+
+
+def _is_handler_argument(analysis: FileAnalysis, node: cst.CSTNode) -> bool:
+    resolver = analysis.resolver
+    arg = resolver.parent(node)
+    call = resolver.parent(arg) if arg is not None else None
+    if isinstance(call, cst.Call) and isinstance(arg, cst.Arg):
+        ref = analysis.resolve(call.func)
+        if ref is not None and ref.qualified == "functools.partial":
+            arg, call = resolver.parent(call), resolver.parent(resolver.parent(call))  # type: ignore[arg-type]
+    if not (isinstance(call, cst.Call) and isinstance(arg, cst.Arg)):
+        return False
+    callee = analysis.callee(call)
+    return callee is not None and callee.role in ("serve", "unix_serve")
+
+
+def _handler_edits(
+    analysis: FileAnalysis, function: cst.FunctionDef, first: cst.Param, second: cst.Param
+) -> list[Edit]:
+    ctx = analysis.ctx
+    params = function.params
+    kept = list(params.params[: params.params.index(second)])
+    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    new_params = params.with_changes(params=kept)
+    edits = [replace_node(ctx, params, new_params)]
+    used = next((a for a in analysis.resolver.assignments if a.node is second and a.references), None)
+    if used is None:
+        return edits
+    body = function.body
+    assert isinstance(body, cst.IndentedBlock)
+    statements = list(body.body)
+    documented = function.get_docstring(clean=False) is not None
+    skip = 1 if documented and len(statements) > 1 else 0
+    anchor = statements[skip]
+    start = ctx.cst_span(anchor)[0]
+    row = ctx.source.location(start)[0]
+    line_start = ctx.source.line_starts[row - 1]
+    indent = ctx.text[line_start:start]
+    line = f"{second.name.value} = {first.name.value}.request.path{ctx.source.newline}"
+    if documented and skip == 0:
+        end_row = ctx.source.location(ctx.cst_span(anchor)[1])[0]
+        starts = ctx.source.line_starts
+        offset = starts[end_row] if end_row < len(starts) else len(ctx.text)
+        prefix = "" if ctx.text[offset - 1 : offset] in ("\n", "\r") else ctx.source.newline
+        return [*edits, Edit(offset, offset, prefix + indent + line)]
+    return [*edits, Edit(line_start, line_start, indent + line)]

@@ -1,0 +1,344 @@
+"""Name resolution for the websockets rules: what a reference is, where it stands, and
+which values are known to be connections.
+
+Everything here answers questions about one file's syntax and scopes and knows nothing
+of legacy websockets: the qualified name of a reference (through every import form,
+simple re-binding and attribute chains, never from text), the binding behind a name, the
+context of a reference (annotation, ``isinstance``, ``except``, class bases), the function
+a ``serve()`` argument refers to, and the receivers whose type is known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from ...importedits import dotted_name
+from ...lazy import libcst as cst
+from .groups import Group
+from .syntax import Collector, bound_name, positional
+
+if TYPE_CHECKING:
+    from libcst.metadata import Access, Assignment, ImportAssignment, MetadataWrapper
+
+
+@dataclass
+class Reference:
+    """What an expression resolves to: a qualified name, and the import binding behind it."""
+
+    qualified: str
+    origin: cst.CSTNode  # the expression written in the code (a Name or an attribute chain)
+    binding: ImportAssignment | None
+    via_alias: bool = False
+    unique: bool = True  # the name has exactly one binding (so an unused import may be removed)
+
+
+class Receiver(NamedTuple):
+    """A value known to be a connection, server or exception of websockets."""
+
+    kind: str  # a receiver kind of the pack ("client-connection", "server", "invalid-status", ...)
+    legacy: Group | None  # the group of the legacy class or call it comes from; None: the new one
+
+
+class ClassAttribute(NamedTuple):
+    """An attribute declared on a class (``attr: T`` in its body or ``self.attr: T`` in a method)."""
+
+    owner: cst.ClassDef
+    name: str
+
+
+def strip_optional(node: cst.BaseExpression) -> cst.BaseExpression:
+    """`X | None`, `None | X` and `Optional[X]` → X (a None receiver never reaches an attribute)."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        if isinstance(node.right, cst.Name) and node.right.value == "None":
+            return node.left
+        if isinstance(node.left, cst.Name) and node.left.value == "None":
+            return node.right
+    if (
+        isinstance(node, cst.Subscript)
+        and dotted_name(node.value) in ("Optional", "typing.Optional")
+        and len(node.slice) == 1
+    ):
+        element = node.slice[0].slice
+        if isinstance(element, cst.Index):
+            return element.value
+    return node
+
+
+class Resolver:
+    """The scopes of one file, and the questions the checks ask of them."""
+
+    def __init__(self, wrapper: MetadataWrapper, collected: Collector) -> None:
+        scopes = wrapper.resolve(cst.metadata.ScopeProvider)
+        self.access_of: dict[cst.CSTNode, Access] = {}
+        self.assignments: list[Assignment | ImportAssignment] = []
+        for scope in {s for s in scopes.values() if s is not None}:
+            for access in scope.accesses:
+                self.access_of[access.node] = access
+            self.assignments.extend(
+                a for a in scope.assignments if isinstance(a, (cst.metadata.Assignment, cst.metadata.ImportAssignment))
+            )
+        self.bound_names = {a.name for a in self.assignments}
+        self.collected = collected
+        self.parents = collected.parents
+        self._resolved: dict[cst.CSTNode, Reference | None] = {}
+        self.self_params = self._method_selves()
+
+    # -- qualified names ---------------------------------------------------------------------
+
+    def resolve(self, node: cst.CSTNode, depth: int = 0) -> Reference | None:
+        if node in self._resolved:
+            return self._resolved[node]
+        ref: Reference | None = None
+        if node in self.access_of and depth < 8:
+            # a Name, or the dotted name of `import a.b.c` (LibCST records that as one access)
+            ref = self._resolve_name(node, depth)  # type: ignore[arg-type]
+        elif isinstance(node, cst.Attribute):
+            base = self.resolve(node.value, depth)
+            if base is not None:
+                origin = base.origin if base.via_alias else node
+                ref = Reference(
+                    f"{base.qualified}.{node.attr.value}", origin, base.binding, base.via_alias, base.unique
+                )
+        self._resolved[node] = ref
+        return ref
+
+    def _resolve_name(self, node: cst.Name | cst.Attribute, depth: int) -> Reference | None:
+        access = self.access_of.get(node)
+        name = dotted_name(node)
+        if access is None or not access.referents or not name:
+            return None
+        found: set[str] = set()
+        binding: ImportAssignment | None = None
+        for referent in access.referents:
+            if isinstance(referent, cst.metadata.ImportAssignment):
+                qualified = self.import_target(referent, name)
+                if qualified is None:
+                    return None
+                found.add(qualified)
+                binding = referent if binding is None else binding
+            elif (
+                isinstance(referent, cst.metadata.Assignment)
+                and len(access.referents) == 1
+                and referent.node in self.collected.aliases
+            ):
+                inner = self.resolve(self.collected.aliases[referent.node], depth + 1)  # type: ignore[index]
+                if inner is None:
+                    return None
+                return Reference(inner.qualified, inner.origin, inner.binding, True, inner.unique)
+            else:
+                return None
+        if len(found) != 1:
+            return None
+        return Reference(found.pop(), node, binding, unique=len(access.referents) == 1)
+
+    def import_target(self, assignment: ImportAssignment, name: str) -> str | None:
+        """The qualified name an import binds to ``name``."""
+        statement = assignment.node
+        if isinstance(statement, cst.Import):
+            for alias in statement.names:
+                if alias.asname is not None and bound_name(alias) == name:
+                    return dotted_name(alias.name)
+                dotted = dotted_name(alias.name)
+                if alias.asname is None and (dotted == name or dotted.startswith(name + ".")):
+                    return name
+        elif (
+            isinstance(statement, cst.ImportFrom)
+            and not statement.relative
+            and not isinstance(statement.names, cst.ImportStar)
+        ):
+            module = dotted_name(statement.module)
+            for alias in statement.names:
+                if bound_name(alias) == name:
+                    return f"{module}.{dotted_name(alias.name)}"
+        return None
+
+    def import_assignment(self, statement: cst.CSTNode, alias: cst.ImportAlias) -> ImportAssignment | None:
+        """The binding one name of an import statement makes."""
+        name = bound_name(alias)
+        for assignment in self.assignments:
+            if (
+                isinstance(assignment, cst.metadata.ImportAssignment)
+                and assignment.node is statement
+                and assignment.name == name
+            ):
+                return assignment
+        return None
+
+    # -- bindings, classes and functions --------------------------------------------------------
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(node)
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        current = self.parent(node)
+        while current is not None:
+            yield current
+            current = self.parent(current)
+
+    def binding_node(self, node: cst.BaseExpression) -> cst.CSTNode | None:
+        """The node that binds a Name, when exactly one binding reaches it."""
+        access = self.access_of.get(node) if isinstance(node, cst.Name) else None
+        if access is None or len(access.referents) != 1:
+            return None
+        (referent,) = access.referents
+        return getattr(referent, "node", None)
+
+    def self_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
+        """The class whose method has ``node`` as its first parameter (`self`)."""
+        return self.self_params.get(self.binding_node(node))  # type: ignore[arg-type]
+
+    def is_method(self, function: cst.FunctionDef) -> bool:
+        parent = self.parent(function)
+        return isinstance(self.parent(parent), cst.ClassDef) if parent is not None else False
+
+    def _method_selves(self) -> dict[cst.CSTNode, cst.ClassDef]:
+        """The first parameter of every plain method, mapped to its class."""
+        selves: dict[cst.CSTNode, cst.ClassDef] = {}
+        for function in self.collected.functions:
+            params = positional(function.params)
+            decorated = any(dotted_name(d.decorator) in ("staticmethod", "classmethod") for d in function.decorators)
+            block = self.parent(function)
+            owner = self.parent(block) if block is not None else None
+            if params and not decorated and isinstance(owner, cst.ClassDef):
+                selves[params[0]] = owner
+        return selves
+
+    def attribute_owner(self, statement: cst.AnnAssign) -> ClassAttribute | None:
+        """The class attribute that `attr: T` in a class body or `self.attr: T` in one of its methods declares."""
+        target = statement.target
+        line = self.parent(statement)
+        block = self.parent(line) if line is not None else None
+        if isinstance(target, cst.Name):
+            owner = self.parent(block) if block is not None else None
+            return ClassAttribute(owner, target.value) if isinstance(owner, cst.ClassDef) else None
+        if isinstance(target, cst.Attribute):
+            owner = self.self_params.get(self.binding_node(target.value))  # type: ignore[arg-type]
+            return ClassAttribute(owner, target.attr.value) if owner is not None else None
+        return None
+
+    def function_of(self, value: cst.BaseExpression) -> cst.FunctionDef | cst.Lambda | None:
+        """The def (or lambda) an argument refers to: a Name, `self.method`, or functools.partial of one."""
+        if isinstance(value, cst.Lambda):
+            return value
+        if isinstance(value, cst.Attribute):
+            return self._method_via_self(value)
+        if isinstance(value, cst.Call):
+            ref = self.resolve(value.func)
+            if (
+                ref is not None
+                and ref.qualified == "functools.partial"
+                and value.args
+                and value.args[0].keyword is None
+            ):
+                return self.function_of(value.args[0].value)
+            return None
+        node = self.binding_node(value)
+        return node if isinstance(node, cst.FunctionDef) and not self.is_method(node) else None
+
+    def _method_via_self(self, value: cst.Attribute) -> cst.FunctionDef | None:
+        """`self.name` inside a method: the plain method `name` defined once in that class."""
+        owner = self.self_class(value.value)
+        if owner is None:
+            return None
+        found = [
+            statement
+            for statement in owner.body.body
+            if isinstance(statement, cst.FunctionDef) and statement.name.value == value.attr.value
+        ]
+        if len(found) != 1 or found[0].decorators:
+            return None
+        return found[0]
+
+    @staticmethod
+    def bound_parameters(value: cst.BaseExpression) -> int:
+        """How many leading positional parameters are already bound: `self`, or by functools.partial."""
+        if isinstance(value, cst.Call) and value.args:
+            inner = value.args[0].value
+            bound = sum(1 for a in value.args[1:] if a.keyword is None and not a.star)
+            return bound + Resolver.bound_parameters(inner)
+        return 1 if isinstance(value, cst.Attribute) else 0
+
+    # -- where a reference stands ---------------------------------------------------------------
+
+    def in_annotation(self, node: cst.CSTNode) -> bool:
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, cst.Annotation):
+                return True
+            if isinstance(ancestor, (cst.BaseStatement, cst.BaseSmallStatement)):
+                return False
+        return False
+
+    def in_isinstance(self, node: cst.CSTNode) -> bool:
+        child = node
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, (cst.Tuple, cst.Element)):
+                child = ancestor
+                continue
+            if isinstance(ancestor, cst.Arg):
+                call = self.parent(ancestor)
+                return (
+                    isinstance(call, cst.Call)
+                    and isinstance(call.func, cst.Name)
+                    and call.func.value in ("isinstance", "issubclass")
+                    and self.resolve(call.func) is None
+                    and len(call.args) == 2
+                    and call.args[1] is ancestor
+                    and ancestor.value is child
+                )
+            return False
+        return False
+
+    def in_bases(self, node: cst.CSTNode) -> bool:
+        parent = self.parent(node)
+        return isinstance(parent, cst.Arg) and isinstance(self.parent(parent), cst.ClassDef)
+
+    def in_except(self, node: cst.CSTNode) -> bool:
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, cst.ExceptHandler):
+                return True
+            if not isinstance(ancestor, (cst.Tuple, cst.Element)):
+                return False
+        return False
+
+    def in_async_function(self, node: cst.CSTNode) -> bool:
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, cst.Lambda):
+                return False
+            if isinstance(ancestor, cst.FunctionDef):
+                return ancestor.asynchronous is not None
+        return False
+
+
+class Receivers:
+    """Values known to be connections, servers or exceptions of websockets, by the node
+    that binds them (a parameter, an assignment or ``with`` target, an ``except`` name)
+    or by the class attribute that holds them."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.bindings: dict[cst.CSTNode, Receiver] = {}
+        self.class_attributes: dict[ClassAttribute, Receiver] = {}
+
+    def of(self, node: cst.BaseExpression) -> Receiver | None:
+        """What ``node`` (a name, or `self.attr`) is known to be."""
+        if isinstance(node, cst.Attribute):
+            owner = self.resolver.self_class(node.value)
+            return self.class_attributes.get(ClassAttribute(owner, node.attr.value)) if owner is not None else None
+        return self.bindings.get(self.resolver.binding_node(node))  # type: ignore[arg-type]
+
+    def bind_result(self, call: cst.Call, receiver: Receiver) -> None:
+        """`async with f(...) as x`, `x = await f(...)`, `async for x in f(...)`: x is a receiver."""
+        parent = self.resolver.parent(call)
+        target: cst.CSTNode | None = None
+        if isinstance(parent, cst.WithItem) and parent.item is call and parent.asname is not None:
+            target = parent.asname.name
+        elif isinstance(parent, cst.For) and parent.iter is call:
+            target = parent.target
+        elif isinstance(parent, cst.Await):
+            holder = self.resolver.parent(parent)
+            if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
+                target = holder.targets[0].target
+        if isinstance(target, cst.Name):
+            self.bindings.setdefault(target, receiver)

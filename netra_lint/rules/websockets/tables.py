@@ -1,0 +1,116 @@
+"""The rule pack indexed for the lookups of one run, and the cheap gate a file must pass
+before it is parsed with LibCST."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from .pack import CALLABLE_ROLES, LegacyArgument, LegacyAttribute, LegacyName, LegacyPositional
+
+
+class Tables:
+    """The rule pack, indexed for lookups; built once per run."""
+
+    def __init__(self, packs: dict[str, list[Any]], pinned_legacy: bool) -> None:
+        modules = packs.get("websockets-modules", [])
+        self.legacy_modules = tuple(m for entry in modules for m in entry.legacy)
+        self.module_advice = modules[0].advice if modules else ""
+        self.names: dict[str, LegacyName] = {}
+        self.modern_callables: dict[str, str] = {}
+        for entry in packs.get("websockets-names", []):
+            for name in entry.names:
+                self.names[name] = entry
+            for name in entry.pinned:
+                if pinned_legacy:
+                    self.names[name] = entry
+                else:
+                    self.modern_callables[name] = entry.role
+            if entry.role in CALLABLE_ROLES:
+                self.modern_callables[entry.new] = entry.role
+        self.receiver_classes = {
+            name: item.kind for item in packs.get("websockets-receivers", []) for name in item.classes
+        }
+        self.arguments: dict[tuple[str, str], LegacyArgument] = {
+            (a.name, c): a for a in packs.get("websockets-arguments", []) for c in a.callees
+        }
+        self.positional: dict[tuple[str, int], LegacyPositional] = {
+            (p.callee, p.index): p for p in packs.get("websockets-positional", [])
+        }
+        self.attributes: dict[tuple[str, str], LegacyAttribute] = {
+            (a.name, a.receiver): a for a in packs.get("websockets-attributes", [])
+        }
+        known = [*self.names, *self.modern_callables, *self.receiver_classes]
+        #: Modules and classes above a known name: an attribute chain from them may reach it.
+        self.enclosing = {name.rsplit(".", depth)[0] for name in known for depth in range(1, name.count(".") + 1)}
+        self.attribute_names = {name for name, _ in self.attributes}
+        #: Names a fix may import: where they are bound decides how the fix spells them.
+        self.new_names = {entry.new.rpartition(".")[2] for entry in self.names.values() if entry.new} | {"State"}
+
+    def is_legacy_module(self, qualified: str) -> bool:
+        return any(qualified == m or qualified.startswith(m + ".") for m in self.legacy_modules)
+
+    def worth_analysing(self, tree: ast.Module) -> bool:
+        """Cheap gate on the stdlib AST, before any LibCST work: can anything here be reported?
+
+        A file that only imports new callables and connection classes by name can only be
+        reported for a legacy argument of a call, a legacy attribute of a connection bound
+        in the file, or a ``serve`` handler; anything else imported from websockets is
+        analysed in full."""
+        roles: set[str] = set()
+        receivers = False
+        keywords: set[str] = set()
+        positionals = 0  # the most positional arguments of any call
+        attribute_owners: set[str] = set()  # names whose legacy-named attribute is read
+        nested_attribute = False  # a legacy-named attribute read on an attribute (`self.ws.open`)
+        bound: set[str] = set()  # names bound where a connection can come from
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute):
+                if node.attr in self.attribute_names:
+                    if isinstance(node.value, ast.Name):
+                        attribute_owners.add(node.value.id)
+                    else:
+                        nested_attribute = True
+            elif isinstance(node, ast.Call):
+                positionals = max(positionals, len(node.args))
+            elif isinstance(node, ast.keyword):
+                if node.arg is not None:
+                    keywords.add(node.arg)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Store):
+                    bound.add(node.id)
+            elif isinstance(node, ast.ExceptHandler):
+                if node.name:
+                    bound.add(node.name)
+            elif isinstance(node, ast.Import):
+                if any(a.name.split(".")[0] == "websockets" for a in node.names):
+                    return True  # attribute chains may reach anything
+            elif (
+                isinstance(node, ast.ImportFrom)
+                and not node.level
+                and (node.module or "").split(".")[0] == "websockets"
+            ):
+                for alias in node.names:
+                    qualified = f"{node.module}.{alias.name}"
+                    if (
+                        alias.name == "*"
+                        or qualified in self.names
+                        or qualified in self.enclosing
+                        or self.is_legacy_module(qualified)
+                    ):
+                        return True
+                    if qualified in self.modern_callables:
+                        roles.add(self.modern_callables[qualified])
+                    elif qualified in self.receiver_classes:
+                        receivers = True
+        if not roles and not receivers:
+            return False
+        return bool(
+            roles & {"serve", "unix_serve"}
+            or any((name, role) in self.arguments for name in keywords for role in roles)
+            or any(role in roles and positionals > index for role, index in self.positional)
+            or attribute_owners & bound
+            or (nested_attribute and receivers)
+        )

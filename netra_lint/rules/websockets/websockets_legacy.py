@@ -1,0 +1,132 @@
+"""The websockets rule family (NL101–NL107): its checker, and the order its checks run in."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any, ClassVar
+
+from ...checker import Checker, FileContext, RuleInfo
+from ...diagnostics import Diagnostic
+from ...focus import related_identifiers
+from ...lazy import libcst as cst
+from . import (
+    nl101_import,
+    nl102_argument,
+    nl103_attribute,
+    nl104_handler,
+    nl105_exception,
+    nl106_callback,
+    nl107_event_loop,
+)
+from .analysis import FileAnalysis
+from .groups import Group
+from .pack import SECTIONS, parse_section, validate_section
+from .resolution import Receiver
+from .tables import Tables
+from .version import project_pins_legacy
+
+
+class WebSocketsLegacy(Checker):
+    """Legacy websockets asyncio API → ``websockets.asyncio`` (rules NL101–NL107)."""
+
+    rules: ClassVar[tuple[RuleInfo, ...]] = (
+        nl101_import.RULE,
+        nl102_argument.RULE,
+        nl103_attribute.RULE,
+        nl104_handler.RULE,
+        nl105_exception.RULE,
+        nl106_callback.RULE,
+        nl107_event_loop.RULE,
+    )
+    pack_sections: ClassVar[tuple[str, ...]] = SECTIONS
+    options: ClassVar[dict[str, type]] = {"websockets-version": str}
+
+    @classmethod
+    def parse_pack(cls, section: str, value: Any, origin: str) -> list[Any]:
+        return parse_section(section, value, origin, tuple(rule.code for rule in cls.rules), cls.__name__)
+
+    @classmethod
+    def validate_packs(cls, section: str, entries: list[Any]) -> None:
+        validate_section(section, entries)
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self._pinned: bool | None = None
+        self._tables: Tables | None = None
+
+    def needles(self) -> tuple[str, ...]:
+        return ("websockets",)
+
+    def banned_apis(self) -> dict[str, str]:
+        banned = {}
+        for entry in self.packs("websockets-modules"):
+            for module in entry.legacy:
+                banned[module] = f"Legacy websockets API: {entry.advice.rstrip('.')}."
+        for item in self.packs("websockets-names"):
+            replacement = f"use `{item.new}` instead" if item.new else item.advice.rstrip(".") or "no replacement"
+            for name in (*item.names, *(item.pinned if self.pinned_legacy else ())):
+                banned[name] = f"Legacy websockets API: {replacement}."
+        return banned
+
+    @property
+    def pinned_legacy(self) -> bool:
+        """Whether top-level ``websockets.connect``/``serve`` are legacy for this project (cached)."""
+        if self._pinned is None:
+            self._pinned = project_pins_legacy(
+                self.settings.pyproject, self.settings.project_root, self.settings.options.get("websockets-version")
+            )
+        return self._pinned
+
+    @property
+    def tables(self) -> Tables:
+        if self._tables is None:
+            self._tables = Tables(self.settings.packs, self.pinned_legacy)
+        return self._tables
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        if not self.tables.worth_analysing(ctx.ast_tree):
+            return []
+        analysis = FileAnalysis(self.tables, ctx)
+        analyse(analysis)
+        return analysis.emit()
+
+    def focus(self, ctx: FileContext) -> Collection[str]:
+        """Code that reaches the ``websockets`` module, and the names a fix may import."""
+        return related_identifiers(ctx.ast_tree, ctx.text, {"websockets", *self.tables.new_names})
+
+
+def analyse(analysis: FileAnalysis) -> None:
+    """Run every check over one file. The order matters: the imports make the groups that
+    the calls, exceptions and attributes join or block, and the calls and ``except``
+    clauses find the receivers whose attributes are checked last."""
+    nl101_import.check_imports(analysis)
+    nl101_import.check_references(analysis)
+    _check_calls(analysis)
+    nl105_exception.check_except_clauses(analysis)
+    analysis.collect_annotated_receivers()
+    nl103_attribute.check_receiver_attributes(analysis)
+
+
+def _check_calls(analysis: FileAnalysis) -> None:
+    """Every call of a websockets callable: its arguments, the handler and callbacks of
+    serve(), and the connection or server it returns."""
+    for call in analysis.collected.calls:
+        callee = analysis.callee(call)
+        if callee is None:
+            continue
+        analysis.call_groups[call] = callee
+        legacy = callee.legacy
+        local = legacy if legacy is not None else Group()
+        nl102_argument.check_arguments(analysis, call, callee.role, legacy, local)
+        if callee.role in ("serve", "unix_serve"):
+            _check_serve(analysis, call, legacy)
+            analysis.receivers.bind_result(call, Receiver("server", legacy))
+        elif callee.role in ("connect", "unix_connect"):
+            analysis.receivers.bind_result(call, Receiver("client-connection", legacy))
+    nl101_import.check_uses_of_legacy_names(analysis)
+
+
+def _check_serve(analysis: FileAnalysis, call: cst.Call, legacy: Group | None) -> None:
+    nl104_handler.check_handler(analysis, call, legacy)
+    nl106_callback.check_callbacks(analysis, call, legacy)
+    nl107_event_loop.check_event_loop(analysis, call, legacy)
