@@ -57,6 +57,14 @@ rewrite (for example `create_protocol=`, a `(websocket, path)` handler with defa
 `serve()` outside a running event loop, a legacy `process_request`), nothing is
 rewritten and the message says what blocks it. Connection classes are rewritten only
 where they are used in annotations and `isinstance`; subclassing is reported.
+
+Version dependent: the top-level `websockets.connect`, `unix_connect`, `serve`,
+`unix_serve` and `broadcast` are the legacy implementation up to websockets 13.1 and the
+new one from 14.0 on, so they are reported only when the project pins `websockets < 14`
+(the `websockets-version` option, else the project's dependencies in `pyproject.toml` or
+`requirements*.txt`). The fix writes imports from `websockets.asyncio.client` and
+`websockets.asyncio.server`, which exist since websockets 13.0: a project pinned below 13
+has to raise its pin with the fix.
 """,
 )
 

@@ -35,12 +35,18 @@ connection opens. `broadcast(..., raise_exceptions)` is keyword-only since 17.0.
 ## Example
 ```python
 from websockets.asyncio.client import connect
-ws = await connect(uri, loop=loop, timeout=5, extra_headers=headers)
+
+async def fetch(uri, loop, headers):
+    ws = await connect(uri, loop=loop, timeout=5, extra_headers=headers)
+    return await ws.recv()
 ```
 Use instead:
 ```python
 from websockets.asyncio.client import connect
-ws = await connect(uri, close_timeout=5, additional_headers=headers)
+
+async def fetch(uri, loop, headers):
+    ws = await connect(uri, close_timeout=5, additional_headers=headers)
+    return await ws.recv()
 ```
 
 ## Fix safety
@@ -53,6 +59,13 @@ switch of the callee (see NL101). Unsafe: `create_protocol=basic_auth_protocol_f
 configuration now raises `ValueError` instead of `TypeError`). `klass`, other
 `create_protocol` values, server `extra_headers` and `legacy_recv=True` are reported
 with guidance.
+
+Version dependent: whether the top-level `websockets.connect`/`serve`/`broadcast` is a
+legacy callee (rewritten with its switch) or the new one (its arguments rewritten alone)
+depends on the websockets version the project pins (below 14: legacy). The positional
+`raise_exceptions` of `broadcast` is reported whatever the pin: positional use stops
+working at 17.0. The arguments the fix writes are those of the new implementation
+(websockets 13.0 and later); `basic_auth` needs websockets 13.1.
 """,
 )
 

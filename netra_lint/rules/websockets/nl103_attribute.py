@@ -34,12 +34,15 @@ The new connection has no `path`, `request_headers`, `response_headers`, `open` 
 
 ## Example
 ```python
+from websockets.asyncio.server import ServerConnection
+
 async def handler(ws: ServerConnection) -> None:
     if ws.open:
         print(ws.path, ws.request_headers["Host"])
 ```
 Use instead:
 ```python
+from websockets.asyncio.server import ServerConnection
 from websockets.protocol import State
 
 async def handler(ws: ServerConnection) -> None:
@@ -56,6 +59,13 @@ fixes, and so are `host`/`port` when the side is known (`remote_address[…]` on
 client, `local_address[…]` on a server: the socket's address, not the configured one).
 Internals such as `transfer_data_task`, `messages`, `fail_connection` or `secure` are
 reported. Receivers of unknown type are left alone.
+
+Version dependent: a connection of a legacy class or call is rewritten together with
+its switch (see NL101), one of the new implementation alone; whether the top-level
+`websockets.connect`/`serve` is legacy depends on the websockets version the project
+pins (below 14: legacy). The fix writes attributes of the new implementation (websockets
+13.0 and later; `server.connections` since 13.1) and imports `State` from
+`websockets.protocol` (websockets 11.0 and later).
 """,
 )
 

@@ -29,14 +29,26 @@ the client sees close code 1011.
 
 ## Example
 ```python
+from websockets.asyncio.server import serve
+
 async def handler(websocket, path):
     await websocket.send(path)
+
+async def main():
+    async with serve(handler, "localhost", 8765) as server:
+        await server.serve_forever()
 ```
 Use instead:
 ```python
+from websockets.asyncio.server import serve
+
 async def handler(websocket):
     path = websocket.request.path
     await websocket.send(path)
+
+async def main():
+    async with serve(handler, "localhost", 8765) as server:
+        await server.serve_forever()
 ```
 
 ## Fix safety
@@ -45,6 +57,13 @@ Safe when the handler is a `def`/`async def` of this file passed directly, as
 positional parameters (after `self` and the bound ones) and no `*args`, and is not
 called elsewhere. Otherwise, for example `def handler(ws,
 path=None)`, the handler is reported.
+
+Version dependent: the handler of a legacy `serve` is rewritten together with the switch
+of `serve` (see NL101), that of the new `serve` alone; whether the top-level
+`websockets.serve` is legacy depends on the websockets version the project pins (below
+14: legacy). The line the fix adds, `path = websocket.request.path`, reads the request of
+the new implementation (websockets 13.0 and later); it holds the query string too, as the
+legacy `path` did.
 """,
 )
 

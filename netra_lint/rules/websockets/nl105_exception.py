@@ -33,19 +33,23 @@ equivalent.
 ```python
 from websockets.exceptions import InvalidStatusCode
 from websockets.legacy.client import connect
-try:
-    ws = await connect(uri)
-except InvalidStatusCode as e:
-    print(e.status_code)
+
+async def fetch(uri):
+    try:
+        ws = await connect(uri)
+    except InvalidStatusCode as e:
+        print(e.status_code)
 ```
 Use instead:
 ```python
 from websockets.exceptions import InvalidStatus
 from websockets.asyncio.client import connect
-try:
-    ws = await connect(uri)
-except InvalidStatus as e:
-    print(e.response.status_code)
+
+async def fetch(uri):
+    try:
+        ws = await connect(uri)
+    except InvalidStatus as e:
+        print(e.response.status_code)
 ```
 
 ## Fix safety
@@ -55,6 +59,13 @@ is reported. `AbortHandshake` and `RedirectHandshake` are reported with guidance
 The deprecated `ConnectionClosed.code`/`.reason` of an `except ConnectionClosed as e`
 become `e.rcvd.code`/`e.rcvd.reason` with the legacy fallbacks 1006 and `""` for a
 connection closed without a close frame (an unsafe fix).
+
+Version dependent: whether a `connect()` is legacy, and so whether the `except
+InvalidStatusCode` around it can be rewritten with it, depends for the top-level
+`websockets.connect` on the websockets version the project pins (below 14: legacy; from
+14 on, `except InvalidStatusCode` around it is reported as one that never matches).
+`InvalidStatus` and `ProtocolError` exist in every version the rewrite targets;
+`ConnectionClosed.code`/`.reason` are deprecated since websockets 13.1.
 """,
 )
 

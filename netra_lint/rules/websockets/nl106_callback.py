@@ -27,19 +27,41 @@ A legacy `select_subprotocol` fails with a `TypeError` and the client gets HTTP 
 
 ## Example
 ```python
+import http
+
+from websockets.asyncio.server import serve
+
 async def health(path, request_headers):
     if path == "/healthz":
         return http.HTTPStatus.OK, [], b"ok\\n"
+
+async def main(handler):
+    async with serve(handler, "localhost", 8765, process_request=health) as server:
+        await server.serve_forever()
 ```
 Use instead:
 ```python
+import http
+
+from websockets.asyncio.server import serve
+
 def health(connection, request):
     if request.path == "/healthz":
         return connection.respond(http.HTTPStatus.OK, "ok\\n")
+
+async def main(handler):
+    async with serve(handler, "localhost", 8765, process_request=health) as server:
+        await server.serve_forever()
 ```
 
 ## Fix safety
 Report only: the return value changes too, so the callback must be rewritten by hand.
+
+Version dependent: the new signatures are those of the new implementation's `serve`
+(websockets 13.0 and later). On a legacy `serve` the callback is reported too and keeps
+the switch of `serve` from being applied (see NL101); whether the top-level
+`websockets.serve` is legacy depends on the websockets version the project pins (below
+14: legacy).
 """,
 )
 

@@ -23,12 +23,26 @@ The new `serve()` needs a running event loop; called outside one it raises
 
 ## Example
 ```python
+import asyncio
+
+from websockets.asyncio.server import serve
+
+async def handler(websocket):
+    await websocket.send("hello")
+
 start_server = serve(handler, "localhost", 8765)
 asyncio.get_event_loop().run_until_complete(start_server)
 asyncio.get_event_loop().run_forever()
 ```
 Use instead:
 ```python
+import asyncio
+
+from websockets.asyncio.server import serve
+
+async def handler(websocket):
+    await websocket.send("hello")
+
 async def main():
     async with serve(handler, "localhost", 8765) as server:
         await server.serve_forever()
@@ -38,6 +52,12 @@ asyncio.run(main())
 
 ## Fix safety
 Report only: the program has to be restructured around a coroutine.
+
+Version dependent: the new `serve()` raises outside a running event loop from websockets
+14.0 on (websockets 13.1 still built it there). A legacy `serve()` called outside a
+coroutine is never switched to the new one (see NL101); whether the top-level
+`websockets.serve` is legacy depends on the websockets version the project pins (below
+14: legacy).
 """,
 )
 
