@@ -50,6 +50,15 @@ class PackError(Exception):
     """A rule pack entry is invalid; the message names the file and the entry."""
 
 
+@dataclass(frozen=True)
+class Option:
+    """A ``[tool.netra-lint]`` key that a rule family reads: its TOML type, and for values
+    a type can't vouch for (a version, a pattern), why a value is wrong (None: it is fine)."""
+
+    type: type
+    problem: Callable[[Any], str | None] | None = None
+
+
 def validate_rename_map(
     section: str,
     entries: Iterable[tuple[str, str, str]],
@@ -62,7 +71,8 @@ def validate_rename_map(
     for old, new, origin in entries:
         if old in seen and seen[old][0] != new:
             raise PackError(
-                f"{origin}: [{section}] entry {old!r} = {new!r} conflicts with {seen[old][1]}: {old!r} = {seen[old][0]!r}"
+                f"{origin}: [{section}] entry {old!r} = {new!r} conflicts with "
+                f"{seen[old][1]}: {old!r} = {seen[old][0]!r}"
             )
         seen[old] = (new, origin)
     for start, (_, origin) in seen.items():
@@ -82,8 +92,8 @@ class Checker:
     rules: ClassVar[tuple[RuleInfo, ...]] = ()
     #: Top-level keys of rule-pack TOML files that this family reads (see ``parse_pack``).
     pack_sections: ClassVar[tuple[str, ...]] = ()
-    #: Extra ``[tool.netra-lint]`` keys this family understands, with their Python type.
-    options: ClassVar[Mapping[str, type]] = {}
+    #: Extra ``[tool.netra-lint]`` keys this family understands; the loader checks them.
+    options: ClassVar[Mapping[str, Option]] = {}
     #: True if ``check`` needs ``ctx.index`` (the first-party project index).
     uses_index: ClassVar[bool] = False
 
@@ -349,6 +359,7 @@ __all__ = [
     "Edit",
     "FileContext",
     "Fix",
+    "Option",
     "PackError",
     "RuleInfo",
 ]

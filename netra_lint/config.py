@@ -7,6 +7,8 @@ is a ``ConfigError`` whose message names the file and the key. Nothing is ignore
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,8 +73,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
 
 
 def _string_list(value: Any, where: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
+    if isinstance(value, str):  # one string is not read as a list of one: ruff rejects it too
+        raise ConfigError(f"{where} must be a list of strings, got the string {value!r} (write {json.dumps([value])})")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where} must be a list of strings")
     return value
@@ -116,11 +118,11 @@ def load_settings(
 
     settings = Settings(project_root=root, config_path=config_path)
     settings.pyproject = _load_toml(first_pyproject) if first_pyproject and first_pyproject != config_path else document
-    option_types = {k: t for cls in checker_classes() for k, t in cls.options.items()}
+    options = {key: option for cls in checker_classes() for key, option in cls.options.items()}
     for key, value in table.items():
-        expected = ENGINE_KEYS.get(key) or option_types.get(key)
+        expected = ENGINE_KEYS.get(key) or (options[key].type if key in options else None)
         if expected is None:
-            known = ", ".join(sorted([*ENGINE_KEYS, *option_types]))
+            known = ", ".join(sorted([*ENGINE_KEYS, *options]))
             raise ConfigError(f"{where}: unknown key {key!r} (known keys: {known})")
         if (expected is dict and not isinstance(value, dict)) or (expected is bool and not isinstance(value, bool)):
             raise ConfigError(
@@ -132,6 +134,9 @@ def load_settings(
             raise ConfigError(f"{where} key {key!r} must be a string, got {value!r}")
         if expected is list:
             _string_list(value, f"{where} key {key!r}")
+        problem = options[key].problem if key in options else None
+        if problem is not None and (why := problem(value)) is not None:
+            raise ConfigError(f"{where} key {key!r} {why}")
 
     _load_ruff_table(settings, table.get("ruff", {}), f"{where}.ruff" if config_path else "[tool.netra-lint.ruff]")
     hosted = settings.ruff_hosted if settings.ruff_enabled else ()
@@ -167,7 +172,11 @@ def load_settings(
         settings.per_file_ignores.append(
             (spec, frozenset(_codes(codes, f"{where} key 'per-file-ignores' entry {pattern!r}", hosted)))
         )
-    settings.src = [(root / s).resolve() for s in _string_list(table.get("src", []), f"{where} key 'src'")]
+    for name in _string_list(table.get("src", []), f"{where} key 'src'"):
+        directory = Path(os.path.realpath(root / name))
+        if not os.path.isdir(directory):  # a typo would silently change what is first-party
+            raise ConfigError(f"{where} key 'src': {name!r} is not a directory ({directory})")
+        settings.src.append(directory)
     settings.unsafe_fixes = bool(table.get("unsafe-fixes", False)) if unsafe_fixes is None else unsafe_fixes
     target = table.get("target-version", "py310")
     if target not in TARGET_VERSIONS:
@@ -176,7 +185,7 @@ def load_settings(
     settings.max_file_size = table.get("max-file-size", settings.max_file_size)
     if "cache-dir" in table:
         settings.cache_dir = (root / table["cache-dir"]).resolve()
-    settings.options = {k: v for k, v in table.items() if k in option_types}
+    settings.options = {k: v for k, v in table.items() if k in options}
 
     settings.pack_files = sorted(bundled_pack_dir().glob("*.toml"))
     base = config_path.parent if config_path else root

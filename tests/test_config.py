@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BROKEN, RunCli, reported, reported_paths, snapshot, write
+from netra_lint.config import load_settings
 
 
 def pyproject(body: str) -> str:
@@ -132,11 +133,20 @@ BAD_CONFIGS = [
     ('select = ["NL001", 3]', "select"),
     ('ignore = ["NLX99"]', "NLX99"),
     ('extend-select = ["NL9999"]', "NL9999"),
-    ('exclude = "build"\nextend-exclude = 5', "extend-exclude"),
+    ('exclude = ["build"]\nextend-exclude = 5', "extend-exclude"),
+    ('extend-exclude = "migrations/"', "extend-exclude"),
+    ('exclude = "build"', "exclude"),
+    ('select = "NL3"', "select"),
+    ('[tool.netra-lint.per-file-ignores]\n"tests/*" = "NL401"', "per-file-ignores"),
     ('per-file-ignores = ["tests/*"]', "per-file-ignores"),
     ('[tool.netra-lint.per-file-ignores]\n"tests/*" = ["QQ1"]', "QQ1"),
     ('[tool.netra-lint.per-file-ignores]\n"tests/*" = 1', "per-file-ignores"),
-    ('src = "src"\npacks = [1]', "packs"),
+    ('src = ["src"]\npacks = [1]', "packs"),
+    ('src = "src"', "src"),
+    ('src = ["missing_dir"]', "missing_dir"),
+    ('websockets-version = "banana"', "websockets-version"),
+    ('websockets-version = ">=12,<14 or so"', "websockets-version"),
+    ("websockets-version = 13", "websockets-version"),
     ('packs = ["no/such/pack.toml"]', "packs"),
     ('unsafe-fixes = "yes"', "unsafe-fixes"),
     ('target-version = "py27"', "target-version"),
@@ -163,6 +173,20 @@ def test_bad_config_is_exit_2_naming_key_and_file(run_cli: RunCli, project: Path
     assert "Traceback" not in err
     assert snapshot(project) == before
     assert not (project / ".netra_lint_cache").exists()
+
+
+@pytest.mark.parametrize("version", ["13.1", "v12", "14.0rc1", "13.*", "<14", ">=12,<14", "~=13.0", "^13.1", "== 13.1"])
+def test_websockets_version_takes_a_version_or_a_specifier(tmp_path: Path, version: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(pyproject(f"websockets-version = {version!r}"), encoding="utf-8")
+    assert load_settings([tmp_path]).options == {"websockets-version": version}
+
+
+def test_src_directories_are_resolved(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"pyproject.toml": pyproject('src = ["src", "libs/../services"]'), "src/a.py": "", "services/b.py": ""},
+    )
+    assert load_settings([tmp_path]).src == [(tmp_path / "src").resolve(), (tmp_path / "services").resolve()]
 
 
 def test_malformed_toml(run_cli: RunCli, project: Path) -> None:

@@ -15,6 +15,19 @@ _CLAUSE = re.compile(r"^(?P<op>===|==|<=|<|~=|\^|~)?\s*v?(?P<version>\d+(?:\.(?:
 MODERN_MAJOR = 14
 
 
+_VERSION = r"v?\d+(?:\.(?:\d+|\*))*(?:[-_.]?(?:a|b|rc|post|dev)\d*)*"
+_BARE_VERSION = re.compile(rf"\s*{_VERSION}\s*")
+_SPECIFIER_CLAUSE = re.compile(rf"\s*(?:===|==|!=|<=|>=|<|>|~=|\^|~)\s*{_VERSION}\s*")
+
+
+def version_problem(value: str) -> str | None:
+    """Why a ``websockets-version`` value is neither a version nor a specifier, or None:
+    a typo would otherwise quietly decide which names count as legacy."""
+    if _BARE_VERSION.fullmatch(value) or all(_SPECIFIER_CLAUSE.fullmatch(c) for c in value.split(",")):
+        return None
+    return f'must be a version such as "13.1" or a specifier such as "<14", got {value!r}'
+
+
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.split(".") if p.isdigit())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Any, ClassVar
 
-from ...checker import Checker, FileContext, RuleInfo
+from ...checker import Checker, FileContext, Option, RuleInfo
 from ...diagnostics import Diagnostic
 from ...focus import related_identifiers
 from ...lazy import libcst as cst
@@ -23,7 +23,7 @@ from .groups import Group
 from .pack import SECTIONS, parse_section, validate_section
 from .resolution import Receiver
 from .tables import Tables
-from .version import project_pins_legacy
+from .version import project_pins_legacy, version_problem
 
 
 class WebSocketsLegacy(Checker):
@@ -39,7 +39,7 @@ class WebSocketsLegacy(Checker):
         nl107_event_loop.RULE,
     )
     pack_sections: ClassVar[tuple[str, ...]] = SECTIONS
-    options: ClassVar[dict[str, type]] = {"websockets-version": str}
+    options: ClassVar[dict[str, Option]] = {"websockets-version": Option(str, version_problem)}
 
     @classmethod
     def parse_pack(cls, section: str, value: Any, origin: str) -> list[Any]:
