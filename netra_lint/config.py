@@ -17,6 +17,7 @@ from typing import Any
 import pathspec
 
 from .checker import PackError
+from .discovery import path_problem
 from .registry import SelectionError, all_rules, checker_classes, expand
 from .ruff_host import RUFF_CODE
 from .settings import (
@@ -100,9 +101,12 @@ def load_settings(
     if config is not None:
         config_path: Path | None = config
         first_pyproject: Path | None = config
-        if not config.is_file():
-            raise ConfigError(f"{config}: config file not found")
+        if not os.path.isfile(config):
+            raise ConfigError(f"{config}: config file not found ({path_problem(config) or 'not a regular file'})")
     else:
+        problem = path_problem(paths[0])  # the configuration is looked for from there
+        if problem is not None:
+            raise ConfigError(f"{paths[0]}: {problem}")
         config_path, first_pyproject = find_config(paths[0])
     root = (config_path or first_pyproject or _default_root(paths[0])).resolve()
     if root.is_file():
@@ -134,8 +138,8 @@ def load_settings(
             raise ConfigError(f"{where} key {key!r} must be a string, got {value!r}")
         if expected is list:
             _string_list(value, f"{where} key {key!r}")
-        problem = options[key].problem if key in options else None
-        if problem is not None and (why := problem(value)) is not None:
+        value_problem = options[key].problem if key in options else None
+        if value_problem is not None and (why := value_problem(value)) is not None:
             raise ConfigError(f"{where} key {key!r} {why}")
 
     _load_ruff_table(settings, table.get("ruff", {}), f"{where}.ruff" if config_path else "[tool.netra-lint.ruff]")

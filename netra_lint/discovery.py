@@ -3,6 +3,7 @@ whatever ``.gitignore`` files (nested ones too) ignore. Symlinks never lead out 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -21,6 +22,29 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 class Discovery:
     files: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    #: The skipped paths that could not be read (permissions, broken links, link loops): a
+    #: run warns about each, goes on, and exits by its findings, as ruff does.
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+
+    def skip_unreadable(self, path: Path, reason: str) -> None:
+        self.skipped.append((path, reason))
+        self.unreadable.append((path, reason))
+
+
+def path_problem(path: Path | str) -> str | None:
+    """Why a path named on the command line can't be looked at, or None if it can.
+
+    ``os.stat`` answers where ``pathlib`` would raise (a link loop before Python 3.13, a
+    directory on the way that can't be entered)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return "broken symbolic link" if os.path.islink(path) else "no such file or directory"
+    except OSError as exc:
+        return "symbolic link loop" if exc.errno == errno.ELOOP else f"cannot access: {exc.strerror}"
+    except ValueError as exc:  # an embedded NUL byte
+        return f"not a path: {exc}"
+    return None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -165,15 +189,18 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
     """Expand the command-line paths into the sorted list of files to check.
 
     A file named explicitly is checked even if excluded, unless ``force_exclude``.
-    A path that does not exist is a ``ConfigError``.
+    A named path that can't be looked at (missing, a link loop, behind a directory that
+    can't be entered) is a ``ConfigError``; below a named directory, what can't be read
+    is skipped and listed in ``unreadable``.
     """
     result = Discovery()
     ignorer = _Ignorer(settings)
     seen: set[str] = set()  # real paths of the files found
     for given in paths:
         path = Path(os.path.abspath(given))
-        if not path.exists() and not path.is_symlink():
-            raise ConfigError(f"{given}: no such file or directory")
+        problem = path_problem(path)
+        if problem is not None:
+            raise ConfigError(f"{given}: {problem}")
         if path.is_dir():
             walker = ignorer
             inside = path == ignorer.root or ignorer.root in path.parents
@@ -185,26 +212,16 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
                 walker = _Ignorer(settings, base=path, gitignores_above=False)
             elif not inside:
                 walker = _Ignorer(settings, base=path)
-            _walk(path, _real(path) or path, walker, result, seen)
-        elif not path.exists() or _real(path) is None:
-            result.skipped.append((path, "broken symbolic link or link loop"))
+            _walk(path, Path(os.path.realpath(path)), walker, result, seen)
         elif not path.is_file():
             result.skipped.append((path, "not a regular file"))
         elif force_exclude and ignorer.excluded(path, is_dir=False):
             result.skipped.append((path, "excluded"))
-        elif str(_real(path)) not in seen:
-            seen.add(str(_real(path)))
+        elif os.path.realpath(path) not in seen:
+            seen.add(os.path.realpath(path))
             result.files.append(path)
     result.files.sort(key=lambda path: path.parts)  # Path order, without Path comparisons
     return result
-
-
-def _real(path: Path) -> Path | None:
-    """The path with every symbolic link resolved, or None inside a link loop."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" before Python 3.13
-        return None
 
 
 def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen: set[str]) -> None:
@@ -218,7 +235,7 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            result.skipped.append((directory, f"cannot list directory: {exc.strerror}"))
+            result.skip_unreadable(directory, f"cannot list directory: {exc.strerror}")
             continue
         real_prefix = real.rstrip(os.sep) + os.sep  # the directory is resolved: only a link needs more
         for entry in entries:
@@ -226,20 +243,24 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
             real_entry = real_prefix + name
             if entry.is_symlink():
                 path = Path(entry.path)
-                target = _real(path)
-                if target is None:
-                    result.skipped.append((path, "symbolic link loop"))
+                problem = path_problem(path)
+                if problem is not None:
+                    # As ruff: only a file that would have been checked is worth a warning.
+                    checked = os.path.splitext(name)[1] in PYTHON_SUFFIXES
+                    if checked and not ignorer.excluded_in(directory, name, is_dir=False):
+                        result.skip_unreadable(path, problem)
+                    else:
+                        result.skipped.append((path, problem))
                     continue
-                if not target.exists():
-                    result.skipped.append((path, "broken symbolic link"))
-                    continue
+                target = Path(os.path.realpath(path))
                 if target != real_top and real_top not in target.parents:
                     result.skipped.append((path, "symbolic link out of the tree"))
                     continue
                 real_entry = str(target)
             try:
                 is_dir = entry.is_dir()
-            except OSError:
+            except OSError as exc:
+                result.skip_unreadable(Path(entry.path), f"cannot access: {exc.strerror}")
                 continue
             if not is_dir and os.path.splitext(name)[1] not in PYTHON_SUFFIXES:
                 continue

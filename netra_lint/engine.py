@@ -116,8 +116,8 @@ class Linter:
                 self._parse_error_at(exc.row, exc.column, str(exc), result), enabled_here
             )
             return result
-        except OSError as exc:
-            result.errors.append(f"{result.display}: cannot read file: {exc.strerror or exc}")
+        except OSError as exc:  # as ruff: the run goes on, and exits by its findings
+            result.warnings.append(f"skipped {result.display}: cannot read file: {exc.strerror or exc}")
             return result
         result.encoding = source.encoding
         relative = self.settings.relative(path)

@@ -101,6 +101,7 @@ def run(
     """Check (and with ``options.fix``, fix) every file below ``paths``."""
     found = discover(paths, settings, force_exclude=force_exclude)
     outcome = RunResult(skipped=found.skipped)
+    outcome.warnings.extend(f"skipped {display_path(path)}: {reason}" for path, reason in found.unreadable)
     discovered = found.files
     stats = {str(path): file_stat(path) for path in found.files}  # one stat per file answers every question
     found.files = [path for path in found.files if not _too_large(path, stats[str(path)], settings, outcome)]

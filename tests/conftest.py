@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import stat
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -119,3 +121,48 @@ def reported(out: str) -> list[tuple[str, int, int, str]]:
 
 def reported_paths(out: str) -> set[str]:
     return {path for path, *_ in reported(out)}
+
+
+#: Linux capabilities that let root read, list and enter whatever the mode bits say.
+_PR_CAPBSET_DROP, _CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 24, 1, 2
+
+
+def _drop_read_override() -> None:
+    """In a child process before it runs the command: give up root's right to read anything,
+    so the mode bits decide as they do for any user (the command runs as root still)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+class Locker(NamedTuple):
+    """``lock(path)`` makes a file or directory unreadable (mode 0) for a command started with
+    ``preexec_fn``; the modes are restored when the test ends."""
+
+    lock: Callable[[Path], None]
+    preexec_fn: Callable[[], None] | None
+
+
+@pytest.fixture
+def locker() -> Iterator[Locker]:
+    """Mode 0 stops any user but root; as root, the command runs without the capabilities that
+    override the mode. Where neither holds (no Linux capabilities to drop), the test is skipped:
+    nothing can be made unreadable there."""
+    preexec = _drop_read_override if os.geteuid() == 0 else None
+    locked: list[tuple[Path, int]] = []
+
+    def lock(path: Path) -> None:
+        locked.append((path, stat.S_IMODE(path.stat().st_mode)))
+        path.chmod(0)
+        probe = "import os, sys; p = sys.argv[1]; os.listdir(p) if os.path.isdir(p) else open(p, 'rb').close()"
+        try:
+            readable = subprocess.run([sys.executable, "-c", probe, str(path)], preexec_fn=preexec, capture_output=True)
+        except subprocess.SubprocessError as exc:  # the capabilities could not be dropped
+            pytest.skip(f"cannot make {path.name} unreadable: running as root and {exc}")
+        if readable.returncode == 0:
+            pytest.skip(f"cannot make {path.name} unreadable: mode 0 does not stop this user from reading it")
+
+    yield Locker(lock, preexec)
+    for path, mode in reversed(locked):
+        path.chmod(mode)

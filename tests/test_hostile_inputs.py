@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Locker
 from fixture_cases import Case, all_cases
 from netra_lint import runner
 from netra_lint.config import load_settings
@@ -105,7 +106,9 @@ else:
     ODD_FILES.append(("pep701.py", b"x = f\"{'a' + f'{1}'}\"\ny = f\"{'\\n'.join([])}\"\n", "NL001"))
 
 
-def netra(root: Path, *args: str, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
+def netra(
+    root: Path, *args: str, timeout: float = TIMEOUT, preexec_fn: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the command in a child process (a traceback would show on stderr)."""
     proc = subprocess.run(
         [sys.executable, "-m", "netra_lint", "check", "--no-cache", "--output-format", "concise", *args],
@@ -115,6 +118,7 @@ def netra(root: Path, *args: str, timeout: float = TIMEOUT) -> subprocess.Comple
         encoding="utf-8",
         errors="replace",
         timeout=timeout,
+        preexec_fn=preexec_fn,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stdout, proc.stdout
@@ -276,58 +280,79 @@ def test_file_changed_between_read_and_write_is_not_overwritten(
     assert [p for p in root.rglob("*netra-tmp*")] == []
 
 
-def test_unreadable_file_and_directory_are_reported_and_the_rest_is_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_what_cannot_be_read_in_a_walk_is_a_warning_and_the_run_goes_on(tmp_path: Path, locker: Locker) -> None:
+    """As ruff: a directory that can't be listed and a Python file that can't be read (no
+    permission, a broken link, a link loop) are each named in a warning; the other files are
+    checked and fixed, and the exit code is the findings'."""
     root = tmp_path / "project"
     root.mkdir()
     (root / "pyproject.toml").write_text("", encoding="utf-8")
     (root / "good.py").write_text(ORIGINAL, encoding="utf-8")
-    secret = root / "secret.py"
-    secret.write_text("x = 1\n", encoding="utf-8")
-    locked = root / "locked"
-    locked.mkdir()
-    (locked / "inside.py").write_text("x = 1\n", encoding="utf-8")
-    secret.chmod(0)
-    locked.chmod(0)
-    try:
-        if os.geteuid() != 0:
-            proc = netra(root, "-v", "--select", f"NL001,{CASE.code}", ".")
-            assert planted(codes_by_file(proc.stdout).get("good.py", set())), proc.stdout + proc.stderr
-            assert re.search(r"secret\.py: cannot read file", proc.stderr), proc.stderr
-            assert re.search(r"locked: cannot list directory", proc.stderr), proc.stderr
-            return
-        # root reads anything whatever its mode: make the kernel's answer for a non-root
-        # user (EACCES) explicit for these two paths, and run in process.
-        real_read_bytes, real_scandir = Path.read_bytes, os.scandir
+    (root / "secret.py").write_text(ORIGINAL, encoding="utf-8")
+    (root / "locked").mkdir()
+    (root / "locked" / "inside.py").write_text(ORIGINAL, encoding="utf-8")
+    os.symlink("nowhere.py", root / "broken_link.py")
+    os.symlink("loop_b.py", root / "loop_a.py")
+    os.symlink("loop_a.py", root / "loop_b.py")
+    os.symlink("nowhere", root / "notes.txt")  # not Python: never checked, so no warning
+    locker.lock(root / "secret.py")
+    locker.lock(root / "locked")
+    select = ("--select", f"NL001,{CASE.code}")
+    unreadable = {
+        "secret.py": "cannot read file: Permission denied",
+        "locked": "cannot list directory: Permission denied",
+        "broken_link.py": "broken symbolic link",
+        "loop_a.py": "symbolic link loop",
+        "loop_b.py": "symbolic link loop",
+    }
 
-        def read_bytes(self: Path) -> bytes:
-            if self.name == "secret.py":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real_read_bytes(self)
+    checked = netra(root, *select, ".", preexec_fn=locker.preexec_fn)
+    assert checked.returncode == 1, checked.stderr  # good.py's finding
+    assert set(codes_by_file(checked.stdout)) == {"good.py"}, checked.stdout
+    warnings = [line for line in checked.stderr.splitlines() if line.startswith("netra-lint: warning: ")]
+    assert sorted(warnings) == sorted(f"netra-lint: warning: skipped {p}: {r}" for p, r in unreadable.items())
+    assert "error" not in checked.stderr
 
-        def scandir(path=None):
-            if path is not None and Path(path).name == "locked":
-                raise PermissionError(13, "Permission denied", str(path))
-            return real_scandir(path) if path is not None else real_scandir()
+    fixed = netra(root, "--fix", *select, ".", preexec_fn=locker.preexec_fn)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr  # nothing left that can be read
+    assert (root / "good.py").read_text(encoding="utf-8") == FIXED
+    assert len([line for line in fixed.stderr.splitlines() if "warning: skipped" in line]) == len(unreadable)
+    assert "error" not in fixed.stderr
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
-        monkeypatch.setattr(os, "scandir", scandir)
-        monkeypatch.chdir(root)
-        settings = load_settings([root], select=["NL001", CASE.code])
-        settings.use_cache = False
-        outcome = run([root], settings, RunOptions(jobs=1))
-        codes = {Path(d.path).name: set() for d in outcome.diagnostics}
-        for d in outcome.diagnostics:
-            codes[Path(d.path).name].add(d.code)
-        assert planted(codes.get("good.py", set())), outcome.diagnostics
-        assert any("secret.py: cannot read file" in e for e in outcome.errors), outcome.errors
-        assert any(
-            p.name == "locked" and reason.startswith("cannot list directory") for p, reason in outcome.skipped
-        ), outcome.skipped
-    finally:
-        locked.chmod(0o755)
-        secret.chmod(0o644)
+
+def test_a_path_named_that_cannot_be_looked_at_is_one_line_and_exit_2(tmp_path: Path, locker: Locker) -> None:
+    """A link loop, a broken link or a file behind a directory that can't be entered, named
+    on the command line (first, where the configuration is looked for, or later): the user
+    asked for something that isn't there, as for a missing path."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("", encoding="utf-8")
+    (root / "good.py").write_text(ORIGINAL, encoding="utf-8")
+    (root / "locked").mkdir()
+    (root / "locked" / "inside.py").write_text(ORIGINAL, encoding="utf-8")
+    (root / "locked" / "pyproject.toml").write_text("", encoding="utf-8")
+    os.symlink("loop_b.py", root / "loop_a.py")
+    os.symlink("loop_a.py", root / "loop_b.py")
+    os.symlink("nowhere.py", root / "broken_link.py")
+    locker.lock(root / "locked")
+    named = {
+        "loop_a.py": "symbolic link loop",
+        "broken_link.py": "broken symbolic link",
+        "locked/inside.py": "cannot access: Permission denied",
+        "missing.py": "no such file or directory",
+    }
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p.parent != root / "locked"}
+    for path, reason in named.items():
+        for args in ((path,), ("good.py", path), ("--fix", path, "good.py")):
+            proc = netra(root, *args, preexec_fn=locker.preexec_fn)
+            assert (proc.returncode, proc.stdout) == (2, ""), (args, proc.stdout, proc.stderr)
+            assert proc.stderr == f"netra-lint: error: {path}: {reason}\n", args
+    proc = netra(root, "--config", "locked/pyproject.toml", "good.py", preexec_fn=locker.preexec_fn)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (
+        "netra-lint: error: locked/pyproject.toml: config file not found (cannot access: Permission denied)\n"
+    )
+    assert {p: p.read_bytes() for p in before} == before, "a run with a bad path wrote a file"
 
 
 def test_file_named_on_the_command_line_that_is_a_fifo_does_not_hang(tmp_path: Path) -> None:
