@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .checker import Checker, FileContext
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_FIX_PASSES = 10
 PARSE_ERROR = "NL001"
+FIX_WITHHELD = "fix withheld: it produced invalid code (a bug in netra-lint — please report it)"
 
 
 @dataclass
@@ -62,6 +63,8 @@ class FileResult:
     original: str | None = None  # set only when fixes changed the text
     fixed: str | None = None
     fixes_applied: Counter[str] = field(default_factory=Counter)
+    #: Findings left unfixed because their fix produced invalid code (``FIX_WITHHELD``).
+    fixes_withheld: int = 0
     encoding: str = "utf-8"
     errors: list[str] = field(default_factory=list)
     #: Said once on stderr; the run goes on and the exit code is the findings'.
@@ -220,7 +223,10 @@ class Linter:
         message = f"cannot parse: {exc.msg}"
         if sys.version_info < (3, 12) and _TYPE_PARAMETERS.match(source.line_text(row)):
             running = f"{sys.version_info[0]}.{sys.version_info[1]}"
-            message += f" in Python {running}, which runs netra-lint: the line uses Python 3.12's type parameters or `type` aliases (PEP 695); run netra-lint on Python 3.12 or later"
+            message += (
+                f" in Python {running}, which runs netra-lint: the line uses Python 3.12's type parameters"
+                " or `type` aliases (PEP 695); run netra-lint on Python 3.12 or later"
+            )
         return self._parse_error_at(row, column, message, result, source)
 
     def _parse_error_at(
@@ -245,46 +251,86 @@ class Linter:
     def _fix(
         self, source: SourceFile, result: FileResult, enabled: frozenset[str], diagnostics: list[Diagnostic]
     ) -> list[Diagnostic]:
+        """Apply the allowed fixes pass after pass. A fix that makes the text invalid (a bug
+        in its rule) is withheld and its finding reported as not fixed; the file keeps its
+        other fixes, validated again without it."""
         original = source.text
         baseline = _Baseline.of(source, result.display)
         text = original
         applied: Counter[str] = Counter()
+        withheld: set[_FixKey] = set()
+
+        def pending(diagnostics: list[Diagnostic]) -> list[tuple[str, Fix]]:
+            return [
+                (d.code, d.fix)
+                for d in diagnostics
+                if d.fix is not None and self._allowed(d.fix) and _FixKey.of(text, d.code, d.fix) not in withheld
+            ]
+
         for _ in range(MAX_FIX_PASSES):
-            fixes = [(d.code, d.fix) for d in diagnostics if d.fix is not None and self._allowed(d.fix)]
+            fixes = pending(diagnostics)
             if not fixes:
                 break
             chosen = _non_overlapping(fixes)
-            new_text = apply_edits(text, sorted({e for _, fix in chosen for e in fix.edits}))
+            new_text = apply_edits(text, _edits_of(chosen))
             if new_text == text:
                 break
-            problem = _validate(new_text, source, result.display, baseline)
-            if problem:
-                culprits = sorted(
-                    {
-                        code
-                        for code, fix in chosen
-                        if _validate(apply_edits(text, list(fix.edits)), source, result.display, baseline)
-                    }
-                )
-                named = ", ".join(culprits) or ", ".join(sorted({c for c, _ in chosen}))
-                result.errors.append(
-                    f"{result.display}: internal error: the fix for {named} produced invalid code ({problem}); file left unchanged"
-                )
-                return self._check(source, result, enabled, want_fixes=False)
+            if _validate(new_text, source, result.display, baseline) is not None:
+                chosen, refused = _valid_part(text, chosen, source, result.display, baseline)
+                withheld.update(_FixKey.of(text, code, fix) for code, fix in refused)
+                if not chosen:
+                    continue  # the fixes that waited for the refused ones get their turn
+                new_text = apply_edits(text, _edits_of(chosen))
             applied.update(code for code, _ in chosen)
             text = new_text
             current = SourceFile(path=source.path, text=text, encoding=source.encoding, raw=source.raw)
             diagnostics = self._check(current, result, enabled, want_fixes=True)
         else:
-            if any(self._allowed(d.fix) for d in diagnostics):
+            if pending(diagnostics):
                 result.errors.append(
                     f"{result.display}: fixes did not converge after {MAX_FIX_PASSES} passes; file left unchanged"
                 )
                 return self._check(source, result, enabled, want_fixes=False)
+        for diag in diagnostics:
+            if diag.fix is not None and _FixKey.of(text, diag.code, diag.fix) in withheld:
+                diag.message = f"{diag.message}; {FIX_WITHHELD}"
+                diag.fix, diag.fix_applicability, diag.edit_locations = None, None, []
+                result.fixes_withheld += 1
         if text != original:
             result.original, result.fixed, result.fixes_applied = original, text, applied
             result.raw = source.raw
         return diagnostics
+
+
+class _FixKey(NamedTuple):
+    """A fix as it is recognised in the next pass, where offsets have moved: its rule, and
+    each edit's old and new text."""
+
+    code: str
+    edits: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, text: str, code: str, fix: Fix) -> _FixKey:
+        return cls(code, tuple((text[e.start : e.end], e.content) for e in fix.edits))
+
+
+def _edits_of(fixes: list[tuple[str, Fix]]) -> list[Edit]:
+    return sorted({e for _, fix in fixes for e in fix.edits})  # identical edits (a shared import) merge
+
+
+def _valid_part(
+    text: str, fixes: list[tuple[str, Fix]], source: SourceFile, filename: str, baseline: _Baseline
+) -> tuple[list[tuple[str, Fix]], list[tuple[str, Fix]]]:
+    """(kept, refused): the fixes of a pass, in text order, each kept if the text stays valid
+    with it and the ones kept before it. Only runs when a pass fails validation (a bug)."""
+    kept: list[tuple[str, Fix]] = []
+    refused: list[tuple[str, Fix]] = []
+    for item in fixes:
+        if _validate(apply_edits(text, _edits_of([*kept, item])), source, filename, baseline) is None:
+            kept.append(item)
+        else:
+            refused.append(item)
+    return kept, refused
 
 
 def _non_overlapping(fixes: list[tuple[str, Fix]]) -> list[tuple[str, Fix]]:

@@ -181,16 +181,31 @@ def _run(
                     result.fixed = result.original = None
                     continue
             fixes_pending = options.diff and result.fixed is not None
-            if cache is not None and not result.errors and not result.warnings and not fixes_pending:
+            incomplete = result.errors or result.warnings or result.fixes_withheld
+            if cache is not None and not incomplete and not fixes_pending:
                 cache.store(result.path, result.diagnostics, index_key)
     finally:
         if cache is not None:
             cache.save()
     outcome.results = [by_path[p] for p in found.files if p in by_path]
+    _warn_withheld(outcome)
     if settings.ruff_codes:
         _host_ruff(outcome, settings, options, linter, early_ruff)
     gc.unfreeze()  # a caller that runs again (tests, editors) gets its memory back
     return outcome
+
+
+def _warn_withheld(outcome: RunResult) -> None:
+    """Once for the run: fixes that produced invalid code are a bug worth reporting, but
+    not a reason to fail a whole-repository run."""
+    files = [r for r in outcome.results if r.fixes_withheld]
+    if files:
+        count = sum(r.fixes_withheld for r in files)
+        outcome.warnings.append(
+            f"{count} fix{'es' * (count != 1)} in {len(files)} file{'s' * (len(files) != 1)} withheld: "
+            f"{'they' if count != 1 else 'it'} produced invalid code (a bug in netra-lint — please report it); "
+            "their findings are reported as not fixed, and the files' other fixes are kept"
+        )
 
 
 def _digest(path: Path) -> bytes | None:
