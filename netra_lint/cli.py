@@ -110,7 +110,7 @@ def main() -> None:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core)."
 )
-@click.option("-v", "--verbose", is_flag=True, help="Also say which files were skipped and why.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the rule packs in effect and skipped files, and why.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line that fails now (a baseline).")
 def check(
     paths: tuple[Path, ...],
@@ -146,6 +146,9 @@ def check(
         )
         if no_cache:
             settings.use_cache = False
+        if verbose:
+            for choice in settings.pack_choices:
+                click.echo(f"netra-lint: {choice.describe()}", err=True)
         options = RunOptions(
             fix=fix and not diff,
             diff=diff,
@@ -237,7 +240,8 @@ def _summary(diagnostics: list, fixed: Counter[str], options: RunOptions) -> str
     lines = []
     if fixed_total:
         lines.append(
-            f"Found {remaining + fixed_total} error{'s' * (remaining + fixed_total != 1)} ({fixed_total} fixed, {remaining} remaining)."
+            f"Found {remaining + fixed_total} error{'s' * (remaining + fixed_total != 1)} "
+            f"({fixed_total} fixed, {remaining} remaining)."
         )
     else:
         lines.append(f"Found {remaining} error{'s' * (remaining != 1)}.")

@@ -11,13 +11,14 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
 from .checker import PackError
-from .discovery import path_problem
+from .discovery import discover, path_problem
 from .registry import SelectionError, all_rules, checker_classes, expand
 from .ruff_host import RUFF_CODE
 from .settings import (
@@ -27,6 +28,7 @@ from .settings import (
     TARGET_VERSIONS,
     TOOL_KEY,
     ConfigError,
+    PackChoice,
     Settings,
 )
 
@@ -191,15 +193,101 @@ def load_settings(
         settings.cache_dir = (root / table["cache-dir"]).resolve()
     settings.options = {k: v for k, v in table.items() if k in options}
 
-    settings.pack_files = sorted(bundled_pack_dir().glob("*.toml"))
     base = config_path.parent if config_path else root
-    for name in _string_list(table.get("packs", []), f"{where} key 'packs'"):
-        pack = (base / name).resolve()
-        if not pack.is_file():
-            raise ConfigError(f"{where} key 'packs': pack file not found: {pack}")
-        settings.pack_files.append(pack)
+    named = _string_list(table.get("packs", []), f"{where} key 'packs'")
+    settings.pack_choices = _choose_packs(settings, named, base, f"{where} key 'packs'")
+    settings.pack_files = [choice.path for choice in settings.pack_choices if choice.in_effect]
     settings.packs = load_packs(settings.pack_files)
     return settings
+
+
+@dataclass(frozen=True)
+class PackHeader:
+    """A pack's ``[pack]`` table. ``first_party`` lists the packages of the one project a
+    pack is about (its deprecated code lives there): such a bundled pack applies only where
+    one of them is first-party, or where the configuration names it."""
+
+    name: str
+    first_party: tuple[str, ...] = ()
+
+
+def _pack_header(value: Any, path: Path) -> PackHeader:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [pack] must be a table (name, description, first-party)")
+    for key, item in value.items():
+        if key == "first-party":
+            if not isinstance(item, list) or not all(
+                isinstance(m, str) and all(p.isidentifier() for p in m.split(".")) for m in item
+            ):
+                raise ConfigError(f"{path}: [pack] key 'first-party' must be a list of module names, got {item!r}")
+        elif not isinstance(item, str):
+            raise ConfigError(f"{path}: [pack] key {key!r} must be a string, got {item!r}")
+    return PackHeader(value.get("name", ""), tuple(value.get("first-party", ())))
+
+
+def _choose_packs(settings: Settings, named: list[str], base: Path, where: str) -> list[PackChoice]:
+    """Every bundled pack, in effect or not, then the packs named by path (always in effect).
+
+    A name in ``packs`` is a bundled pack's ``[pack] name``, or else a path relative to
+    ``base``."""
+    bundled = {path: _pack_header(_load_toml(path).get("pack", {}), path) for path in bundled_pack_dir().glob("*.toml")}
+    by_name = {header.name: path for path, header in bundled.items() if header.name}
+    chosen: set[Path] = set()
+    own: list[Path] = []
+    for entry in named:
+        pack = by_name.get(entry) or Path(os.path.realpath(base / entry))
+        if pack in bundled:
+            chosen.add(pack)
+        elif not os.path.isfile(pack):
+            known = ", ".join(sorted(by_name))
+            raise ConfigError(
+                f"{where}: {entry!r} is neither a pack file ({pack} not found) nor a bundled pack ({known})"
+            )
+        elif pack not in own:
+            own.append(pack)
+    asked = {top for path, header in bundled.items() if path not in chosen for top in header.first_party}
+    first_party = _first_party(settings, asked) if asked else set()
+    choices = []
+    for path, header in sorted(bundled.items()):
+        name = header.name or path.stem
+        if path in chosen:
+            choices.append(PackChoice(path, name, True, True, "named in [tool.netra-lint] packs"))
+        elif not header.first_party:
+            choices.append(PackChoice(path, name, True, True, "applies to every project"))
+        else:
+            here = sorted(set(header.first_party) & first_party)
+            about = ", ".join(here or header.first_party)
+            reason = (
+                f"its code ({about}) is first-party here"
+                if here
+                else f'its code ({about}) is not first-party here; add "{name}" to [tool.netra-lint] packs to use it'
+            )
+            choices.append(PackChoice(path, name, True, bool(here), reason))
+    for path in own:
+        header = _pack_header(_load_toml(path).get("pack", {}), path)
+        choices.append(PackChoice(path, header.name or path.stem, False, True, "named in [tool.netra-lint] packs"))
+    return choices
+
+
+def _first_party(settings: Settings, modules: set[str]) -> set[str]:
+    """Which of ``modules`` are the project's own code, decided as the project index decides
+    (``detect_roots``, ``ProjectIndex.is_first_party``) but without indexing: the roots that
+    need no walk first, then those of sub-projects, found by a walk that skips the inside of
+    packages (no root is in one)."""
+    from .index import ProjectIndex, detect_roots
+
+    root = settings.project_root
+
+    def among(roots: list[Path]) -> set[str]:
+        index = ProjectIndex(roots, root)
+        return {module for module in modules if index.is_first_party(module)}
+
+    if settings.src:
+        return among(settings.src)
+    found = among(detect_roots(root, ()))
+    if found == modules:
+        return found
+    return among(detect_roots(root, discover([root], settings, into_packages=False).files))
 
 
 def _load_ruff_table(settings: Settings, table: Any, where: str) -> None:
@@ -237,8 +325,7 @@ def load_packs(files: Iterable[Path]) -> dict[str, list[Any]]:
         document = _load_toml(path)
         for section, value in document.items():
             if section == "pack":
-                if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                    raise ConfigError(f"{path}: [pack] must be a table of strings (name, description)")
+                _pack_header(value, path)
                 continue
             owner = owners.get(section)
             if owner is None:

@@ -185,10 +185,14 @@ def gitignored(settings: Settings) -> Callable[[Path, str, bool], bool]:
     return _Ignorer(settings, exclude=()).excluded_in
 
 
-def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = False) -> Discovery:
+def discover(
+    paths: Iterable[Path], settings: Settings, force_exclude: bool = False, into_packages: bool = True
+) -> Discovery:
     """Expand the command-line paths into the sorted list of files to check.
 
     A file named explicitly is checked even if excluded, unless ``force_exclude``.
+    Without ``into_packages``, a package directory is not entered: its ``__init__.py``
+    stands for it (enough to find where first-party roots are: none is inside a package).
     A named path that can't be looked at (missing, a link loop, behind a directory that
     can't be entered) is a ``ConfigError``; below a named directory, what can't be read
     is skipped and listed in ``unreadable``.
@@ -212,7 +216,7 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
                 walker = _Ignorer(settings, base=path, gitignores_above=False)
             elif not inside:
                 walker = _Ignorer(settings, base=path)
-            _walk(path, Path(os.path.realpath(path)), walker, result, seen)
+            _walk(path, Path(os.path.realpath(path)), walker, result, seen, into_packages)
         elif not path.is_file():
             result.skipped.append((path, "not a regular file"))
         elif force_exclude and ignorer.excluded(path, is_dir=False):
@@ -224,7 +228,9 @@ def discover(paths: Iterable[Path], settings: Settings, force_exclude: bool = Fa
     return result
 
 
-def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen: set[str]) -> None:
+def _walk(
+    top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen: set[str], into_packages: bool = True
+) -> None:
     stack: list[tuple[Path, str]] = [(top, str(real_top))]  # (directory, its real path)
     visited_dirs: set[str] = set()
     while stack:
@@ -269,6 +275,9 @@ def _walk(top: Path, real_top: Path, ignorer: _Ignorer, result: Discovery, seen:
             if is_dir:
                 if os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
                     result.skipped.append((Path(entry.path), "virtual environment"))
+                    continue
+                if not into_packages and os.path.isfile(os.path.join(entry.path, "__init__.py")):
+                    result.files.append(directory / name / "__init__.py")
                     continue
                 stack.append((directory / name, real_entry))
             elif entry.is_file() and real_entry not in seen:

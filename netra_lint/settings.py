@@ -71,6 +71,21 @@ class ConfigError(Exception):
     """Bad configuration or usage; reported in one line with exit code 2."""
 
 
+@dataclass(frozen=True)
+class PackChoice:
+    """A rule pack, whether a run reads it, and why (``netra-lint -v`` says so)."""
+
+    path: Path
+    name: str
+    bundled: bool
+    in_effect: bool
+    reason: str
+
+    def describe(self) -> str:
+        where = "bundled" if self.bundled else str(self.path)
+        return f"pack {self.name} ({where}): {'in effect' if self.in_effect else 'not in effect'}: {self.reason}"
+
+
 @dataclass
 class Settings:
     """Everything a run needs to know besides the files."""
@@ -81,6 +96,8 @@ class Settings:
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     per_file_ignores: list[tuple[pathspec.PathSpec, frozenset[str]]] = field(default_factory=list)
     src: list[Path] = field(default_factory=list)
+    #: Every pack considered (bundled or named), in effect or not; ``pack_files`` are read.
+    pack_choices: list[PackChoice] = field(default_factory=list)
     pack_files: list[Path] = field(default_factory=list)
     packs: dict[str, list[Any]] = field(default_factory=dict)
     unsafe_fixes: bool = False

@@ -7,6 +7,9 @@ A case is either one file ``name.py`` or a directory ``name/`` that is a small p
   every other line must stay silent;
 * ``x.fixed.py`` beside ``x.py`` is what ``--fix`` must make of it, ``x.unsafe.py`` what
   ``--fix --unsafe-fixes`` must make of it; without them, fixing must change nothing.
+
+A ``pyproject.toml`` in a code directory is the configuration of its single-file cases (for
+instance, the bundled pack they need, where their project's own code is absent).
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ class Case:
             if p.suffix in (".py", ".pyi") and not p.name.endswith(EXPECTATION_SUFFIXES)
         )
 
+    @property
+    def pyproject(self) -> str:
+        """The configuration a single-file case runs with (empty if its code directory has
+        none); a directory case holds its own."""
+        shared = self.path.parent / "pyproject.toml"
+        return shared.read_text(encoding="utf-8") if self.path.is_file() and shared.is_file() else ""
+
     def copy_to(self, destination: Path) -> Path:
         """Copy the lintable files (and config) into ``destination``; return the project root."""
         destination.mkdir(parents=True, exist_ok=True)
@@ -56,7 +66,9 @@ class Case:
                     target = destination / extra.relative_to(self.path)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(extra, target)
-        # An empty pyproject.toml pins the project root to the case, whatever is above it.
+        # A pyproject.toml (empty if nothing else) pins the project root to the case.
+        if self.path.is_file():
+            (destination / "pyproject.toml").write_text(self.pyproject, encoding="utf-8")
         (destination / "pyproject.toml").touch()
         return destination
 

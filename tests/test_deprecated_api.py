@@ -24,6 +24,8 @@ from netra_lint.runner import run
 from netra_lint.settings import ConfigError
 
 EXAMPLE_PACK = Path(__file__).parent / "packs" / "http_client.toml"
+#: The bundled pack about the netra project; its tests' projects hold no netra_backend, so they name it.
+NETRA_PACK = bundled_pack_dir() / "netra.toml"
 
 
 def write_pack(tmp_path: Path, name: str, body: str) -> Path:
@@ -284,7 +286,7 @@ def test_netra_migration_needs_unsafe_fixes_and_keeps_crlf(tmp_path: Path) -> No
         "        duration_ms=3,\r\n"
         "    )\r\n"
     )
-    root = project(tmp_path, {"n.py": source})
+    root = project(tmp_path, {"n.py": source}, [NETRA_PACK])
     assert lint(root, fix=True).files_written == 0  # the call rewrite is unsafe; the import waits for it
     lint(root, fix=True, unsafe=True)
     assert (root / "n.py").read_bytes().decode("utf-8") == (
@@ -301,7 +303,7 @@ def test_netra_migration_needs_unsafe_fixes_and_keeps_crlf(tmp_path: Path) -> No
 
 
 def test_files_without_the_names_are_not_parsed(tmp_path: Path) -> None:
-    settings = load_settings([tmp_path], select=["NL2"])
+    settings = load_settings([project(tmp_path, {}, [NETRA_PACK])], select=["NL2"])
     needles = DeprecatedApiChecker(settings).needles()
     assert "WebSocketNotifier" in needles
     assert all("." not in n for n in needles)
@@ -368,6 +370,7 @@ def test_names_in_comments_and_prose_only_are_not_analysed(tmp_path: Path, monke
             "prose.py": '"""Explains why WebSocketNotifier went away."""\n# WebSocketNotifier\n',
             "code.py": "from netra_backend.app.services.websocket_notifier import WebSocketNotifier\n",
         },
+        [NETRA_PACK],
     )
     assert [d.row for d in lint(root).diagnostics] == [1]
     assert [Path(p).name for p in built] == ["code.py"]

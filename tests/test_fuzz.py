@@ -667,14 +667,15 @@ def test_fixture_snippets_planted_into_generated_programs(data: st.DataObject) -
     for (_, row, code), count in case.expected_diagnostics().items():
         expected[(row + first_row, code)] += count
 
-    with project({"mod.py": text.encode("utf-8")}) as root:
+    files = {"mod.py": text.encode("utf-8"), "pyproject.toml": case.pyproject.encode("utf-8")}
+    with project(files) as root:
         outcome = lint(root, [case.code])
         assert outcome.errors == [], describe(outcome)
         found = Counter((d.row, d.code) for d in outcome.diagnostics)
         missing = expected - found
         assert not missing, f"planted findings not reported: {sorted(missing)}\n{describe(outcome)}"
 
-    _fixed, after = check_fix_properties({"mod.py": text.encode("utf-8")}, [case.code])
+    _fixed, after = check_fix_properties(files, [case.code])
     # Where the snippet's own expected fix compiles next to the program, so must the result.
     for kind in ("unsafe", "fixed"):
         expected_fix = case.expected(kind, Path(case.path.name))
