@@ -187,6 +187,8 @@ def _report(
     if verbose:
         for path, reason in outcome.skipped:
             click.echo(f"netra-lint: skipped {path}: {reason}", err=True)
+        checked = len(outcome.results) - outcome.cache_hits
+        click.echo(f"netra-lint: {outcome.cache_hits} files served from the cache, {checked} checked", err=True)
     if not quiet:
         for warning in outcome.warnings:
             click.echo(f"netra-lint: warning: {warning}", err=True)

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import __version__
-from .cache import file_stat, load_shards, save_shards
+from .cache import file_stat, load_shards, relative_key, save_shards
 from .discovery import discover
 from .settings import Settings
 from .source import DecodeError, SourceFile
@@ -1104,7 +1104,7 @@ class ProjectIndex:
         roots = cls._roots(settings, files)
         index = cls(roots, root)
         cache_file = cls._cache_location(settings)
-        cached = load_shards(cache_file, _CACHE_MAGIC, _valid_entry) if settings.use_cache else {}
+        cached = load_shards(cache_file, _CACHE_MAGIC, _valid_entry, index.project_root) if settings.use_cache else {}
         wanted = set(facts or ())
         todo: list[tuple[str, str | None, bool, bytes | None]] = []
         for path in files:
@@ -1139,7 +1139,8 @@ class ProjectIndex:
                 index._by_module.setdefault(entry[2], key)
         index.fingerprint = index._fingerprint()
         if settings.use_cache:
-            save_shards(cache_file, _CACHE_MAGIC, index._entries, changed | (cached.keys() - index._entries.keys()))
+            gone = cached.keys() - index._entries.keys()
+            save_shards(cache_file, _CACHE_MAGIC, index._entries, changed | gone, index.project_root)
             stats = {key: entry[0] for key, entry in index._entries.items()}
             state = _state_key(roots, files, wanted, lambda key: stats.get(key))
             _write_state(cache_file / _STATE_NAME, (_CACHE_MAGIC, state, index.fingerprint))
@@ -1190,12 +1191,14 @@ class ProjectIndex:
         return [root, *(p for p in settings.src if p.is_dir() and root not in (p, *p.parents))]
 
     def _fingerprint(self) -> str:
-        """A digest of everything the index knows: results that used it are stale when it changes."""
+        """A digest of everything the index knows: results that used it are stale when it
+        changes. Paths count relative to the project root: a checkout elsewhere is the same."""
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(repr(self.roots).encode())
+        digest.update(repr([relative_key(root, self.project_root) for root in self.roots]).encode())
         for path in sorted(self._entries):
             entry = self._entries[path]
-            digest.update(f"{path}\0{entry[2]}\0{entry[3]}\0".encode("utf-8", "surrogatepass"))
+            where = relative_key(path, self.project_root)
+            digest.update(f"{where}\0{entry[2]}\0{entry[3]}\0".encode("utf-8", "surrogatepass"))
             digest.update(entry[5] or b"-")
         return digest.hexdigest()
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import ruff_host
-from .cache import CACHE_DIR_NAME, ResultCache, file_stat
+from .cache import CACHE_DIR_NAME, ResultCache, content_digest, file_stat
 from .diagnostics import Applicability, Diagnostic
 from .discovery import Discovery, discover
 from .engine import FileResult, Linter, RunOptions, display_path, lint_files
@@ -66,6 +66,7 @@ def _lookup(
     index_key: str,
     options: RunOptions,
     stat: Callable[[str], tuple[int, int] | None],
+    settings: Settings,
 ) -> tuple[dict[Path, FileResult], list[Path]]:
     """The cached results of unchanged files, and the files to check (those without one,
     or that the run must fix)."""
@@ -73,7 +74,9 @@ def _lookup(
     to_lint: list[Path] = []
     for path in files:
         display = display_path(path)
-        found = cache.lookup(path, display, index_key, stat(str(path))) if cache is not None else None
+        found = None
+        if cache is not None:
+            found = cache.lookup(path, settings.relative(path), display, index_key, stat(str(path)))
         if found is None or _needs_fixing(found, options):
             to_lint.append(path)
         else:
@@ -134,8 +137,10 @@ def _run(
     index_key = ""
     looked_up: str | None = None  # the index key of the lookups in by_path
     cache = None
-    if settings.use_cache and not options.report_edits:
+    if settings.use_cache:
         cache = ResultCache.open(settings.cache_dir or settings.project_root / CACHE_DIR_NAME, settings.fingerprint())
+        # What is cached serves every report format: the fix edits are part of it.
+        options = dataclasses.replace(options, report_edits=True)
     if needs_index(settings):
         from .index import ProjectIndex
 
@@ -145,13 +150,13 @@ def _run(
         facts = _file_facts(settings)
         known = ProjectIndex.cached_fingerprint(settings, index_files, facts, stat) if cache is not None else None
         if known:  # no first-party file changed: the index is loaded only to check something
-            by_path, to_lint = _lookup(cache, found.files, known, options, stat)
+            by_path, to_lint = _lookup(cache, found.files, known, options, stat, settings)
             looked_up = index_key = known
         if not known or to_lint:
             index = ProjectIndex.build(settings, jobs=options.jobs, files=index_files, facts=facts, stat=stat)
             index_key = index.fingerprint
     if looked_up != index_key:
-        by_path, to_lint = _lookup(cache, found.files, index_key, options, stat)
+        by_path, to_lint = _lookup(cache, found.files, index_key, options, stat, settings)
     outcome.cache_hits = len(by_path)
     # What exists now lives until the end: the collector need not scan it again, and forked
     # workers don't copy the pages it would touch.
@@ -183,7 +188,8 @@ def _run(
             fixes_pending = options.diff and result.fixed is not None
             incomplete = result.errors or result.warnings or result.fixes_withheld
             if cache is not None and not incomplete and not fixes_pending:
-                cache.store(result.path, result.diagnostics, index_key)
+                written = options.fix and result.fixed is not None
+                cache.store(result.path, settings.relative(result.path), result.diagnostics, index_key, written)
     finally:
         if cache is not None:
             cache.save()
@@ -208,15 +214,6 @@ def _warn_withheld(outcome: RunResult) -> None:
         )
 
 
-def _digest(path: Path) -> bytes | None:
-    """The content's digest (not the mtime: a rewrite within the same clock tick that keeps
-    the size, such as sorting imports, would look unchanged)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).digest()
-    except OSError:
-        return None
-
-
 def _host_ruff(
     outcome: RunResult, settings: Settings, options: RunOptions, linter: Linter, started: ruff_host.RuffCheck | None
 ) -> None:
@@ -227,12 +224,14 @@ def _host_ruff(
     cwd = Path.cwd()
     try:
         if options.fix:
-            before = {r.path: _digest(r.path) for r in outcome.results}
+            # by content, not mtime: a rewrite within the same clock tick that keeps the size,
+            # such as sorting imports, would look unchanged
+            before = {r.path: content_digest(r.path) for r in outcome.results}
             ruff_host.fix_files(files, codes, cwd, options.unsafe_fixes, cache=settings.use_cache)
             # Re-check what ruff rewrote, so netra's findings describe the final files.
             check_only = Linter(settings, RunOptions(jobs=options.jobs), linter.index)
             for result in outcome.results:
-                if _digest(result.path) != before[result.path]:
+                if content_digest(result.path) != before[result.path]:
                     again = check_only.lint_file(result.path)
                     result.diagnostics, result.errors = again.diagnostics, result.errors + again.errors
                     outcome.errors.extend(again.errors)

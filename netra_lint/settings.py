@@ -13,6 +13,7 @@ from typing import Any
 
 import pathspec
 
+from .cache import relative_key
 from .ruff_host import DEFAULT_HOSTED, is_ruff_code
 
 TOOL_KEY = "netra-lint"
@@ -152,13 +153,14 @@ class Settings:
         return frozenset(codes)
 
     def fingerprint(self) -> str:
-        """A stable digest of what affects results, for the cache key."""
+        """A stable digest of what affects results, for the cache key (the same in any
+        checkout of the project: paths count relative to its root)."""
         parts = [
             ",".join(sorted(self.enabled)),
             repr(sorted(self.options.items())),
             self.target_version,
             repr([(spec.patterns and [str(p) for p in spec.patterns], sorted(c)) for spec, c in self.per_file_ignores]),
-            ",".join(str(p) for p in self.src),
+            ",".join(relative_key(str(p), str(self.project_root)) for p in self.src),
         ]
         for pack in self.pack_files:
             parts.append(hashlib.sha256(pack.read_bytes()).hexdigest())
