@@ -39,7 +39,8 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 
 
 class _Progress:
-    """A one-line ``files done/total`` display on a terminal, for runs longer than a second."""
+    """A one-line ``phase done/total`` display on a terminal (``indexing 3,100/24,650``,
+    then ``checking …``), for runs longer than a second."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -47,13 +48,13 @@ class _Progress:
         self.shown = False
         self.last = 0.0
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, phase: str, done: int, total: int) -> None:
         now = time.monotonic()
         if not self.enabled or now - self.started < 1.0 or (now - self.last < 0.1 and done < total):
             return
         self.last = now
         self.shown = True
-        sys.stderr.write(f"\rnetra-lint: checked {done}/{total} files")
+        sys.stderr.write(f"\r\033[Knetra-lint: {phase} {done:,}/{total:,} files")
         sys.stderr.flush()
 
     def clear(self) -> None:

@@ -1092,11 +1092,13 @@ class ProjectIndex:
         files: list[Path] | None = None,
         facts: Mapping[str, Callable[[ast.Module, SourceFile], Any]] | None = None,
         stat: Callable[[str], tuple[int, int] | None] = file_stat,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ProjectIndex:
         """Discover the first-party files (unless the caller already has that exact list
         in ``files``), reuse the cache, summarize what changed; with ``facts`` (name →
         a checker's ``file_facts``), compute those in the same parse. ``stat`` answers
-        whether a file changed (a caller that has just looked passes its answers)."""
+        whether a file changed (a caller that has just looked passes its answers);
+        ``progress(done, total)`` hears of each file read."""
         global _FACTS
         root = settings.project_root
         if files is None:
@@ -1125,7 +1127,9 @@ class ProjectIndex:
         changed = {job[0] for job in todo}
         _FACTS = dict(facts or {})
         try:
-            for key, read_stat, digest, summary, surface, file_facts in _run_jobs(todo, jobs):
+            for done, (key, read_stat, digest, summary, surface, file_facts) in enumerate(_run_jobs(todo, jobs), 1):
+                if progress:
+                    progress(done, len(todo))
                 if read_stat is None:
                     continue
                 module, is_package = index.module_for_path(key)

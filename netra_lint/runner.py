@@ -19,6 +19,14 @@ from .registry import all_rules, checker_classes
 from .settings import Settings
 from .source import FileChangedError
 
+#: ``progress(phase, done, total)``: how far a run is, for a progress line.
+Progress = Callable[[str, int, int], None]
+INDEXING, CHECKING = "indexing", "checking"
+
+
+def _phase(progress: Progress | None, phase: str) -> Callable[[int, int], None] | None:
+    return None if progress is None else lambda done, total: progress(phase, done, total)
+
 
 @dataclass
 class RunResult:
@@ -99,7 +107,7 @@ def run(
     settings: Settings,
     options: RunOptions,
     force_exclude: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Check (and with ``options.fix``, fix) every file below ``paths``."""
     found = discover(paths, settings, force_exclude=force_exclude)
@@ -127,7 +135,7 @@ def _run(
     discovered: list[Path],
     paths: Sequence[Path],
     early_ruff: ruff_host.RuffCheck | None,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
     stats: dict[str, tuple[int, int] | None],
 ) -> RunResult:
     def stat(path: str) -> tuple[int, int] | None:
@@ -153,7 +161,10 @@ def _run(
             by_path, to_lint = _lookup(cache, found.files, known, options, stat, settings)
             looked_up = index_key = known
         if not known or to_lint:
-            index = ProjectIndex.build(settings, jobs=options.jobs, files=index_files, facts=facts, stat=stat)
+            indexing = _phase(progress, INDEXING)
+            index = ProjectIndex.build(
+                settings, jobs=options.jobs, files=index_files, facts=facts, stat=stat, progress=indexing
+            )
             index_key = index.fingerprint
     if looked_up != index_key:
         by_path, to_lint = _lookup(cache, found.files, index_key, options, stat, settings)
@@ -169,7 +180,7 @@ def _run(
         nonlocal done
         done += step
         if progress:
-            progress(done, total)
+            progress(CHECKING, done, total)
 
     linter = Linter(settings, options, index)
     try:
