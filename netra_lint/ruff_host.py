@@ -3,7 +3,8 @@
 Ruff has no plugin API, so netra-lint runs it as a subprocess over the same file list
 (JSON output, ``--force-exclude`` so the user's own ruff excludes hold), merges its
 diagnostics under ruff's own codes, and drops a ruff finding when a netra rule reports
-the same problem at the same place (netra's carries the fix).
+the same problem at the same place (netra's carries the fix). A file list longer than the
+system lets one command line hold is split over several ruff runs, one after the other.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,7 +29,19 @@ TIMEOUT_SECONDS = 600
 
 
 class RuffUnavailable(Exception):
-    """Ruff is not installed or did not produce a report."""
+    """Ruff is not installed."""
+
+
+class RuffFailed(Exception):
+    """Ruff is installed but could not run, or did not produce a report."""
+
+
+class UnknownRuffRule(RuffFailed):
+    """Ruff does not know a rule code it was asked to check."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -60,7 +74,18 @@ def _invoke(
     return _wait(_spawn(args, cwd, cache, with_stdin=stdin is not None), stdin)
 
 
-def _spawn(args: Sequence[str], cwd: Path, cache: bool, with_stdin: bool = False) -> subprocess.Popen[str]:
+def _invoke_batched(
+    args: Sequence[str], files: Sequence[Path], cwd: Path, cache: bool
+) -> list[subprocess.CompletedProcess[str]]:
+    """Ruff with ``args`` over ``files``, in as many runs as the command-line limit needs."""
+    return [_invoke([*args, "--", *batch], cwd, cache=cache) for batch in _batches(args, files)]
+
+
+def _spawn(
+    args: Sequence[str], cwd: Path, cache: bool, with_stdin: bool = False, own_group: bool = False
+) -> subprocess.Popen[str]:
+    """Start ruff; with ``own_group``, in a process group of its own, which ``_stop`` ends
+    whole (a wrapper script's children too)."""
     # ``--no-cache`` for netra-lint means no cache written by this run, ruff's included
     command = [ruff_binary(), *args[:1], *([] if cache else ["--no-cache"]), *args[1:]]
     try:
@@ -71,23 +96,82 @@ def _spawn(args: Sequence[str], cwd: Path, cache: bool, with_stdin: bool = False
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=own_group and os.name == "posix",
         )
     except OSError as exc:
-        raise RuffUnavailable(f"ruff could not run: {exc}") from None
+        raise RuffFailed(f"ruff could not run: {exc.strerror or exc}") from None
 
 
-def _wait(process: subprocess.Popen[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def _stop(process: subprocess.Popen[str], own_group: bool) -> None:
+    if process.poll() is None:
+        if own_group and os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    process.communicate()
+
+
+def _wait(
+    process: subprocess.Popen[str], stdin: str | None = None, own_group: bool = False
+) -> subprocess.CompletedProcess[str]:
     try:
         stdout, stderr = process.communicate(stdin, timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired as exc:
-        process.kill()
-        process.communicate()
-        raise RuffUnavailable(f"ruff could not run: {exc}") from None
+    except subprocess.TimeoutExpired:
+        _stop(process, own_group)
+        raise RuffFailed(f"ruff did not finish within {TIMEOUT_SECONDS} seconds") from None
     completed = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if completed.returncode not in (0, 1):
-        message = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
-        raise RuffUnavailable(f"ruff failed: {message}")
+        unknown = _UNKNOWN_SELECTOR.search(completed.stderr)
+        message = f"ruff failed: {_cause(completed.stderr, completed.returncode)}"
+        raise UnknownRuffRule(message, unknown.group(1)) if unknown else RuffFailed(message)
     return completed
+
+
+_UNKNOWN_SELECTOR = re.compile(r"Unknown rule selector `([^`]+)`")
+#: A line of the source excerpt ruff prints under a TOML error (``1 | [tool.ruff]``, ``|  ^^^``).
+_EXCERPT_LINE = re.compile(r"^(\d+\s*)?\|")
+
+
+def _cause(stderr: str, returncode: int) -> str:
+    """Ruff's error on one line: its ``Cause:`` chain and the final detail, without the
+    source excerpt between them."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip() and line.strip() != "ruff failed"]
+    parts = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
+    if lines and not lines[-1].startswith("Cause:") and not _EXCERPT_LINE.match(lines[-1]):
+        parts.append(lines[-1])
+    return ": ".join(parts) or f"exit code {returncode}"
+
+
+def _argument_budget() -> int:
+    """How many bytes of file names one ruff command line may carry: the system's limit on
+    arguments and environment together, less the environment, with room to spare."""
+    if os.name != "posix":
+        return 24_000  # Windows: 32,767 characters for the whole command line
+    try:
+        limit = os.sysconf("SC_ARG_MAX")
+    except (ValueError, OSError):
+        limit = -1
+    if limit <= 0:
+        limit = 128 * 1024  # the least Linux and macOS guarantee
+    environment = sum(len(key) + len(value) + 2 + 8 for key, value in os.environb.items())
+    return max(8 * 1024, limit - environment - 16 * 1024)
+
+
+def _batches(args: Sequence[str], files: Sequence[Path]) -> list[list[str]]:
+    """``files`` as command-line arguments, split so that no ruff command line is longer
+    than the system allows (each argument also costs its terminator and a pointer)."""
+    budget = _argument_budget() - sum(len(os.fsencode(arg)) + 9 for arg in (ruff_binary(), *args, "--no-cache", "--"))
+    batches: list[list[str]] = [[]]
+    used = 0
+    for path in files:
+        name = str(path)
+        cost = len(os.fsencode(name)) + 9
+        if batches[-1] and used + cost > budget:
+            batches.append([])
+            used = 0
+        batches[-1].append(name)
+        used += cost
+    return batches
 
 
 def _display(filename: str) -> str:
@@ -99,29 +183,40 @@ def _display(filename: str) -> str:
 
 class RuffCheck:
     """A ruff check started in the background, so that it runs on a core netra-lint's own
-    work leaves idle; ``result`` waits for its diagnostics, ``cancel`` stops it."""
+    work leaves idle; ``result`` waits for its diagnostics (running the further batches of
+    a long file list), ``cancel`` stops it."""
 
     def __init__(self, files: Sequence[Path], codes: Sequence[str], cwd: Path, cache: bool = True) -> None:
         self.process: subprocess.Popen[str] | None = None
-        self.error: RuffUnavailable | None = None
+        self.error: RuffUnavailable | RuffFailed | None = None
+        self.cwd, self.cache = cwd, cache
+        self.args = ["check", "--output-format", "json", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
+        self.pending: list[list[str]] = []
         if files and codes:
-            args = ["check", "--output-format", "json", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
             try:
-                self.process = _spawn([*args, "--", *map(str, files)], cwd, cache)
-            except RuffUnavailable as exc:
+                self.pending = _batches(self.args, files)
+                self._start_next()
+            except (RuffUnavailable, RuffFailed) as exc:
                 self.error = exc
+
+    def _start_next(self) -> None:
+        self.process = _spawn([*self.args, "--", *self.pending.pop(0)], self.cwd, self.cache, own_group=True)
 
     def result(self) -> list[Diagnostic]:
         if self.error is not None:
             raise self.error
-        if self.process is None:
-            return []
-        return _diagnostics(_wait(self.process))
+        found: list[Diagnostic] = []
+        while self.process is not None:
+            found += _diagnostics(_wait(self.process, own_group=True))
+            self.process = None
+            if self.pending:
+                self._start_next()
+        return found
 
     def cancel(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.communicate()
+        self.pending = []
+        if self.process is not None:
+            _stop(self.process, own_group=True)
 
 
 def check(files: Sequence[Path], codes: Sequence[str], cwd: Path, cache: bool = True) -> list[Diagnostic]:
@@ -133,7 +228,7 @@ def _diagnostics(completed: subprocess.CompletedProcess[str]) -> list[Diagnostic
     try:
         items = json.loads(completed.stdout or "[]")
     except ValueError:
-        raise RuffUnavailable("ruff printed no JSON report") from None
+        raise RuffFailed("ruff failed: it printed no JSON report") from None
     diagnostics = []
     sources: dict[str, SourceFile | None] = {}
     for item in items:
@@ -177,7 +272,7 @@ def fix_files(files: Sequence[Path], codes: Sequence[str], cwd: Path, unsafe: bo
     if not files or not codes:
         return
     args = ["check", "--fix-only", "--force-exclude", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
-    _invoke([*args, "--", *map(str, files)], cwd, cache=cache)
+    _invoke_batched(args, files, cwd, cache)
 
 
 def files_with_fixes(
@@ -187,12 +282,20 @@ def files_with_fixes(
     if not files or not codes:
         return set()
     args = ["check", "--diff", "--force-exclude", "--exit-zero", "--select", ",".join(codes), _unsafe_flag(unsafe)]
-    completed = _invoke([*args, "--", *map(str, files)], cwd, cache=cache)
     changed = set()
-    for line in completed.stdout.splitlines():
-        if line.startswith("+++ "):
-            changed.add((cwd / line[4:].strip()).resolve())
+    for completed in _invoke_batched(args, files, cwd, cache):
+        for line in completed.stdout.splitlines():
+            if line.startswith("+++ "):
+                changed.add((cwd / line[4:].strip()).resolve())
     return changed
+
+
+def validate(codes: Sequence[str], filename: Path, cwd: Path) -> None:
+    """Raise ``RuffFailed`` (``UnknownRuffRule`` for an unknown code) if ruff can't check
+    a file at ``filename`` with ``codes`` under the user's ruff configuration, before any
+    file is read: one ruff run on empty input."""
+    if codes:
+        _invoke(["check", "--exit-zero", "--select", ",".join(codes), "--stdin-filename", str(filename), "-"], cwd, "")
 
 
 def fix_text(text: str, filename: Path, codes: Sequence[str], cwd: Path, unsafe: bool) -> str:

@@ -16,7 +16,7 @@ from .discovery import Discovery, discover
 from .engine import FileResult, Linter, RunOptions, display_path, lint_files
 from .noqa import NoqaMap
 from .registry import all_rules, checker_classes
-from .settings import Settings
+from .settings import ConfigError, Settings
 from .source import FileChangedError
 
 #: ``progress(phase, done, total)``: how far a run is, for a progress line.
@@ -110,6 +110,8 @@ def run(
     progress: Progress | None = None,
 ) -> RunResult:
     """Check (and with ``options.fix``, fix) every file below ``paths``."""
+    if settings.ruff_codes and options.apply_fixes:
+        _validate_ruff(settings)
     found = discover(paths, settings, force_exclude=force_exclude)
     outcome = RunResult(skipped=found.skipped)
     outcome.warnings.extend(f"skipped {display_path(path)}: {reason}" for path, reason in found.unreadable)
@@ -257,6 +259,12 @@ def _host_ruff(
         else:
             outcome.warnings.append(f"{exc}; ran netra-lint's own rules only")
         return
+    except ruff_host.UnknownRuffRule as exc:
+        outcome.errors.append(_unknown_ruff_rule(settings, exc.code))
+        return
+    except ruff_host.RuffFailed as exc:
+        outcome.errors.append(str(exc))
+        return
     equivalents = {rule.ruff_equivalent: code for code, rule in all_rules().items() if rule.ruff_equivalent}
     by_display = {r.display: r for r in outcome.results}  # displays are normalised paths
     noqa_maps: dict[Path, NoqaMap] = {}
@@ -275,6 +283,27 @@ def _host_ruff(
             continue  # the same problem, suppressed under netra's code (e.g. by --add-noqa)
         owner.diagnostics.append(diag)
         owner.diagnostics.sort(key=Diagnostic.sort_key)
+
+
+def _validate_ruff(settings: Settings) -> None:
+    """Stop a run that would write files before it reads one when ruff can't run the hosted
+    rules (an unknown code, a broken ruff configuration); a missing ruff is said later."""
+    try:
+        ruff_host.validate(settings.ruff_codes, settings.project_root / "netra_lint_probe.py", Path.cwd())
+    except ruff_host.RuffUnavailable:
+        pass
+    except ruff_host.UnknownRuffRule as exc:
+        raise ConfigError(_unknown_ruff_rule(settings, exc.code)) from None
+    except ruff_host.RuffFailed as exc:
+        raise ConfigError(f"{exc}; nothing was changed") from None
+
+
+def _unknown_ruff_rule(settings: Settings, code: str) -> str:
+    if settings.config_path is not None and settings.ruff_hosted != ruff_host.DEFAULT_HOSTED:
+        where = f"{settings.config_path}: [tool.netra-lint.ruff] key 'select'"
+    else:
+        where = "the default hosted ruff rules"
+    return f"{where}: {code!r} is not a rule of the installed ruff"
 
 
 def _noqa_for(result: FileResult, cache: dict[Path, NoqaMap]) -> NoqaMap:

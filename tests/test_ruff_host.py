@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ElementTree
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import RunCli, reported, snapshot, write
+from conftest import RunCli, clean_env, reported, snapshot, write
 from netra_lint import ruff_host
 from netra_lint.diagnostics import Diagnostic
 from netra_lint.ruff_host import same_problem
@@ -115,7 +117,8 @@ def test_every_output_format_carries_the_ruff_findings(run_cli: RunCli, project:
     code, out, _ = runs["github"]
     assert code == 1
     assert out.splitlines() == [
-        f"::error title=netra-lint ({c}),file=problems.py,line={r},col={col},endLine={r},endColumn={end}::problems.py:{r}:{col}: {c} {m}"
+        f"::error title=netra-lint ({c}),file=problems.py,line={r},col={col},endLine={r},endColumn={end}"
+        f"::problems.py:{r}:{col}: {c} {m}"
         for r, col, end, c, m in [
             (5, 14, 15, "PLE0117", "Nonlocal name `y` found without binding"),
             (12, 16, 17, "PLE0115", "Name `z` is both `nonlocal` and `global`"),
@@ -339,12 +342,94 @@ def test_missing_ruff_is_an_error_when_ruff_rules_were_selected(run_cli: RunCli,
     assert code == 2 and "error: ruff not found" in err
 
 
-def test_failing_ruff_is_one_line_and_netra_rules_still_run(run_cli: RunCli, project: Path) -> None:
+def test_failing_ruff_is_one_line_and_exit_2_and_netra_rules_still_run(run_cli: RunCli, project: Path) -> None:
     write(project, {"pyproject.toml": "[tool.ruff]\nno-such-setting = 1\n", "problems.py": PROBLEMS})
     code, out, err = run_cli("--no-cache", "--output-format", "concise")
-    assert code == 1
+    assert code == 2, (out, err)
     assert reported(out) == [("problems.py", 20, 12, "NL301")]
-    assert err.count("\n") == 1 and err.startswith("netra-lint: warning: ruff failed: "), err
+    # one line with ruff's whole cause: the file, and what is wrong in it
+    assert err.count("\n") == 1 and err.startswith("netra-lint: error: ruff failed: "), err
+    assert str(project / "pyproject.toml") in err and "no-such-setting" in err, err
+
+
+def test_a_ruff_that_cannot_start_is_exit_2(run_cli: RunCli, project: Path, tmp_path: Path) -> None:
+    not_executable = tmp_path / "ruff"
+    not_executable.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    write(project, {"pyproject.toml": "", "problems.py": PROBLEMS})
+    code, out, err = run_cli("--no-cache", "--output-format", "concise", env={"NETRA_LINT_RUFF": str(not_executable)})
+    assert code == 2, (out, err)
+    assert reported(out) == [("problems.py", 20, 12, "NL301")]
+    assert err == "netra-lint: error: ruff could not run: Permission denied\n"
+
+
+def test_fix_stops_before_any_write_when_ruff_cannot_run_the_hosted_rules(run_cli: RunCli, project: Path) -> None:
+    write(project, {"pyproject.toml": hosted("F821", "ZZZ999"), "problems.py": PROBLEMS})
+    before = snapshot(project)
+    for args in (["--fix"], ["--fix", "--unsafe-fixes"], ["--diff"]):
+        code, out, err = run_cli("--no-cache", *args)
+        assert (code, out) == (2, ""), (args, out, err)
+        assert err == (
+            f"netra-lint: error: {project / 'pyproject.toml'}: [tool.netra-lint.ruff] key 'select': "
+            "'ZZZ999' is not a rule of the installed ruff\n"
+        )
+        assert snapshot(project) == before
+    # a check names it the same way, after the report of what could be checked
+    code, out, err = run_cli("--no-cache", "--output-format", "concise")
+    assert code == 2 and reported(out) == [("problems.py", 20, 12, "NL301")]
+    assert err.endswith("[tool.netra-lint.ruff] key 'select': 'ZZZ999' is not a rule of the installed ruff\n"), err
+    # the user's own ruff configuration is checked before a fix too
+    write(project, {"pyproject.toml": "[tool.ruff]\nno-such-setting = 1\n"})
+    before = snapshot(project)
+    code, out, err = run_cli("--no-cache", "--fix")
+    assert code == 2 and err.startswith("netra-lint: error: ruff failed: ") and "nothing was changed" in err, err
+    assert err.count("\n") == 1 and snapshot(project) == before
+
+
+def _run_with_small_argument_limit(project: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """netra-lint under a 512 KiB stack limit: Linux then allows 128 KiB of command line
+    and environment to a program it starts (a quarter of the stack limit, at least 128 KiB)."""
+
+    import resource
+
+    def limit_stack() -> None:
+        _, hard = resource.getrlimit(resource.RLIMIT_STACK)
+        resource.setrlimit(resource.RLIMIT_STACK, (512 * 1024, hard))
+
+    return subprocess.run(
+        [sys.executable, "-m", "netra_lint", "--no-cache", *args],
+        cwd=project,
+        env=clean_env(home),
+        preexec_fn=limit_stack,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the argument limit follows the stack limit on Linux")
+def test_hosted_ruff_runs_on_more_files_than_one_command_line_holds(project: Path, home: Path) -> None:
+    # 1,200 files whose names take about 200 KiB: more than the 128 KiB a command line may hold
+    folder = "a_directory_name_long_enough_to_make_the_command_line_grow/" * 2
+    names = [f"{folder}module_with_a_rather_long_name_{i:04d}.py" for i in range(1200)]
+    files = {name: "x = 1\n" for name in names}
+    for i in (0, 599, 1199):
+        files[names[i]] = f"print(undefined_{i})\n\n\ndef f():\n    print(X)\n    global X\n"
+    write(project, {"pyproject.toml": hosted("F821", "F401"), **files})
+    assert sum(len(str(project / name)) + 9 for name in names) > 192 * 1024
+
+    done = _run_with_small_argument_limit(project, home, "--output-format", "concise")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    found = [(path.rsplit("_", 1)[1], code) for path, _row, _col, code in reported(done.stdout)]
+    assert found == [(f"{i:04d}.py", code) for i in (0, 599, 1199) for code in ("F821", "NL301")]
+
+    # ruff's fixes reach every file too, and the report describes the fixed files
+    for i in (3, 700, 1198):
+        write(project, {names[i]: "import os\n"})
+    done = _run_with_small_argument_limit(project, home, "--fix", "--output-format", "concise")
+    assert done.returncode == 1 and done.stderr == "", done.stderr
+    assert all((project / names[i]).read_text() == "" for i in (3, 700, 1198))
+    assert [code for *_, code in reported(done.stdout)] == ["F821"] * 3
 
 
 def test_ruff_can_be_switched_off(run_cli: RunCli, project: Path) -> None:
@@ -355,11 +440,31 @@ def test_ruff_can_be_switched_off(run_cli: RunCli, project: Path) -> None:
 
 
 def test_a_ruff_check_started_early_is_stopped_by_cancel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a wrapper script whose child holds ruff's output open: killing the script alone
+    # would leave cancel waiting for the child
     slow = tmp_path / "slow-ruff"
-    slow.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
+    child = tmp_path / "child.pid"
+    slow.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {child}\nwait\n", encoding="utf-8")
     slow.chmod(0o755)
     monkeypatch.setenv("NETRA_LINT_RUFF", str(slow))
     started = ruff_host.RuffCheck([tmp_path / "a.py"], ["F821"], tmp_path)
-    assert started.process is not None and started.process.poll() is None
+    process = started.process
+    assert process is not None and process.poll() is None
+    deadline = time.monotonic() + 10
+    while not child.exists() or not child.read_text().strip():
+        assert time.monotonic() < deadline, "the fake ruff did not start its child"
+        time.sleep(0.01)
+    began = time.monotonic()
     started.cancel()
-    assert started.process.poll() is not None
+    assert time.monotonic() - began < 5
+    assert process.poll() is not None
+    assert not _running(int(child.read_text()))
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting for its parent to reap it is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
