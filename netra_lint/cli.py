@@ -113,6 +113,17 @@ def main() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also list the rule packs in effect and skipped files, and why.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` to every line that fails now (a baseline).")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Leave out the findings this baseline file lists (default: `baseline` in the config).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record every finding of today in this baseline file, instead of reporting them.",
+)
 def check(
     paths: tuple[Path, ...],
     fix: bool,
@@ -132,6 +143,8 @@ def check(
     jobs: int | None,
     verbose: bool,
     add_noqa: bool,
+    baseline_file: Path | None,
+    write_baseline: Path | None,
 ) -> None:
     """Check PATHS (default: the current directory) and optionally fix them."""
     _tune_gc()
@@ -157,9 +170,17 @@ def check(
             jobs=jobs,
             report_edits=output_format == "json",
         )
+        baseline_file = baseline_file or settings.baseline
+        accepted = baseline.read_baseline(baseline_file) if baseline_file and not (write_baseline or diff) else None
         progress = _Progress(enabled=not quiet and sys.stderr.isatty())
         outcome = run(targets, settings, options, force_exclude=force_exclude, progress=progress)
         progress.clear()
+        if write_baseline:
+            written = baseline.write_baseline(outcome, settings, write_baseline)
+            click.echo(f"Wrote {written} finding{'s' * (written != 1)} to {write_baseline}.")
+            sys.exit(EXIT_ERROR if outcome.errors else EXIT_OK)
+        if accepted is not None and baseline_file:
+            _say_baselined(baseline.apply_baseline(outcome, settings, accepted), baseline_file, quiet)
         if add_noqa:
             added, failures = baseline.add_noqa(outcome)
             for failure in failures:
@@ -173,6 +194,23 @@ def check(
         click.echo("\nnetra-lint: interrupted; files already written are complete, the rest untouched", err=True)
         sys.exit(130)
     sys.exit(_report(outcome, options, output_format, exit_zero, show_statistics, show_fixes, quiet, verbose))
+
+
+def _say_baselined(match: baseline.BaselineMatch, path: Path, quiet: bool) -> None:
+    if quiet:
+        return
+    if match.baselined:
+        count = match.baselined
+        click.echo(f"netra-lint: {count} baselined finding{'s' * (count != 1)} not shown ({path})", err=True)
+    if match.stale:
+        count = len(match.stale)
+        click.echo(
+            f"netra-lint: {count} baseline entr{'ies' if count != 1 else 'y'} in {path} match no finding any more "
+            "(fixed? `--write-baseline` again removes them):",
+            err=True,
+        )
+        for entry in match.stale:
+            click.echo(f"  {entry.path}: {entry.code} {entry.message}", err=True)
 
 
 def _report(

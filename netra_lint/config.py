@@ -198,6 +198,8 @@ def load_settings(
     settings.pack_choices = _choose_packs(settings, named, base, f"{where} key 'packs'")
     settings.pack_files = [choice.path for choice in settings.pack_choices if choice.in_effect]
     settings.packs = load_packs(settings.pack_files)
+    if "baseline" in table:
+        settings.baseline = base / table["baseline"]
     return settings
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -186,14 +187,27 @@ def sarif(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+_LINE_NUMBER = re.compile(r"\bline \d+")
+
+
+def fingerprints(diagnostics: Sequence[Diagnostic], paths: Iterable[str]) -> list[str]:
+    """One fingerprint per diagnostic that survives line shifts: its file (from ``paths``,
+    one per diagnostic), code, message (line numbers in it masked), the text of its line,
+    and which occurrence of all that it is, in order."""
+    seen: Counter[str] = Counter()
+    found = []
+    for d, path in zip(diagnostics, paths):
+        message = _LINE_NUMBER.sub("line _", d.message)
+        basis = f"{path}:{d.code}:{message}:{d.source_line.strip()}"
+        seen[basis] += 1
+        found.append(hashlib.sha256(f"{basis}:{seen[basis]}".encode()).hexdigest()[:32])
+    return found
+
+
 def gitlab(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
     """GitLab Code Quality: one issue per diagnostic with a stable fingerprint."""
     items = []
-    seen: Counter[str] = Counter()
-    for d in diagnostics:
-        basis = f"{d.path}:{d.code}:{d.message}:{d.source_line.strip()}"
-        seen[basis] += 1
-        fingerprint = hashlib.sha256(f"{basis}:{seen[basis]}".encode()).hexdigest()[:32]
+    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, (d.path for d in diagnostics))):
         items.append(
             {
                 "description": f"{d.code} {d.message}",

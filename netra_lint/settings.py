@@ -60,6 +60,7 @@ ENGINE_KEYS: dict[str, Any] = {
     "unsafe-fixes": bool,
     "target-version": str,
     "cache-dir": str,
+    "baseline": str,
     "max-file-size": int,
     "ruff": dict,
 }
@@ -107,6 +108,8 @@ class Settings:
     pyproject: dict[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
     use_cache: bool = True
+    #: Findings this file lists are accepted (left out of the report); see ``baseline``.
+    baseline: Path | None = None
     #: Files larger than this many bytes are skipped with a warning (generated code, data).
     max_file_size: int = 2_000_000
     #: Ruff codes netra-lint runs ruff for (``[tool.netra-lint.ruff]``).

@@ -1,11 +1,12 @@
-"""Adopting on a big repository: ``--add-noqa`` baselines, NL100 ``unused-noqa`` and
-``--statistics``, with the real ruff binary hosting its rules in the same run."""
+"""Adopting on a big repository: ``--add-noqa`` and baseline files, NL100 ``unused-noqa``
+and ``--statistics``, with the real ruff binary hosting its rules in the same run."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from conftest import RunCli, reported, write
+from conftest import RunCli, reported, snapshot, write
 
 HOSTED = '[tool.netra-lint.ruff]\nselect = ["F821", "PLE0118", "F841", "I001"]\n'
 
@@ -149,3 +150,110 @@ def test_statistics_count_fixable_safely_unsafely_or_not_at_all(run_cli: RunCli,
         "NL100": ["1", "1", "0", "0"],
     }
     assert next(row[1] for row in rows[1:]) == "NL301"  # most frequent first
+
+
+# -- the baseline file -------------------------------------------------------------------
+
+BASELINE = ".netra-lint-baseline.json"
+#: NL301 twice, F821 on two identical lines (same message, same text: told apart by order).
+LEGACY = """\
+X = 1
+
+
+def f():
+    print(X)
+    global X
+    X = 2
+
+
+def g():
+    print(X)
+    global X
+
+
+print(undefined_a)
+print(undefined_a)
+"""
+
+
+def _shifted(text: str) -> str:
+    return '"""A docstring added above everything."""\n\nimport os\n\nprint(os.sep)\n' + text
+
+
+def test_a_baseline_file_survives_line_shifts_and_names_what_was_fixed(run_cli: RunCli, project: Path) -> None:
+    write(project, {"pyproject.toml": "", "app/m.py": LEGACY, "app/broken.py": "def f(:\n", "app/ok.py": "x = 1\n"})
+    code, out, err = run_cli("--write-baseline", BASELINE)
+    assert (code, out, err) == (0, f"Wrote 5 findings to {BASELINE}.\n", "")
+    document = json.loads((project / BASELINE).read_text())
+    assert [(e["path"], e["code"]) for e in document["findings"]] == [
+        ("app/broken.py", "NL001"),
+        *sorted([("app/m.py", "NL301"), ("app/m.py", "NL301"), ("app/m.py", "F821"), ("app/m.py", "F821")]),
+    ]
+    assert (project / "app" / "m.py").read_text() == LEGACY  # the code is left alone
+
+    code, out, err = run_cli("--baseline", BASELINE)
+    assert (code, out.strip(), err) == (
+        0,
+        "All checks passed!",
+        f"netra-lint: 5 baselined findings not shown ({BASELINE})\n",
+    )
+
+    # lines move, from anywhere in the project: still the same findings
+    write(project, {"app/m.py": _shifted(LEGACY)})
+    code, out, err = run_cli("--baseline", f"../{BASELINE}", "--output-format", "concise", ".", cwd=project / "app")
+    assert (code, out.strip()) == (0, "All checks passed!"), err
+    assert err == f"netra-lint: 5 baselined findings not shown (../{BASELINE})\n"
+
+    # new findings are reported, also a third copy of a baselined one
+    write(project, {"app/m.py": _shifted(LEGACY) + "print(undefined_a)\n\n\ndef h():\n    print(X)\n    global X\n"})
+    code, out, err = run_cli("--baseline", BASELINE, "--output-format", "concise")
+    assert code == 1, err
+    assert [(row, c) for _, row, _, c in reported(out)] == [(22, "F821"), (27, "NL301")]
+    assert err == f"netra-lint: 5 baselined findings not shown ({BASELINE})\n"
+
+    # fixed findings: the entries that match nothing any more are named, the run passes
+    fixed = _shifted(LEGACY).replace(
+        "    print(X)\n    global X\n    X = 2\n", "    global X\n    print(X)\n    X = 2\n"
+    )
+    write(project, {"app/m.py": fixed, "app/broken.py": "def f():\n    pass\n"})
+    code, out, err = run_cli("--baseline", BASELINE)
+    assert (code, out.strip()) == (0, "All checks passed!"), err
+    assert err.splitlines() == [
+        f"netra-lint: 3 baselined findings not shown ({BASELINE})",
+        f"netra-lint: 2 baseline entries in {BASELINE} match no finding any more "
+        "(fixed? `--write-baseline` again removes them):",
+        "  app/broken.py: NL001 cannot parse: invalid syntax",
+        "  app/m.py: NL301 name 'X' is used prior to global declaration",
+    ]
+    # a run over some files, or some rules, judges only their entries
+    code, _, err = run_cli("--baseline", BASELINE, "app/ok.py")
+    assert (code, err) == (0, "")
+    code, _, err = run_cli("--baseline", BASELINE, "--select", "F821")
+    assert (code, err) == (0, f"netra-lint: 2 baselined findings not shown ({BASELINE})\n")
+    # writing it again drops them; -q says nothing about the baseline
+    assert run_cli("--write-baseline", BASELINE).out == f"Wrote 3 findings to {BASELINE}.\n"
+    assert run_cli("--baseline", BASELINE, "-q") == (0, "", "")
+
+
+def test_the_configured_baseline_keeps_machine_output_clean(run_cli: RunCli, project: Path) -> None:
+    write(project, {"pyproject.toml": f'[tool.netra-lint]\nbaseline = "{BASELINE}"\n', "m.py": LEGACY})
+    assert run_cli("--write-baseline", BASELINE).code == 0
+    write(project, {"m.py": LEGACY + "print(undefined_b)\n"})
+    code, out, err = run_cli("--output-format", "json", cwd=project)
+    assert code == 1, err
+    assert [(item["code"], item["location"]["row"]) for item in json.loads(out)] == [("F821", 17)]
+    assert err == f"netra-lint: 4 baselined findings not shown ({project / BASELINE})\n"
+
+
+def test_a_missing_or_malformed_baseline_stops_the_run_before_any_write(run_cli: RunCli, project: Path) -> None:
+    write(project, {"pyproject.toml": "", "m.py": LEGACY, "bad.json": '{"findings": []}', "worse.json": "{"})
+    before = snapshot(project)
+    for name, problem in [
+        ("missing.json", "baseline file not found (write it with --write-baseline)"),
+        ("bad.json", "not a netra-lint baseline file (format 1)"),
+        ("worse.json", "cannot read the baseline: "),
+    ]:
+        code, out, err = run_cli("--fix", "--baseline", name)
+        assert (code, out) == (2, ""), err
+        assert err.startswith(f"netra-lint: error: {name}: {problem}") and err.count("\n") == 1, err
+        assert snapshot(project) == before
