@@ -47,6 +47,31 @@ def clean_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, s
 RunCli = Callable[..., CliResult]
 
 
+def git_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a user committing with git and running pre-commit, all below ``tmp_path``."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return clean_env(
+        home,
+        {
+            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "TERM": "dumb",
+        },
+    )
+
+
+def git(*args: str, cwd: Path, env: Mapping[str, str]) -> str:
+    """Run git; its output, stripped (the test fails if git does)."""
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"

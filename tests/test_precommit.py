@@ -6,30 +6,14 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import BROKEN, LATE_GLOBAL, LATE_GLOBAL_FIXED, REPO, clean_env, write
+import pytest
+
+from conftest import BROKEN, LATE_GLOBAL, LATE_GLOBAL_FIXED, REPO, git, git_env, write
 
 
-def _git(*args: str, cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
+@pytest.mark.slow
 def test_check_and_fix_hooks(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    env = clean_env(
-        home,
-        {
-            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-            "GIT_AUTHOR_NAME": "Test",
-            "GIT_AUTHOR_EMAIL": "test@example.com",
-            "GIT_COMMITTER_NAME": "Test",
-            "GIT_COMMITTER_EMAIL": "test@example.com",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "TERM": "dumb",
-        },
-    )
+    env = git_env(tmp_path)
     user = tmp_path / "user-repo"
     write(
         user,
@@ -41,10 +25,10 @@ def test_check_and_fix_hooks(tmp_path: Path) -> None:
             "notes.txt": BROKEN,
         },
     )
-    _git("init", "-q", "-b", "main", cwd=user, env=env)
-    _git("add", ".", cwd=user, env=env)
-    _git("commit", "-q", "-m", "initial", cwd=user, env=env)
-    head = _git("rev-parse", "HEAD", cwd=REPO, env=env)
+    git("init", "-q", "-b", "main", cwd=user, env=env)
+    git("add", ".", cwd=user, env=env)
+    git("commit", "-q", "-m", "initial", cwd=user, env=env)
+    head = git("rev-parse", "HEAD", cwd=REPO, env=env)
     pre_commit = [str(Path(__import__("sys").executable).parent / "pre-commit")]
 
     def try_repo(*hook: str) -> subprocess.CompletedProcess[str]:
