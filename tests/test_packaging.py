@@ -1,5 +1,5 @@
-"""What ships: the wheel holds the package and the rule packs, and the packs are found
-when the package is installed from it."""
+"""What ships: the wheel and the sdist hold the package and the rule packs, and the packs
+are found when the package is installed from either."""
 
 from __future__ import annotations
 
@@ -32,15 +32,7 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
     (source / "rules" / "zz_probe.toml").write_text(PROBE_PACK)
     packs = sorted(p.name for p in (source / "rules").glob("*.toml"))
     env = clean_env(tmp_path)
-    built = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path / "dist"), str(source)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    [wheel] = (tmp_path / "dist").glob("netra_lint-*.whl")
+    wheel = _build(source, "wheel", env)
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         for pack in packs:
@@ -54,9 +46,41 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
         assert not [n for n in names if "__pycache__" in n or n.startswith(("tests/", "rules/"))]
 
     # installed from the wheel (no dependencies fetched: this interpreter has them)
-    target = tmp_path / "site"
+    _install_and_probe(wheel, tmp_path / "site", packs, env)
+
+
+def test_sdist_builds_and_installs_with_the_rule_packs(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    _copy_sources(source)
+    packs = sorted(p.name for p in (source / "rules").glob("*.toml"))
+    env = clean_env(tmp_path)
+    sdist = _build(source, "sdist", env)
+    # pip builds the wheel from the sdist alone: everything it needs must be inside
+    _install_and_probe(sdist, tmp_path / "site", packs, env, "--no-build-isolation")
+
+
+def _build(source: Path, kind: str, env: dict[str, str]) -> Path:
+    """Build the ``wheel`` or the ``sdist`` of ``source`` (with this interpreter's build
+    backend: nothing is downloaded); the file built."""
+    out = source.parent / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", f"--{kind}", "--no-isolation", "--outdir", str(out), str(source)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    [archive] = out.glob("netra_lint-*.whl" if kind == "wheel" else "netra_lint-*.tar.gz")
+    return archive
+
+
+def _install_and_probe(archive: Path, target: Path, packs: list[str], env: dict[str, str], *options: str) -> None:
+    """Install ``archive`` into ``target`` and check that the installed package finds its packs."""
+    outside = target.parent  # not the source tree: the installed package must be found
     installed = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target), str(wheel)],
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", *options, "--target", str(target)]
+        + [str(archive)],
         env=env,
         capture_output=True,
         text=True,
@@ -71,7 +95,7 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
             "print(netra_lint.__file__); print(s.bundled_pack_dir()); "
             "print(','.join(sorted(p.name for p in s.bundled_pack_dir().glob('*.toml'))))",
         ],
-        cwd=tmp_path,
+        cwd=outside,
         env={**env, "PYTHONPATH": str(target)},
         capture_output=True,
         text=True,
@@ -84,7 +108,7 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
     assert found.split(",") == packs
     version = subprocess.run(
         [sys.executable, "-m", "netra_lint", "--version"],
-        cwd=tmp_path,
+        cwd=outside,
         env={**env, "PYTHONPATH": str(target)},
         capture_output=True,
         text=True,
