@@ -103,6 +103,7 @@ def temp_leftovers(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.name.endswith((".netra-tmp", ".tmp"))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
 def test_killed_fix_run_leaves_every_file_old_or_new(tmp_path: Path, sig: int) -> None:
     root = tmp_path / "project"
@@ -198,6 +199,7 @@ def _sequential(tmp_path: Path, text: str, selections: list[str]) -> bytes:
     return next(iter(files_of(root).values()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("same_rules", [True, False], ids=["same-rules", "different-rules"])
 def test_two_runs_at_once_never_mix_their_writes(tmp_path: Path, same_rules: bool) -> None:
     text = TEXT_A.rstrip("\n") + "\n\n\n" + CASE_B.path.read_text(encoding="utf-8")

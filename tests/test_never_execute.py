@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fixture_cases import all_cases
 
 TIMEOUT = 180
@@ -136,6 +138,7 @@ def run_traced(root: Path, log: Path, tmp: Path, *args: str) -> subprocess.Compl
     )
 
 
+@pytest.mark.slow
 def test_analysed_code_is_never_executed(tmp_path: Path) -> None:
     root = tmp_path / "project"
     markers = tmp_path / "markers"

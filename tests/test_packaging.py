@@ -9,6 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, clean_env
 
 PROBE_PACK = '[pack]\nname = "probe"\ndescription = "proves that every rules/*.toml file ships"\n'
@@ -26,6 +28,7 @@ def _copy_sources(destination: Path) -> None:
             shutil.copy2(REPO / name, destination / name)
 
 
+@pytest.mark.slow
 def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: Path) -> None:
     source = tmp_path / "src"
     _copy_sources(source)
@@ -49,6 +52,7 @@ def test_wheel_contains_the_rule_packs_and_finds_them_when_installed(tmp_path: P
     _install_and_probe(wheel, tmp_path / "site", packs, env)
 
 
+@pytest.mark.slow
 def test_sdist_builds_and_installs_with_the_rule_packs(tmp_path: Path) -> None:
     source = tmp_path / "src"
     _copy_sources(source)
