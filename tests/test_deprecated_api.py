@@ -11,15 +11,9 @@ from click.testing import CliRunner
 from netra_lint.cli import main
 from netra_lint.config import bundled_pack_dir, load_packs, load_settings
 from netra_lint.engine import RunOptions
-from netra_lint.rules.deprecated_api import (
-    SECTION,
-    CallRule,
-    DeprecatedApiChecker,
-    parse_signature,
-    parse_template,
-    plan_call,
-    render_call,
-)
+from netra_lint.rules.deprecated.deprecated_api import DeprecatedApiChecker
+from netra_lint.rules.deprecated.pack import SECTION, CallRule, parse_signature, parse_template
+from netra_lint.rules.deprecated.rendering import plan_call, render_call
 from netra_lint.runner import run
 from netra_lint.settings import ConfigError
 
@@ -354,7 +348,7 @@ def test_a_project_pack_with_an_error_stops_the_run(tmp_path: Path) -> None:
 
 
 def test_names_in_comments_and_prose_only_are_not_analysed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from netra_lint.rules import deprecated_api
+    from netra_lint.rules.deprecated import deprecated_api
 
     built: list[str] = []
     original = deprecated_api._Analysis.__init__
