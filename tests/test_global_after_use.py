@@ -26,7 +26,7 @@ from netra_lint.checker import FileContext
 from netra_lint.config import load_settings
 from netra_lint.engine import FileResult, Linter, RunOptions
 from netra_lint.index import ProjectIndex
-from netra_lint.rules.global_after_use import GlobalAfterUse
+from netra_lint.rules.declarations.global_after_use import GlobalAfterUse
 from netra_lint.settings import Settings
 from netra_lint.source import SourceFile
 
