@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .checker import Checker, FileContext
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits
+from .engine_rules import PARSE_ERROR, UNUSED_NOQA
 from .lazy import libcst as cst
-from .noqa import UNUSED_NOQA, NoqaMap, unused_noqa
+from .noqa import NoqaMap, unused_noqa
 from .registry import all_rules, checker_classes
 from .settings import Settings
 from .source import DecodeError, SourceFile
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from .index import ProjectIndex
 
 MAX_FIX_PASSES = 10
-PARSE_ERROR = "NL001"
 FIX_WITHHELD = "fix withheld: it produced invalid code (a bug in netra-lint — please report it)"
 
 

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
+from .engine_rules import UNUSED_NOQA
 from .source import SourceFile
 
 NOQA = re.compile(
@@ -21,7 +22,6 @@ NOQA = re.compile(
     re.IGNORECASE,
 )
 CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
-UNUSED_NOQA = "NL100"
 NETRA_PREFIX = "NL"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what ends a line for the tokenizer (not \f, \x1c...)
 _STRING_STARTS = {getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)}
