@@ -1,7 +1,8 @@
 """The contract between the engine and a rule family.
 
-A rule family is one module under ``netra_lint/rules/`` that defines a ``Checker``
-subclass. The engine finds it by itself (see ``registry``), so it knows no rule by name.
+A rule family is a module under ``netra_lint/rules/``, or a package there with one module
+per rule code, that defines a ``Checker`` subclass. The engine finds it by itself (see
+``registry``), so it knows no rule by name.
 A checker:
 
 * describes its rules (``rules``: code, name, summary, documentation, fix safety);
