@@ -7,6 +7,7 @@ import pkgutil
 from collections.abc import Iterable
 from functools import lru_cache
 
+from . import ruff_host
 from . import rules as rules_package
 from .checker import Checker, RuleInfo
 from .engine_rules import ENGINE_RULES
@@ -62,6 +63,8 @@ def expand(selectors: Iterable[str], extra_codes: Iterable[str] = ()) -> set[str
             continue
         matches = {code for code in known if code.startswith(sel)}
         if not matches:
-            raise SelectionError(f"unknown rule code or prefix: {selector!r}")
+            raise SelectionError(
+                ruff_host.not_hosted(selector, list(extra_codes)) or f"unknown rule code or prefix: {selector!r}"
+            )
         chosen.update(matches)
     return chosen

@@ -17,6 +17,7 @@ import signal
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Applicability, Diagnostic
@@ -224,13 +225,28 @@ def check(files: Sequence[Path], codes: Sequence[str], cwd: Path, cache: bool = 
     return RuffCheck(files, codes, cwd, cache).result()
 
 
-def _diagnostics(completed: subprocess.CompletedProcess[str]) -> list[Diagnostic]:
+def check_text(text: str, filename: Path, codes: Sequence[str], cwd: Path) -> list[Diagnostic]:
+    """Ruff's diagnostics for ``codes`` on ``text`` checked as if it were ``filename``
+    (``--force-exclude``: nothing for a file the user's ruff config excludes)."""
+    if not codes:
+        return []
+    args = ["check", "--output-format", "json", "--force-exclude", "--exit-zero", "--select", ",".join(codes)]
+    completed = _invoke([*args, "--stdin-filename", str(filename), "-"], cwd, stdin=text)
+    source = SourceFile(path=filename, text=text)
+    return _diagnostics(completed, {os.path.abspath(filename): source})
+
+
+def _diagnostics(
+    completed: subprocess.CompletedProcess[str], sources: dict[str, SourceFile | None] | None = None
+) -> list[Diagnostic]:
+    """Ruff's JSON report as netra diagnostics; ``sources`` (absolute path → text) holds
+    the text of files that are not read from disk."""
     try:
         items = json.loads(completed.stdout or "[]")
     except ValueError:
         raise RuffFailed("ruff failed: it printed no JSON report") from None
     diagnostics = []
-    sources: dict[str, SourceFile | None] = {}
+    sources = dict(sources or {})
     for item in items:
         if not is_ruff_code(item.get("code") or ""):
             continue  # ruff's syntax errors ("invalid-syntax") are netra's NL001, not a hosted rule
@@ -246,12 +262,31 @@ def _diagnostics(completed: subprocess.CompletedProcess[str]) -> list[Diagnostic
         diag.end_row, diag.end_column = end["row"], end["column"]
         diag.noqa_row = item.get("noqa_row") or diag.row
         diag.source_line = _line(sources, item["filename"], diag.row)
+        diag.edit_locations = _edits(fix)
         diagnostics.append(diag)
     return diagnostics
 
 
+def _edits(fix: dict | None) -> list[tuple[int, int, int, int, str]]:
+    """The edits of ruff's fix, as the reports want them."""
+    try:
+        return [
+            (
+                edit["location"]["row"],
+                edit["location"]["column"],
+                edit["end_location"]["row"],
+                edit["end_location"]["column"],
+                edit.get("content") or "",
+            )
+            for edit in (fix or {}).get("edits") or ()
+        ]
+    except (KeyError, TypeError):
+        return []
+
+
 def _line(sources: dict[str, SourceFile | None], filename: str, row: int) -> str:
     """The text of line ``row`` of ``filename``, for the source excerpt of the full report."""
+    filename = os.path.abspath(filename)
     if filename not in sources:
         try:
             sources[filename] = SourceFile.read(Path(filename))
@@ -330,3 +365,72 @@ def same_problem(ruff_diag: Diagnostic, netra_diag: Diagnostic) -> bool:
 
 def is_ruff_code(code: str) -> bool:
     return bool(RUFF_CODE.match(code)) and not code.startswith("NL")
+
+
+@dataclass(frozen=True)
+class RuffRule:
+    """What ``ruff rule CODE`` says about one of its rules."""
+
+    code: str
+    name: str
+    linter: str
+    explanation: str
+    #: ruff's fix availability: ``None``, ``Sometimes`` or ``Always``
+    fix_availability: str
+
+    @property
+    def url(self) -> str:
+        return f"https://docs.astral.sh/ruff/rules/{self.name}"
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph of the explanation's "What it does" (ruff's own summary
+        is a message template with ``{name}`` placeholders)."""
+        body = self.explanation.partition("## What it does")[2].strip()
+        return " ".join(body.split("\n\n", 1)[0].split()) or self.name
+
+    @property
+    def fix(self) -> str:
+        return {"Always": "always", "Sometimes": "sometimes"}.get(self.fix_availability, "report")
+
+
+@lru_cache(maxsize=1)
+def ruff_rules() -> dict[str, RuffRule]:
+    """Every rule of the installed ruff by code (``ruff rule --all``); empty without ruff."""
+    try:
+        completed = _invoke(["rule", "--all", "--output-format", "json"], Path.cwd())
+        items = json.loads(completed.stdout)
+    except (RuffUnavailable, ValueError):
+        return {}
+    rules = {}
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str) or not isinstance(item.get("name"), str):
+            continue  # rules without a code are listed too (not selectable)
+        rules[item["code"]] = RuffRule(
+            code=item["code"],
+            name=item["name"],
+            linter=item.get("linter") or "",
+            explanation=item.get("explanation") or "",
+            fix_availability=item.get("fix_availability") or "None",
+        )
+    return rules
+
+
+def not_hosted(selector: str, hosted: Sequence[str]) -> str | None:
+    """Why a selector that names no hosted rule is still a ruff rule (or prefix), and how
+    to host it; None if ruff doesn't know it either."""
+    wanted = selector.strip().upper()
+    if not RUFF_CODE.match(wanted) or wanted.startswith("NL"):
+        return None
+    known = ruff_rules()
+    if wanted in known:
+        what = "a ruff rule"
+    elif any(code.startswith(wanted) for code in known):
+        what = "a prefix of ruff rules"
+    else:
+        return None
+    listed = ", ".join(hosted) if hosted else "none"
+    return (
+        f"{selector!r} is {what} that netra-lint does not host (hosted ruff rules: {listed}); "
+        "add it to `[tool.netra-lint.ruff] select` in pyproject.toml to run it with netra-lint"
+    )
