@@ -1,8 +1,12 @@
-"""Report formats. Each takes the sorted diagnostics and returns the text to print.
+"""Report formats. Each takes the sorted diagnostics and the run's ``ReportContext`` and
+returns the text to print.
 
-``json`` uses the field names of ruff's JSON output so tooling that reads ruff reads us;
-``github`` prints workflow annotations, ``sarif`` is SARIF 2.1.0 for code scanning,
-``gitlab`` the Code Quality format and ``junit`` a JUnit XML report.
+``full`` is ruff's layout (see ``full_format``); ``json`` uses the field names of ruff's
+JSON output so tooling that reads ruff reads us; ``github`` prints workflow annotations,
+``sarif`` is SARIF 2.1.0 for code scanning, ``gitlab`` the Code Quality format and
+``junit`` a JUnit XML report. The CI formats name files from the root the CI system reads
+them from (not the directory the run started in), so a job that ``cd``s into a service of
+a monorepo still points at the right files.
 """
 
 from __future__ import annotations
@@ -13,73 +17,95 @@ import os
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-import click
-
-from . import __version__
+from . import __version__, full_format, ruff_host
 from .diagnostics import Applicability, Diagnostic
+from .discovery import git_work_tree
 from .registry import all_rules
 
 FORMATS = ("full", "concise", "json", "github", "sarif", "gitlab", "junit")
+#: The SARIF base id that result URIs are relative to (``originalUriBaseIds`` says where it is).
+SARIF_ROOT = "%SRCROOT%"
 
 
-def _rule_name(code: str) -> str:
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report needs besides the diagnostics."""
+
+    unsafe_fixes: bool = False
+    #: The project root (where the configuration is): CI paths fall back to it.
+    project_root: Path = field(default_factory=Path.cwd)
+    #: The hosted ruff codes of the run (SARIF describes them beside netra-lint's rules).
+    hosted: tuple[str, ...] = ()
+    #: The text of files that were not read from disk (stdin), by displayed path.
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def read(self, path: str) -> str | None:
+        text = self.sources.get(path)
+        return text if text is not None else full_format.read_source(path)
+
+    def repository_root(self) -> Path:
+        """The top of the git work tree holding the project, else the project root."""
+        return git_work_tree(self.project_root) or self.project_root
+
+
+def rule_name(code: str) -> str:
+    """The rule's name: netra-lint's own, or ruff's for a ruff code ("" if unknown)."""
     rule = all_rules().get(code)
-    return rule.name if rule else ""
+    if rule is not None:
+        return rule.name
+    ruff_rule = ruff_host.ruff_rules().get(code) if ruff_host.is_ruff_code(code) else None
+    return ruff_rule.name if ruff_rule else ""
 
 
-def _fix_marker(diag: Diagnostic, unsafe_fixes: bool) -> str:
-    if diag.fix_applicability is Applicability.SAFE or (
+def _rule_url(code: str) -> str | None:
+    ruff_rule = ruff_host.ruff_rules().get(code) if ruff_host.is_ruff_code(code) else None
+    return ruff_rule.url if ruff_rule else None
+
+
+def fixable(diag: Diagnostic, unsafe_fixes: bool) -> bool:
+    """Whether ``--fix`` (with ``--unsafe-fixes`` if given) applies the finding's fix."""
+    return diag.fix_applicability is Applicability.SAFE or (
         diag.fix_applicability is Applicability.UNSAFE and unsafe_fixes
-    ):
-        return " [*]"
-    return ""
-
-
-def concise(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
-    return "".join(
-        f"{d.path}:{d.row}:{d.column}: {d.code}{_fix_marker(d, unsafe_fixes)} {d.message}\n" for d in diagnostics
     )
 
 
-def full(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
-    """ruff-style: header line, the source line with a caret under the span, the fix hint."""
-    out: list[str] = []
-    for d in diagnostics:
-        header = (
-            click.style(d.path, bold=True)
-            + click.style(":", fg="cyan")
-            + f"{d.row}:{d.column}"
-            + click.style(":", fg="cyan")
-            + " "
-            + click.style(d.code, fg="red", bold=True)
-            + click.style(_fix_marker(d, unsafe_fixes), fg="cyan")
-            + f" {d.message}"
-        )
-        out.append(header + "\n")
-        if d.source_line:
-            gutter = str(d.row)
-            pad = " " * len(gutter)
-            line = d.source_line.expandtabs(1)
-            width = (d.end_column - d.column) if d.end_row == d.row else len(line) - d.column + 1
-            caret = " " * (d.column - 1) + "^" * max(1, width)
-            out.append(click.style(f"{pad} |", fg="blue") + "\n")
-            out.append(click.style(f"{gutter} |", fg="blue") + f" {line}\n")
-            out.append(click.style(f"{pad} |", fg="blue") + " " + click.style(caret, fg="red", bold=True) + "\n")
-        if d.fix_title:
-            out.append(click.style("  = help: ", fg="cyan") + d.fix_title + "\n")
-        out.append("\n")
-    return "".join(out)
+def _fix_marker(diag: Diagnostic, unsafe_fixes: bool) -> str:
+    return " [*]" if fixable(diag, unsafe_fixes) else ""
+
+
+def _relative_to(path: str, base: Path) -> str:
+    """``path`` (as displayed: relative to the working directory) relative to ``base`` in
+    POSIX form; absolute if it lies outside ``base``."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, base)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return Path(absolute).as_posix()
+    return Path(relative).as_posix()
+
+
+def concise(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    return "".join(
+        f"{d.path}:{d.row}:{d.column}: {d.code}{_fix_marker(d, context.unsafe_fixes)} {d.message}\n"
+        for d in diagnostics
+    )
+
+
+def full(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """ruff's layout: the code and message, the position, the source with the span marked,
+    the fix title and the fix as a diff."""
+    return full_format.render(diagnostics, lambda d: _fix_marker(d, context.unsafe_fixes), context.read)
 
 
 def _location(row: int, column: int) -> dict[str, int]:
     return {"column": column, "row": row}
 
 
-def json_report(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
+def json_report(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     items = []
     for d in diagnostics:
         fix = None
@@ -101,10 +127,10 @@ def json_report(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -
                 "fix": fix,
                 "location": _location(d.row, d.column),
                 "message": d.message,
-                "name": _rule_name(d.code) or d.code,
+                "name": rule_name(d.code) or d.code,
                 "noqa_row": d.noqa_row,
                 "severity": "error",
-                "url": None,
+                "url": _rule_url(d.code),
             }
         )
     return json.dumps(items, indent=2) + "\n"
@@ -114,11 +140,14 @@ def _escape_property(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
 
 
-def github(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
+def github(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """Workflow annotations; ``file`` is relative to the repository root, where GitHub
+    resolves it."""
+    root = context.repository_root()
     lines = []
     for d in diagnostics:
         props = (
-            f"title={_escape_property(f'netra-lint ({d.code})')},file={_escape_property(d.path)},"
+            f"title={_escape_property(f'netra-lint ({d.code})')},file={_escape_property(_relative_to(d.path, root))},"
             f"line={d.row},col={d.column},endLine={d.end_row},endColumn={d.end_column}"
         )
         message = f"{d.path}:{d.row}:{d.column}: {d.code} {d.message}"
@@ -128,29 +157,46 @@ def github(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str
     return "".join(lines)
 
 
-def _uri(path: str) -> str:
-    """A path as a SARIF ``uri``: a percent-encoded relative reference, or a file URI."""
-    if os.path.isabs(path):
-        return Path(path).as_uri()
-    return urllib.parse.quote(Path(path).as_posix(), safe="/")
+def _artifact_location(path: str, root: Path) -> dict[str, str]:
+    """A SARIF ``artifactLocation``: relative to ``SARIF_ROOT`` (percent-encoded), or an
+    absolute file URI for a file outside the root."""
+    relative = _relative_to(path, root)
+    if os.path.isabs(relative):
+        return {"uri": Path(relative).as_uri()}
+    return {"uri": urllib.parse.quote(relative, safe="/"), "uriBaseId": SARIF_ROOT}
 
 
-def sarif(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
-    rules = all_rules()
-    used = sorted({d.code for d in diagnostics} | set(rules))
-    rule_entries = []
-    for code in used:
-        rule = rules.get(code)
-        rule_entries.append(
-            {
-                "id": code,
-                "name": rule.name if rule else code,
-                "shortDescription": {"text": rule.summary if rule else code},
-                "fullDescription": {"text": rule.doc if rule else code},
-                "help": {"text": rule.doc if rule else code},
-                "properties": {"fix": rule.fix if rule else "report"},
-            }
-        )
+def _sarif_rule(code: str) -> dict[str, object]:
+    """The reportingDescriptor of a netra-lint rule, or of a ruff rule from ruff's own text."""
+    rule = all_rules().get(code)
+    if rule is not None:
+        return {
+            "id": code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.doc},
+            "help": {"text": rule.doc},
+            "properties": {"fix": rule.fix},
+        }
+    ruff_rule = ruff_host.ruff_rules().get(code)
+    if ruff_rule is None:
+        return {"id": code, "name": code, "shortDescription": {"text": code}, "properties": {"fix": "report"}}
+    return {
+        "id": code,
+        "name": ruff_rule.name,
+        "shortDescription": {"text": ruff_rule.summary},
+        "fullDescription": {"text": ruff_rule.explanation},
+        "help": {"text": ruff_rule.explanation},
+        "helpUri": ruff_rule.url,
+        "properties": {"fix": ruff_rule.fix, "source": f"ruff ({ruff_rule.linter})"},
+    }
+
+
+def sarif(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """SARIF 2.1.0; URIs are relative to the repository root, named in ``originalUriBaseIds``."""
+    root = context.repository_root()
+    used = sorted({d.code for d in diagnostics} | set(all_rules()) | set(context.hosted))
+    rule_entries = [_sarif_rule(code) for code in used]
     results = []
     for d in diagnostics:
         results.append(
@@ -162,7 +208,7 @@ def sarif(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": _uri(d.path)},
+                            "artifactLocation": _artifact_location(d.path, root),
                             "region": {
                                 "startLine": d.row,
                                 "startColumn": d.column,
@@ -180,6 +226,7 @@ def sarif(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
         "runs": [
             {
                 "tool": {"driver": {"name": "netra-lint", "version": __version__, "rules": rule_entries}},
+                "originalUriBaseIds": {SARIF_ROOT: {"uri": root.as_uri() + "/"}},
                 "results": results,
             }
         ],
@@ -204,10 +251,14 @@ def fingerprints(diagnostics: Sequence[Diagnostic], paths: Iterable[str]) -> lis
     return found
 
 
-def gitlab(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
-    """GitLab Code Quality: one issue per diagnostic with a stable fingerprint."""
+def gitlab(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
+    """GitLab Code Quality: one issue per diagnostic with a stable fingerprint; paths are
+    relative to ``CI_PROJECT_DIR`` (the checkout GitLab reads them from), else to the
+    project root."""
+    base = Path(os.environ.get("CI_PROJECT_DIR") or context.project_root)
+    paths = [_relative_to(d.path, base) for d in diagnostics]
     items = []
-    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, (d.path for d in diagnostics))):
+    for d, path, fingerprint in zip(diagnostics, paths, fingerprints(diagnostics, paths)):
         items.append(
             {
                 "description": f"{d.code} {d.message}",
@@ -215,7 +266,7 @@ def gitlab(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str
                 "fingerprint": fingerprint,
                 "severity": "major",
                 "location": {
-                    "path": Path(d.path).as_posix(),
+                    "path": path,
                     "positions": {
                         "begin": {"line": d.row, "column": d.column},
                         "end": {"line": d.end_row, "column": d.end_column},
@@ -226,7 +277,7 @@ def gitlab(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str
     return json.dumps(items, indent=2) + "\n"
 
 
-def junit(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
+def junit(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     """One test suite per file, one failing test case per diagnostic."""
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
@@ -236,7 +287,7 @@ def junit(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
     for path, items in by_file.items():
         parts.append(f'  <testsuite name={quoteattr(path)} tests="{len(items)}" failures="{len(items)}">\n')
         for d in items:
-            name = quoteattr(f"{d.code} {_rule_name(d.code)}".strip())
+            name = quoteattr(f"{d.code} {rule_name(d.code)}".strip())
             where = f"{d.path}:{d.row}:{d.column}"
             parts.append(f"    <testcase name={name} classname={quoteattr(where)}>\n")
             parts.append(
@@ -248,7 +299,7 @@ def junit(diagnostics: Sequence[Diagnostic], unsafe_fixes: bool = False) -> str:
     return "".join(parts)
 
 
-RENDERERS: dict[str, Callable[[Sequence[Diagnostic], bool], str]] = {
+RENDERERS: dict[str, Callable[[Sequence[Diagnostic], ReportContext], str]] = {
     "full": full,
     "concise": concise,
     "json": json_report,
@@ -257,24 +308,3 @@ RENDERERS: dict[str, Callable[[Sequence[Diagnostic], bool], str]] = {
     "gitlab": gitlab,
     "junit": junit,
 }
-
-
-def statistics(diagnostics: Sequence[Diagnostic]) -> str:
-    """Per code: how many, and how many are fixable safely, unsafely, or not at all."""
-    counts: Counter[str] = Counter(d.code for d in diagnostics)
-    safe: Counter[str] = Counter(d.code for d in diagnostics if d.fix_applicability is Applicability.SAFE)
-    unsafe: Counter[str] = Counter(d.code for d in diagnostics if d.fix_applicability is Applicability.UNSAFE)
-    rows = [("count", "code", "name", "safe", "unsafe", "manual")]
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        rows.append(
-            (
-                str(count),
-                code,
-                _rule_name(code),
-                str(safe[code]),
-                str(unsafe[code]),
-                str(count - safe[code] - unsafe[code]),
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n" for row in rows)

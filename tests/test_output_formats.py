@@ -45,20 +45,37 @@ def test_full_shows_the_line_a_caret_and_the_fix_hint_without_colour_when_piped(
     assert code == 1, err
     assert not ANSI.search(out) and not ANSI.search(err)
     blocks = out.split("\n\n")
+    # ruff 0.12+'s layout: code and message, the position, two lines of source around the
+    # span, the fix title, and the fix as a diff numbered by the lines of the fixed file
     assert blocks[0].splitlines() == [
-        "g.py:6:12: NL301 [*] name 'X' is used prior to global declaration",
+        "NL301 [*] name 'X' is used prior to global declaration",
+        " --> g.py:6:12",
         "  |",
+        "4 | def f():",
+        "5 |     print(X)",
         "6 |     global X",
         "  |            ^",
-        "  = help: Move the `global` declaration to the top of the scope",
+        "7 |     X = 2",
+        "  |",
+        "help: Move the `global` declaration to the top of the scope",
+        "  |",
+        "4 | def f():",
+        "5 +     global X",
+        "6 |     print(X)",
+        "  -     global X",
+        "7 |     X = 2",
+        "  |",
     ]
-    source_line, caret_line = blocks[0].splitlines()[2:4]
+    source_line, caret_line = blocks[0].splitlines()[5:7]
     assert source_line[caret_line.index("^")] == "X"
     assert blocks[1].splitlines() == [
-        "sub dir/bad & <odd>.py:1:7: NL001 cannot parse: invalid syntax",
+        "NL001 cannot parse: invalid syntax",
+        " --> sub dir/bad & <odd>.py:1:7",
         "  |",
         "1 | def f(:",
         "  |       ^",
+        "2 |     pass",
+        "  |",
     ]
 
 
@@ -96,8 +113,8 @@ def test_full_is_coloured_on_a_terminal(two_files: Path, home: Path) -> None:
     shown = _run_on_a_terminal([*SELECT, "g.py"], two_files, home)
     assert ANSI.search(shown), shown
     plain = ANSI.sub("", shown).replace("\r\n", "\n")
-    assert "g.py:6:12: NL301 [*] name 'X' is used prior to global declaration" in plain
-    assert "  = help: Move the `global` declaration to the top of the scope" in plain
+    assert "NL301 [*] name 'X' is used prior to global declaration\n --> g.py:6:12\n" in plain
+    assert "\nhelp: Move the `global` declaration to the top of the scope\n" in plain
 
 
 def _ruff_json(project: Path, home: Path) -> list[dict]:
@@ -391,5 +408,7 @@ def test_statistics_with_fixable_findings(run_cli: RunCli, two_files: Path) -> N
         ["count", "code", "name", "safe", "unsafe", "manual"],
         ["1", "NL001", "parse-error", "0", "0", "1"],
         ["1", "NL301", "global-after-use", "1", "0", "0"],
+        ["Found", "2", "errors."],
+        ["[*]", "1", "fixable", "with", "the", "`--fix`", "option."],
     ]
     assert reported(out) == []
