@@ -7,22 +7,27 @@ Options are named and behave like ruff's. Exit codes: 0 nothing left to report,
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
-from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from . import __version__, baseline, ruff_config
+from . import __version__, baseline, ruff_config, ruff_host, show
 from .config import load_settings
-from .engine import RunOptions, unified_diff
-from .output import FORMATS, RENDERERS, statistics
+from .discovery import discover
+from .engine import RunOptions
+from .output import FORMATS, ReportContext
 from .registry import all_rules
-from .runner import RunResult, run
-from .settings import ConfigError
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+from .reporting import COLOR_CHOICES, EXIT_ERROR, EXIT_OK, Destination, ReportChoices, report, use_color
+from .runner import run
+from .settings import ConfigError, Settings
+from .statistics import FORMATS as STATISTICS_FORMATS
+from .statistics import GROUPS
+from .stdin import check_stdin
 
 
 class _DefaultToCheck(click.Group):
@@ -86,6 +91,11 @@ def main() -> None:
     "--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply (or show) fixes that may change behaviour."
 )
 @click.option(
+    "--fix-only/--no-fix-only",
+    default=False,
+    help="Apply fixes, but don't report (or exit 1 for) the violations left. Implies --fix.",
+)
+@click.option(
     "--diff", is_flag=True, help="Print the diff the fixes would make; write nothing. Exit 1 if there is one."
 )
 @click.option("--select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable (comma separated).")
@@ -93,17 +103,63 @@ def main() -> None:
 @click.option(
     "--extend-select", multiple=True, metavar="CODES", help="Rule codes or prefixes to enable on top of the config."
 )
+@click.option(
+    "--extend-exclude",
+    multiple=True,
+    metavar="PATTERNS",
+    help="Exclude these files and directories too (comma separated; relative to the current directory).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    help="Leave out what .gitignore files exclude (the default); --no-respect-gitignore checks it too.",
+)
 @click.option("--output-format", type=click.Choice(FORMATS), default="full", show_default=True)
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even if violations remain.")
-@click.option("--statistics", "show_statistics", is_flag=True, help="Show counts per rule instead of each violation.")
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of stdout.",
+)
+@click.option("-e", "--exit-zero", is_flag=True, help="Exit 0 even if violations remain.")
+@click.option(
+    "--exit-non-zero-on-fix", is_flag=True, help="Exit 1 if any file was fixed, even if no violations remain."
+)
+@click.option(
+    "--statistics",
+    "show_statistics",
+    is_flag=True,
+    help="Show counts per rule (or per directory, with --group-by dir) instead of each violation.",
+)
+@click.option(
+    "--group-by",
+    type=click.Choice(GROUPS),
+    default="rule",
+    show_default=True,
+    help="With --statistics: count per rule, or per directory (findings below it included).",
+)
 @click.option("--show-fixes", is_flag=True, help="List the fixes that were applied, per file and rule.")
+@click.option("--show-files", is_flag=True, help="List the files a run would check, and check nothing.")
+@click.option("--show-settings", is_flag=True, help="Show the settings used for the first file, and check nothing.")
 @click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Use this pyproject.toml (or netra-lint TOML) only.",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("-n", "--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="Check stdin (the path `-`) as if it were this file: its config, per-file ignores and project.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the report: on a terminal (unless NO_COLOR is set, or FORCE_COLOR is), always or never.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print violations only: no summary, no progress.")
 @click.option(
     "--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too (for pre-commit)."
@@ -128,16 +184,26 @@ def check(
     paths: tuple[Path, ...],
     fix: bool,
     unsafe_fixes: bool | None,
+    fix_only: bool,
     diff: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    respect_gitignore: bool,
     output_format: str,
+    output_file: Path | None,
     exit_zero: bool,
+    exit_non_zero_on_fix: bool,
     show_statistics: bool,
+    group_by: str,
     show_fixes: bool,
+    show_files: bool,
+    show_settings: bool,
     config_path: Path | None,
     no_cache: bool,
+    stdin_filename: Path | None,
+    color: str,
     quiet: bool,
     force_exclude: bool,
     jobs: int | None,
@@ -146,10 +212,23 @@ def check(
     baseline_file: Path | None,
     write_baseline: Path | None,
 ) -> None:
-    """Check PATHS (default: the current directory) and optionally fix them."""
+    """Check PATHS (default: the current directory; `-` reads stdin) and optionally fix them."""
     _tune_gc()
-    targets = list(paths) or [Path(".")]
+    choices = ReportChoices(
+        output_format=output_format,
+        exit_zero=exit_zero,
+        exit_non_zero_on_fix=exit_non_zero_on_fix,
+        fix_only=fix_only and not diff,
+        show_statistics=show_statistics,
+        group_by=group_by,
+        show_fixes=show_fixes,
+        quiet=quiet,
+        verbose=verbose,
+    )
     try:
+        from_stdin = _reads_stdin(paths, stdin_filename)
+        _check_report_choices(choices)
+        targets = [stdin_filename or Path(".")] if from_stdin else list(paths) or [Path(".")]
         settings = load_settings(
             targets,
             config=config_path,
@@ -158,18 +237,25 @@ def check(
             extend_select=_split_codes(extend_select) or None,
             unsafe_fixes=unsafe_fixes,
         )
-        if no_cache:
-            settings.use_cache = False
+        settings.use_cache = settings.use_cache and not no_cache
+        settings.respect_gitignore = respect_gitignore
+        settings.exclude += [_anchored(pattern, settings.project_root) for pattern in _split_codes(extend_exclude)]
         if verbose:
             for choice in settings.pack_choices:
                 click.echo(f"netra-lint: {choice.describe()}", err=True)
         options = RunOptions(
-            fix=fix and not diff,
+            fix=(fix or fix_only) and not diff,
             diff=diff,
             unsafe_fixes=settings.unsafe_fixes,
             jobs=jobs,
             report_edits=output_format == "json",
+            preview_fixes=output_format == "full" and not show_statistics,
         )
+        if show_files or show_settings:
+            click.echo(_show(targets, settings, options, force_exclude, show_files, from_stdin), nl=False)
+            sys.exit(EXIT_OK)
+        if from_stdin:
+            sys.exit(_check_stdin(stdin_filename, settings, options, choices, force_exclude, color, output_file))
         baseline_file = baseline_file or settings.baseline
         accepted = baseline.read_baseline(baseline_file) if baseline_file and not (write_baseline or diff) else None
         progress = _Progress(enabled=not quiet and sys.stderr.isatty())
@@ -187,13 +273,16 @@ def check(
                 click.echo(f"netra-lint: warning: {failure}", err=True)
             click.echo(f"Added {added} noqa directive{'s' * (added != 1)}.")
             sys.exit(EXIT_ERROR if outcome.errors else EXIT_OK)
+        context = ReportContext(settings.unsafe_fixes, settings.project_root, tuple(settings.ruff_codes))
+        with _destination(output_file, color) as to:
+            code = report(outcome, options, choices, context, to)
     except ConfigError as exc:
         click.echo(f"netra-lint: error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("\nnetra-lint: interrupted; files already written are complete, the rest untouched", err=True)
         sys.exit(130)
-    sys.exit(_report(outcome, options, output_format, exit_zero, show_statistics, show_fixes, quiet, verbose))
+    sys.exit(code)
 
 
 def _say_baselined(match: baseline.BaselineMatch, path: Path, quiet: bool) -> None:
@@ -213,117 +302,124 @@ def _say_baselined(match: baseline.BaselineMatch, path: Path, quiet: bool) -> No
             click.echo(f"  {entry.path}: {entry.code} {entry.message}", err=True)
 
 
-def _report(
-    outcome: RunResult,
-    options: RunOptions,
-    output_format: str,
-    exit_zero: bool,
-    show_statistics: bool,
-    show_fixes: bool,
-    quiet: bool,
-    verbose: bool,
-) -> int:
-    if verbose:
-        for path, reason in outcome.skipped:
-            click.echo(f"netra-lint: skipped {path}: {reason}", err=True)
-        checked = len(outcome.results) - outcome.cache_hits
-        click.echo(f"netra-lint: {outcome.cache_hits} files served from the cache, {checked} checked", err=True)
-    if not quiet:
-        for warning in outcome.warnings:
-            click.echo(f"netra-lint: warning: {warning}", err=True)
-    for error in outcome.errors:
-        click.echo(f"netra-lint: error: {error}", err=True)
-    if options.diff:
-        changed = [r for r in outcome.results if r.fixed is not None]
-        sys.stdout.flush()  # any text already written goes first
-        stdout = sys.stdout.buffer
-        for result in changed:
-            # Each file's hunks in that file's own encoding, so `patch` matches its bytes
-            # (the diff text already carries a BOM where the file has one).
-            encoding = "utf-8" if result.encoding == "utf-8-sig" else result.encoding
-            stdout.write(unified_diff(result).encode(encoding, errors="replace"))
-        stdout.flush()
-        if not quiet:
-            count = sum(sum(r.fixes_applied.values()) for r in changed)
-            click.echo(
-                f"Would fix {count} error{'s' * (count != 1)} in {len(changed)} file{'s' * (len(changed) != 1)}.",
-                err=True,
-            )
-        if outcome.errors:
-            return EXIT_ERROR
-        return EXIT_VIOLATIONS if changed and not exit_zero else EXIT_OK
-
-    diagnostics = sorted(outcome.diagnostics, key=lambda d: d.sort_key())
-    fixed: Counter[str] = Counter()
-    for result in outcome.results:
-        if result.fixed is not None:
-            fixed.update(result.fixes_applied)
-    if show_statistics:
-        if diagnostics:
-            click.echo(statistics(diagnostics), nl=False)
-    else:
-        rendered = RENDERERS[output_format](diagnostics, options.unsafe_fixes)
-        click.echo(rendered, nl=False)
-    if show_fixes and fixed:
-        click.echo(_fixes_summary(outcome))
-    if output_format in ("full", "concise") and not quiet and not show_statistics:
-        click.echo(_summary(diagnostics, fixed, options))
-    if outcome.errors:
-        return EXIT_ERROR
-    return EXIT_VIOLATIONS if diagnostics and not exit_zero else EXIT_OK
+def _reads_stdin(paths: tuple[Path, ...], stdin_filename: Path | None) -> bool:
+    """``-`` alone, or no path with ``--stdin-filename``, reads the code from stdin."""
+    if Path("-") in paths and len(paths) > 1:
+        raise ConfigError("`-` (read stdin) can't be combined with other paths")
+    return paths == (Path("-"),) or (not paths and stdin_filename is not None)
 
 
-def _summary(diagnostics: list, fixed: Counter[str], options: RunOptions) -> str:
-    remaining = len(diagnostics)
-    fixed_total = sum(fixed.values())
-    if not remaining and not fixed_total:
-        return "All checks passed!"
-    lines = []
-    if fixed_total:
-        lines.append(
-            f"Found {remaining + fixed_total} error{'s' * (remaining + fixed_total != 1)} "
-            f"({fixed_total} fixed, {remaining} remaining)."
+def _check_report_choices(choices: ReportChoices) -> None:
+    if choices.show_statistics and choices.output_format not in STATISTICS_FORMATS:
+        raise ConfigError(
+            f"--statistics prints counts as {', '.join(STATISTICS_FORMATS)}, not as {choices.output_format!r}"
         )
-    else:
-        lines.append(f"Found {remaining} error{'s' * (remaining != 1)}.")
-    safe = sum(1 for d in diagnostics if d.fix_applicability is not None and d.fix_applicability.value == "safe")
-    unsafe = sum(1 for d in diagnostics if d.fix_applicability is not None and d.fix_applicability.value == "unsafe")
-    if not options.fix:
-        fixable = safe + (unsafe if options.unsafe_fixes else 0)
-        if fixable:
-            lines.append(f"[*] {fixable} fixable with the `--fix` option.")
-    if unsafe and not options.unsafe_fixes:
-        lines.append(f"({unsafe} hidden fix{'es' * (unsafe != 1)} can be enabled with the `--unsafe-fixes` option.)")
-    return "\n".join(lines)
+    if choices.group_by != "rule" and not choices.show_statistics:
+        raise ConfigError("--group-by applies to --statistics only")
 
 
-def _fixes_summary(outcome: RunResult) -> str:
-    lines = ["Fixed:"]
-    for result in outcome.results:
-        if result.fixed is None:
-            continue
-        lines.append(f"  {result.display}:")
-        for code, count in sorted(result.fixes_applied.items()):
-            rule = all_rules().get(code)
-            lines.append(f"    {count} × {code} ({rule.name if rule else ''})")
-    return "\n".join(lines)
+def _anchored(pattern: str, root: Path) -> str:
+    """A command-line exclude pattern, relative to the current directory as in ruff, as a
+    pattern relative to the project root (a bare name still matches at any depth)."""
+    if "/" not in pattern.rstrip("/"):
+        return pattern
+    here = os.path.relpath(Path.cwd().resolve(), root)
+    if here == "." or here.startswith(os.pardir):
+        return pattern
+    return f"/{Path(here).as_posix()}/{pattern.lstrip('/')}"
+
+
+def _show(
+    targets: list[Path], settings: Settings, options: RunOptions, force_exclude: bool, files: bool, from_stdin: bool
+) -> str:
+    found = [] if from_stdin else discover(targets, settings, force_exclude=force_exclude).files
+    if files:
+        return show.files(found)
+    first = targets[0] if from_stdin else found[0] if found else None
+    if first is None:
+        raise ConfigError("no file to show the settings for")
+    return show.settings(first, settings, {"fix": options.fix, "diff": options.diff})
+
+
+@contextmanager
+def _destination(output_file: Path | None, color: str) -> Iterator[Destination]:
+    """The report goes to ``--output-file`` if given, else to stdout."""
+    if output_file is None:
+        yield Destination(sys.stdout.buffer, use_color(color, sys.stdout.buffer))
+        return
+    try:
+        handle = output_file.open("wb")
+    except OSError as exc:
+        raise ConfigError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from None
+    with handle:
+        yield Destination(handle, use_color(color, handle))
+
+
+def _check_stdin(
+    stdin_filename: Path | None,
+    settings: Settings,
+    options: RunOptions,
+    choices: ReportChoices,
+    force_exclude: bool,
+    color: str,
+    output_file: Path | None,
+) -> int:
+    """Check stdin; a fix run prints the fixed text on stdout and the report on stderr (as ruff)."""
+    checked = check_stdin(sys.stdin.buffer.read(), stdin_filename, settings, options, force_exclude)
+    context = ReportContext(settings.unsafe_fixes, settings.project_root, tuple(settings.ruff_codes), checked.texts())
+    if options.fix:
+        Destination(sys.stdout.buffer, False).raw(checked.output)
+        to_stderr = Destination(sys.stderr.buffer, use_color(color, sys.stderr.buffer))
+        return report(checked.outcome, options, choices, context, to_stderr)
+    with _destination(output_file, color) as to:
+        return report(checked.outcome, options, choices, context, to)
 
 
 @main.command()
 @click.argument("code", required=False)
-@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+@click.option("--all", "show_all", is_flag=True, help="List every rule, the hosted ruff rules too.")
 def rule(code: str | None, show_all: bool) -> None:
-    """Explain a rule: what it finds, why it matters, an example, the fix and its safety."""
+    """Explain a rule: what it finds, why it matters, an example, the fix and its safety.
+
+    For a ruff rule (hosted or not), ruff's own explanation."""
     rules = all_rules()
+    try:
+        hosted = _hosted_rules()
+    except ConfigError as exc:
+        click.echo(f"netra-lint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     if show_all or not code:
         for listed in rules.values():
             click.echo(f"{listed.code:6} {listed.name:32} fix: {listed.fix:14} {listed.summary}")
+        known = ruff_host.ruff_rules()
+        for hosted_code in hosted:
+            ruff_rule = known.get(hosted_code)
+            if ruff_rule is not None:
+                fix = f"ruff: {ruff_rule.fix}"
+                click.echo(f"{ruff_rule.code:6} {ruff_rule.name:32} fix: {fix:14} {ruff_rule.summary}")
         return
     info = rules.get(code.upper())
-    if info is None:
+    if info is not None:
+        click.echo(f"# {info.name} ({info.code})\n\nFix: {info.fix}\n\n{info.summary}\n\n{info.doc.rstrip()}")
+        return
+    ruff_rule = ruff_host.ruff_rules().get(code.upper())
+    if ruff_rule is None:
         click.echo(f"netra-lint: error: unknown rule code: {code!r} (see `netra-lint rule --all`)", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"# {info.name} ({info.code})\n\nFix: {info.fix}\n\n{info.summary}\n\n{info.doc.rstrip()}")
+    if ruff_rule.code in hosted:
+        where = "Hosted by netra-lint: ruff runs it in the same pass, under ruff's code."
+    else:
+        where = "Not hosted by netra-lint: add it to `[tool.netra-lint.ruff] select` in pyproject.toml to run it."
+    click.echo(
+        f"# {ruff_rule.name} ({ruff_rule.code})\n\nA ruff rule, from the {ruff_rule.linter} linter. {where}\n"
+        f"Fix: {ruff_rule.fix}. Documentation: {ruff_rule.url}\n\n{ruff_rule.explanation.rstrip()}"
+    )
+
+
+def _hosted_rules() -> tuple[str, ...]:
+    """The ruff rules the configuration of the current directory hosts."""
+    settings = load_settings([Path(".")])
+    return settings.ruff_hosted if settings.ruff_enabled else ()
 
 
 @main.command("export-ruff-config")

@@ -72,7 +72,7 @@ def _prefix(directory: Path, base: Path) -> str:
     return "" if directory == base else _relative(directory, base) + "/"
 
 
-def _git_root(start: Path) -> Path | None:
+def git_work_tree(start: Path) -> Path | None:
     """The work tree of the git repository that contains ``start``, if any."""
     for directory in (start, *start.parents):
         if (directory / ".git").exists():
@@ -86,7 +86,7 @@ class _Ignorer:
     Exclude patterns are matched relative to ``base`` (the project root, or a directory
     named on the command line that lies outside it or is itself excluded). ``.gitignore``
     files apply from the top of the enclosing git work tree (or ``base`` outside git) down,
-    as git applies them, plus ``.git/info/exclude``.
+    as git applies them, plus ``.git/info/exclude``; with ``gitignore`` false, none of them.
     """
 
     def __init__(
@@ -95,14 +95,16 @@ class _Ignorer:
         base: Path | None = None,
         gitignores_above: bool = True,
         exclude: Iterable[str] | None = None,
+        gitignore: bool = True,
     ) -> None:
         self.root = base or settings.project_root
+        self.gitignore = gitignore
         self.exclude = pathspec.GitIgnoreSpec.from_lines(settings.exclude if exclude is None else exclude)
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._chains: dict[Path, tuple[tuple[Path, pathspec.GitIgnoreSpec], ...]] = {}
         self._rules: dict[Path, tuple[tuple[str, Callable[[str], bool]], ...]] = {}
         self._matchers: dict[int, Callable[[str], bool] | None] = {}
-        git_root = _git_root(self.root) if gitignores_above else None
+        git_root = git_work_tree(self.root) if gitignores_above and gitignore else None
         self.top = git_root or self.root
         if git_root is not None:
             info = self._read_spec(git_root / ".git" / "info" / "exclude")
@@ -129,6 +131,8 @@ class _Ignorer:
         per directory: a file only adds its own name to match)."""
         cached = self._chains.get(directory)
         if cached is None:
+            if not self.gitignore:
+                return ()
             if directory == self.top:
                 above: tuple[tuple[Path, pathspec.GitIgnoreSpec], ...] = ()
             elif self.top in directory.parents:
@@ -185,6 +189,13 @@ def gitignored(settings: Settings) -> Callable[[Path, str, bool], bool]:
     return _Ignorer(settings, exclude=()).excluded_in
 
 
+def is_excluded(path: Path, settings: Settings) -> bool:
+    """Whether the excludes (and ``.gitignore`` files, unless switched off) exclude a file
+    named on the command line, as ``--force-exclude`` applies them; the file need not exist."""
+    ignorer = _Ignorer(settings, gitignore=settings.respect_gitignore)
+    return ignorer.excluded(Path(os.path.abspath(path)), is_dir=False)
+
+
 def discover(
     paths: Iterable[Path], settings: Settings, force_exclude: bool = False, into_packages: bool = True
 ) -> Discovery:
@@ -198,7 +209,8 @@ def discover(
     is skipped and listed in ``unreadable``.
     """
     result = Discovery()
-    ignorer = _Ignorer(settings)
+    gitignore = settings.respect_gitignore
+    ignorer = _Ignorer(settings, gitignore=gitignore)
     seen: set[str] = set()  # real paths of the files found
     for given in paths:
         path = Path(os.path.abspath(given))
@@ -213,9 +225,9 @@ def discover(
                     result.skipped.append((path, "excluded"))
                     continue
                 # named explicitly: check it, applying only the excludes found below it
-                walker = _Ignorer(settings, base=path, gitignores_above=False)
+                walker = _Ignorer(settings, base=path, gitignores_above=False, gitignore=gitignore)
             elif not inside:
-                walker = _Ignorer(settings, base=path)
+                walker = _Ignorer(settings, base=path, gitignore=gitignore)
             _walk(path, Path(os.path.realpath(path)), walker, result, seen, into_packages)
         elif not path.is_file():
             result.skipped.append((path, "not a regular file"))

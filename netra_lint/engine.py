@@ -45,6 +45,9 @@ class RunOptions:
     jobs: int | None = None
     #: Build fix edits for the report even when nothing is applied (JSON output shows them).
     report_edits: bool = False
+    #: Build fix edits where a file has fixable findings, so that the full report shows each
+    #: fix as a diff (cached results of such files are checked again; others stay cached).
+    preview_fixes: bool = False
 
     @property
     def apply_fixes(self) -> bool:
@@ -52,7 +55,7 @@ class RunOptions:
 
     @property
     def want_fixes(self) -> bool:
-        return self.apply_fixes or self.report_edits
+        return self.apply_fixes or self.report_edits or self.preview_fixes
 
 
 @dataclass
@@ -108,10 +111,12 @@ class Linter:
 
     # -- one file ---------------------------------------------------------------------
 
-    def lint_file(self, path: Path) -> FileResult:
+    def lint_file(self, path: Path, raw: bytes | None = None) -> FileResult:
+        """Check (and fix, if the run does) ``path``; ``raw`` is its content when that is not
+        what is on disk (text read from stdin)."""
         result = FileResult(path=path, display=display_path(path))
         try:
-            source = SourceFile.read(path)
+            source = SourceFile.read(path) if raw is None else SourceFile.from_bytes(path, raw)
         except DecodeError as exc:
             ignored = self.settings.ignored_for(self.settings.relative(path))
             enabled_here = self.settings.enabled - ignored

@@ -1009,16 +1009,23 @@ def _extract(
     digest = text_digest(source.text)
     if digest == known_digest:
         return path, (stat.st_mtime_ns, stat.st_size), digest, b"", None, None
+    return (path, (stat.st_mtime_ns, stat.st_size), digest, *_summary_parts(source, module, is_package, digest))
+
+
+def _summary_parts(
+    source: SourceFile, module: str | None, is_package: bool, digest: bytes
+) -> tuple[bytes | None, bytes | None, Any]:
+    """(marshalled summary or None if the text doesn't parse, surface digest, stored facts)."""
     try:
-        tree = ast.parse(source.text, filename=path)
+        tree = ast.parse(source.text, filename=str(source.path))
         summary = summarize(tree, module, is_package, source.text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return path, (stat.st_mtime_ns, stat.st_size), digest, None, None, None
+        return None, None, None
     surface = hashlib.blake2b(
         marshal.dumps(({k: v for k, v in summary.items() if k not in _FILE_PARTS}, summary["c"])), digest_size=16
     ).digest()
     summary["td"] = digest
-    return path, (stat.st_mtime_ns, stat.st_size), digest, _pack(summary), surface, _file_facts(tree, source)
+    return _pack(summary), surface, _file_facts(tree, source)
 
 
 #: The ``file_facts`` functions of the run's checkers, by name (set for the workers by ``build``).
@@ -1149,6 +1156,30 @@ class ProjectIndex:
             state = _state_key(roots, files, wanted, lambda key: stats.get(key))
             _write_state(cache_file / _STATE_NAME, (_CACHE_MAGIC, state, index.fingerprint))
         return index
+
+    def replace_text(
+        self, source: SourceFile, facts: Mapping[str, Callable[[ast.Module, SourceFile], Any]] | None = None
+    ) -> None:
+        """Hold ``source`` as the content of its file, in place of what is on disk (an
+        editor's unsaved text, read from stdin); a file that isn't on disk is added. Call it
+        before the first question: answers already given are not revised."""
+        global _FACTS
+        key = str(source.path)
+        if key not in self._entries and os.path.realpath(key) in self._entries:
+            key = os.path.realpath(key)
+        module, is_package = self.module_for_path(key)
+        if module is None:
+            module, is_package = self.module_for_path(os.path.realpath(key))
+        digest = text_digest(source.text)
+        _FACTS = dict(facts or {})
+        try:
+            summary, surface, file_facts = _summary_parts(source, module, is_package, digest)
+        finally:
+            _FACTS = {}
+        self._entries[key] = (None, digest, module, is_package, summary, surface, file_facts)
+        if module is not None and summary is not None:
+            self._by_module[module] = key
+        self.fingerprint = self._fingerprint()
 
     @classmethod
     def cached_fingerprint(

@@ -400,7 +400,7 @@ def ruff_rules() -> dict[str, RuffRule]:
     try:
         completed = _invoke(["rule", "--all", "--output-format", "json"], Path.cwd())
         items = json.loads(completed.stdout)
-    except (RuffUnavailable, ValueError):
+    except (RuffUnavailable, RuffFailed, ValueError):
         return {}
     rules = {}
     for item in items if isinstance(items, list) else ():

@@ -36,6 +36,8 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     files_written: int = 0
     cache_hits: int = 0
+    #: Files that ruff's own fixes changed (after netra-lint's).
+    ruff_rewrites: int = 0
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -46,7 +48,7 @@ def needs_index(settings: Settings) -> bool:
     return any(cls.uses_index and {r.code for r in cls.rules} & settings.enabled for cls in checker_classes())
 
 
-def _file_facts(settings: Settings) -> dict[str, Callable[..., Any]]:
+def file_facts(settings: Settings) -> dict[str, Callable[..., Any]]:
     """The ``file_facts`` of the enabled checkers, for the index to compute as it parses."""
     return {
         cls.__name__: cls.file_facts
@@ -93,6 +95,9 @@ def _lookup(
 
 
 def _needs_fixing(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
+    """Whether a file's cached findings are not enough: the run fixes them, or shows the fixes."""
+    if options.preview_fixes and any(d.fixable for d in diagnostics):
+        return True
     if not options.apply_fixes:
         return False
     return any(
@@ -157,7 +162,7 @@ def _run(
         # A run over the whole project has already found every first-party file.
         whole_project = sorted(Path(p).resolve() for p in paths) == sorted(ProjectIndex.search_paths(settings))
         index_files = discovered if whole_project else ProjectIndex.files(settings)
-        facts = _file_facts(settings)
+        facts = file_facts(settings)
         known = ProjectIndex.cached_fingerprint(settings, index_files, facts, stat) if cache is not None else None
         if known:  # no first-party file changed: the index is loaded only to check something
             by_path, to_lint = _lookup(cache, found.files, known, options, stat, settings)
@@ -245,6 +250,7 @@ def _host_ruff(
             check_only = Linter(settings, RunOptions(jobs=options.jobs), linter.index)
             for result in outcome.results:
                 if content_digest(result.path) != before[result.path]:
+                    outcome.ruff_rewrites += 1
                     again = check_only.lint_file(result.path)
                     result.diagnostics, result.errors = again.diagnostics, result.errors + again.errors
                     outcome.errors.extend(again.errors)
@@ -253,21 +259,33 @@ def _host_ruff(
         found = (
             started.result() if started is not None else ruff_host.check(files, codes, cwd, cache=settings.use_cache)
         )
-    except ruff_host.RuffUnavailable as exc:
-        if settings.ruff_explicit:
-            outcome.errors.append(f"{exc}; the selected ruff rules were not checked")
-        else:
-            outcome.warnings.append(f"{exc}; ran netra-lint's own rules only")
+    except (ruff_host.RuffUnavailable, ruff_host.RuffFailed) as exc:
+        ruff_failed(outcome, settings, exc)
         return
-    except ruff_host.UnknownRuffRule as exc:
+    merge_ruff(outcome.results, found, settings, {})
+
+
+def ruff_failed(outcome: RunResult, settings: Settings, exc: ruff_host.RuffUnavailable | ruff_host.RuffFailed) -> None:
+    """Say why ruff's findings are missing: no ruff is an error if the user chose ruff rules
+    (else a warning); an unknown rule or a ruff that failed is an error."""
+    if isinstance(exc, ruff_host.UnknownRuffRule):
         outcome.errors.append(_unknown_ruff_rule(settings, exc.code))
-        return
-    except ruff_host.RuffFailed as exc:
+    elif isinstance(exc, ruff_host.RuffFailed):
         outcome.errors.append(str(exc))
-        return
+    elif settings.ruff_explicit:
+        outcome.errors.append(f"{exc}; the selected ruff rules were not checked")
+    else:
+        outcome.warnings.append(f"{exc}; ran netra-lint's own rules only")
+
+
+def merge_ruff(
+    results: list[FileResult], found: list[Diagnostic], settings: Settings, noqa_maps: dict[Path, NoqaMap]
+) -> None:
+    """Add ruff's findings to the results of their files, except those that a per-file
+    ignore switches off or that repeat a netra finding (reported or suppressed under netra's
+    code). ``noqa_maps`` holds the noqa comments of files not read from disk."""
     equivalents = {rule.ruff_equivalent: code for code, rule in all_rules().items() if rule.ruff_equivalent}
-    by_display = {r.display: r for r in outcome.results}  # displays are normalised paths
-    noqa_maps: dict[Path, NoqaMap] = {}
+    by_display = {r.display: r for r in results}  # displays are normalised paths
     for diag in found:
         owner = by_display.get(diag.path) or by_display.get(str(Path(diag.path)))
         if owner is None or diag.code in settings.ignored_for(settings.relative(owner.path)):

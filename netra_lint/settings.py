@@ -110,6 +110,8 @@ class Settings:
     use_cache: bool = True
     #: Findings this file lists are accepted (left out of the report); see ``baseline``.
     baseline: Path | None = None
+    #: Whether ``.gitignore`` files (and ``.git/info/exclude``) exclude files from a run.
+    respect_gitignore: bool = True
     #: Files larger than this many bytes are skipped with a warning (generated code, data).
     max_file_size: int = 2_000_000
     #: Ruff codes netra-lint runs ruff for (``[tool.netra-lint.ruff]``).

@@ -90,19 +90,22 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def run_cli(project: Path, home: Path) -> RunCli:
     """``run_cli(*args, cwd=project)`` runs ``python -m netra_lint ARGS`` and returns
-    ``(code, out, err)``; stdout and stderr are pipes, so no colours are expected."""
+    ``(code, out, err)``; stdout and stderr are pipes, so no colours are expected.
+    ``stdin`` is the text piped in (none by default)."""
 
     def run(
         *args: str | os.PathLike[str],
         cwd: Path | None = None,
         env: Mapping[str, str] | None = None,
         timeout: float = 60,
+        stdin: str | None = None,
     ) -> CliResult:
         completed = subprocess.run(
             [sys.executable, "-m", "netra_lint", *map(str, args)],
             cwd=cwd or project,
             env=clean_env(home, env),
-            stdin=subprocess.DEVNULL,
+            input=stdin,
+            stdin=subprocess.DEVNULL if stdin is None else None,
             capture_output=True,
             text=True,
             encoding="utf-8",

@@ -134,7 +134,7 @@ def test_every_output_format_carries_the_ruff_findings(run_cli: RunCli, project:
 
     code, out, _ = runs["full"]
     assert code == 1
-    assert "problems.py:24:7: F821 Undefined name `undefined_name`\n" in out
+    assert "F821 Undefined name `undefined_name`\n  --> problems.py:24:7\n" in out
     assert "24 | print(undefined_name, os.sep)\n" in out
     assert "Found 4 errors." in out
 
