@@ -256,6 +256,16 @@ SARIF_SUBSET = {
                             }
                         },
                     },
+                    "originalUriBaseIds": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "properties": {
+                                "uri": {"type": "string", "format": "uri-reference"},
+                                "uriBaseId": {"type": "string"},
+                            },
+                        },
+                    },
                     "results": {
                         "type": "array",
                         "items": {
@@ -339,6 +349,9 @@ def test_sarif_is_valid_2_1_0(run_cli: RunCli, two_files: Path) -> None:
     assert region == {"startLine": 6, "startColumn": 12, "endLine": 6, "endColumn": 13}
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
     assert uris == ["g.py", "sub%20dir/bad%20%26%20%3Codd%3E.py"]
+    # relative to the project root (no git work tree here), which the run names
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] for r in results} == {"%SRCROOT%"}
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": two_files.as_uri() + "/"}}
 
 
 def test_sarif_without_findings(run_cli: RunCli, project: Path) -> None:
@@ -412,3 +425,55 @@ def test_statistics_with_fixable_findings(run_cli: RunCli, two_files: Path) -> N
         ["[*]", "1", "fixable", "with", "the", "`--fix`", "option."],
     ]
     assert reported(out) == []
+
+
+#: Findings of ruff rules with every shape of ruff's full layout: a span over several lines
+#: (from its start column, and from the line's indentation), safe and unsafe fixes with
+#: diffs, a wide character, line numbers of two digits, a finding on the last line.
+RUFF_SHAPES = """\
+def f():
+    x = compute()
+    return 1
+
+
+if a:
+    if b:
+        pass
+d = dict(
+    a=1,
+    b=2,
+)
+s = "漢字" + undefined_name
+import os
+"""
+
+
+def test_full_matches_ruffs_own_layout(run_cli: RunCli, project: Path, home: Path) -> None:
+    """Hosted ruff findings printed by netra-lint look exactly as ruff prints them."""
+    # (not E402: its "help:" title is in ruff's full output, not in the JSON that netra-lint reads)
+    codes = "C408,F401,F821,F841,SIM102"
+    write(project, {"pyproject.toml": f"[tool.netra-lint.ruff]\nselect = {codes.split(',')!r}\n", "r.py": RUFF_SHAPES})
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", codes]
+        + ["--output-format", "full", "r.py"],
+        cwd=project,
+        env=clean_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    code, out, err = run_cli("-n", "r.py")
+    assert code == 1, err
+    ours = out.split("\n\n")[:-1]  # the summary lines differ in wording
+    theirs = ruff.stdout.split("\n\n")[:-1]
+    assert len(theirs) == 8
+    assert ours == theirs
+
+
+def test_full_shows_the_fix_diff_on_a_warm_run_too(run_cli: RunCli, two_files: Path) -> None:
+    """Cached results carry no fix edits: the files with fixable findings are checked again."""
+    cold = run_cli("--select", "NL001,NL3")
+    warm = run_cli("--select", "NL001,NL3")
+    assert (two_files / ".netra_lint_cache").is_dir()
+    assert warm == cold
+    assert "5 +     global X\n6 |     print(X)\n  -     global X\n" in warm.out
