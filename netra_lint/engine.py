@@ -45,8 +45,8 @@ class RunOptions:
     jobs: int | None = None
     #: Build fix edits for the report even when nothing is applied (JSON output shows them).
     report_edits: bool = False
-    #: Build fix edits where a file has fixable findings, so that the full report shows each
-    #: fix as a diff (cached results of such files are checked again; others stay cached).
+    #: Build fix edits for the files that have fixable findings (most have none), so that the
+    #: full report shows each fix as a diff.
     preview_fixes: bool = False
 
     @property
@@ -55,7 +55,7 @@ class RunOptions:
 
     @property
     def want_fixes(self) -> bool:
-        return self.apply_fixes or self.report_edits or self.preview_fixes
+        return self.apply_fixes or self.report_edits
 
 
 @dataclass
@@ -132,6 +132,10 @@ class Linter:
         ignored = self.settings.ignored_for(relative)
         enabled = self.settings.enabled - ignored
         diagnostics = self._check(source, result, enabled, want_fixes=self.options.want_fixes)
+        if self.options.preview_fixes and not self.options.want_fixes and any(d.fixable for d in diagnostics):
+            result.errors.clear()  # said again by the check that builds the fixes
+            result.warnings.clear()
+            diagnostics = self._check(source, result, enabled, want_fixes=True)
         if self.options.apply_fixes and any(d.fix for d in diagnostics):
             diagnostics = self._fix(source, result, enabled, diagnostics)
         result.diagnostics = diagnostics

@@ -95,9 +95,6 @@ def _lookup(
 
 
 def _needs_fixing(diagnostics: list[Diagnostic], options: RunOptions) -> bool:
-    """Whether a file's cached findings are not enough: the run fixes them, or shows the fixes."""
-    if options.preview_fixes and any(d.fixable for d in diagnostics):
-        return True
     if not options.apply_fixes:
         return False
     return any(
