@@ -169,27 +169,25 @@ def _artifact_location(path: str, root: Path) -> dict[str, str]:
 def _sarif_rule(code: str) -> dict[str, object]:
     """The reportingDescriptor of a netra-lint rule, or of a ruff rule from ruff's own text."""
     rule = all_rules().get(code)
+    ruff_rule = ruff_host.ruff_rules().get(code) if rule is None else None
     if rule is not None:
-        return {
-            "id": code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.doc},
-            "help": {"text": rule.doc},
-            "properties": {"fix": rule.fix},
-        }
-    ruff_rule = ruff_host.ruff_rules().get(code)
-    if ruff_rule is None:
-        return {"id": code, "name": code, "shortDescription": {"text": code}, "properties": {"fix": "report"}}
-    return {
+        name, summary, text, properties = rule.name, rule.summary, rule.doc, {"fix": rule.fix}
+    elif ruff_rule is not None:
+        name, summary, text = ruff_rule.name, ruff_rule.summary, ruff_rule.explanation
+        properties = {"fix": ruff_rule.fix, "source": f"ruff ({ruff_rule.linter})"}
+    else:
+        name, summary, text, properties = code, code, code, {"fix": "report"}
+    descriptor: dict[str, object] = {
         "id": code,
-        "name": ruff_rule.name,
-        "shortDescription": {"text": ruff_rule.summary},
-        "fullDescription": {"text": ruff_rule.explanation},
-        "help": {"text": ruff_rule.explanation},
-        "helpUri": ruff_rule.url,
-        "properties": {"fix": ruff_rule.fix, "source": f"ruff ({ruff_rule.linter})"},
+        "name": name,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": text},
+        "help": {"text": text},
+        "properties": properties,
     }
+    if ruff_rule is not None:
+        descriptor["helpUri"] = ruff_rule.url
+    return descriptor
 
 
 def sarif(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
