@@ -46,7 +46,7 @@ def test_check_and_fix_hooks(tmp_path: Path) -> None:
     done = try_repo()
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
-    assert "app/g.py:6:12: NL301" in output, output
+    assert "NL301 [*] name 'X' is used prior to global declaration\n --> app/g.py:6:12\n" in output, output
     assert "build/generated.py" not in output, output
     assert "files were modified by this hook" in output, output
     assert (user / "app" / "g.py").read_text() == LATE_GLOBAL_FIXED
