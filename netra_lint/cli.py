@@ -383,12 +383,8 @@ def rule(code: str | None, show_all: bool) -> None:
 
     For a ruff rule (hosted or not), ruff's own explanation."""
     rules = all_rules()
-    try:
-        hosted = _hosted_rules()
-    except ConfigError as exc:
-        click.echo(f"netra-lint: error: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
     if show_all or not code:
+        hosted = _hosted_rules()
         for listed in rules.values():
             click.echo(f"{listed.code:6} {listed.name:32} fix: {listed.fix:14} {listed.summary}")
         known = ruff_host.ruff_rules()
@@ -406,7 +402,7 @@ def rule(code: str | None, show_all: bool) -> None:
     if ruff_rule is None:
         click.echo(f"netra-lint: error: unknown rule code: {code!r} (see `netra-lint rule --all`)", err=True)
         sys.exit(EXIT_ERROR)
-    if ruff_rule.code in hosted:
+    if ruff_rule.code in _hosted_rules():
         where = "Hosted by netra-lint: ruff runs it in the same pass, under ruff's code."
     else:
         where = "Not hosted by netra-lint: add it to `[tool.netra-lint.ruff] select` in pyproject.toml to run it."
@@ -417,8 +413,13 @@ def rule(code: str | None, show_all: bool) -> None:
 
 
 def _hosted_rules() -> tuple[str, ...]:
-    """The ruff rules the configuration of the current directory hosts."""
-    settings = load_settings([Path(".")])
+    """The ruff rules the configuration of the current directory hosts (a configuration
+    that doesn't load is an error, exit 2)."""
+    try:
+        settings = load_settings([Path(".")])
+    except ConfigError as exc:
+        click.echo(f"netra-lint: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     return settings.ruff_hosted if settings.ruff_enabled else ()
 
 

@@ -96,3 +96,12 @@ def test_selecting_an_unhosted_ruff_rule_says_how_to_host_it(run_cli: RunCli, pr
     assert out.splitlines()[0] == "b.py:1:8: F401 [*] `os` imported but unused"
     code, _, err = run_cli("--select", "XYZ123", "a.py")
     assert code == 2 and "unknown rule code or prefix: 'XYZ123'" in err
+
+
+def test_rule_reads_the_configuration_only_for_ruff_rules(run_cli: RunCli, project: Path) -> None:
+    write(project, {"pyproject.toml": "[tool.netra-lint]\nbogus = 1\n"})
+    code, out, _ = run_cli("rule", "NL301")
+    assert code == 0 and out.startswith("# global-after-use (NL301)")
+    code, out, err = run_cli("rule", "F821")  # hosted or not depends on the configuration
+    assert (code, out) == (2, "")
+    assert "unknown key 'bogus'" in err
