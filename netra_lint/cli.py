@@ -230,7 +230,7 @@ def check(
         _check_report_choices(choices)
         targets = [stdin_filename or Path(".")] if from_stdin else list(paths) or [Path(".")]
         settings = load_settings(
-            targets,
+            [_existing_directory(targets[0])] if from_stdin else targets,
             config=config_path,
             select=_split_codes(select) or None,
             ignore=_split_codes(ignore) or None,
@@ -307,6 +307,15 @@ def _reads_stdin(paths: tuple[Path, ...], stdin_filename: Path | None) -> bool:
     if Path("-") in paths and len(paths) > 1:
         raise ConfigError("`-` (read stdin) can't be combined with other paths")
     return paths == (Path("-"),) or (not paths and stdin_filename is not None)
+
+
+def _existing_directory(stdin_filename: Path) -> Path:
+    """Where the configuration of a stdin text is looked for: the closest directory of its
+    name that exists (an editor's new buffer may name a file, or directories, not yet there)."""
+    directory = Path(os.path.abspath(stdin_filename)).parent
+    while not directory.is_dir() and directory != directory.parent:
+        directory = directory.parent
+    return directory
 
 
 def _check_report_choices(choices: ReportChoices) -> None:
