@@ -7,6 +7,14 @@ classes inheriting across modules, factories with return annotations, absolute a
 relative imports and ``mock.patch("...")`` strings in tests. Five families of problems are
 planted at realistic rates and listed in ``bench_manifest.json`` (family, code, path, line).
 
+It has the density of websocket code of the service it imitates, which is what makes the
+word prefilters of the websockets and project-API families pass on most files: about 40 %
+of the files mention ``websocket`` in some case (comments, names, strings, the
+``WebSocketManager`` API), about 10 % import ``websockets`` (nearly all of it modern code
+for the project's ``websockets>=14.2`` pin, tests full of it), a few per cent have a real
+finding, and a few per cent name the deprecated ``WebSocketNotifier`` without a finding
+(comments, strings, test doubles). ``shape`` in the manifest counts these files.
+
 Usage: ``python bench/generate.py --files 7000 --megabytes 120 --seed 0 --out DIR``
 """
 
@@ -16,6 +24,7 @@ import argparse
 import json
 import math
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -26,8 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import websocket_shapes
+
 MANIFEST = "bench_manifest.json"
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 NOUNS = (
     "user",
@@ -209,6 +220,21 @@ ROOTS: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
 )
 NAMESPACE_DIRS = {"test_framework", "netra_backend/app/plugins", "analytics_service", "analytics_service/src"}
 MAX_FILE = 900_000
+#: The plants whose code mentions websocket; a share of the other modules mention it too.
+WEBSOCKET_PLANTS = {
+    "legacy_ws",
+    "modern_ws",
+    "modern_ws_tests",
+    "modern_ws_helpers",
+    "notifier",
+    "notifier_mention",
+    "missing_method",
+    "manager_ok",
+}
+WS_MENTION_SHARE = 0.24
+#: The project is on the new websockets: top-level ``websockets.connect`` is not legacy.
+WEBSOCKETS_PIN = "websockets>=14.2"
+DEPENDENCIES = ("fastapi>=0.110", "pydantic>=2.6", "sqlalchemy>=2.0", "redis>=5.0", "httpx>=0.27", WEBSOCKETS_PIN)
 
 
 @dataclass
@@ -246,6 +272,40 @@ class Planted:
     path: str
     line: int
     detail: str
+
+
+#: Deprecated project names (``rules/netra.toml``) whose mention sends a file to NL2's check.
+DEPRECATED_NAMES = ("WebSocketNotifier",)
+_IMPORTS_WEBSOCKETS = re.compile(r"^[ \t]*(?:import|from)[ \t]+websockets\b", re.M)
+
+
+@dataclass
+class Shape:
+    """How many files have what the websockets and project-API families look for.
+
+    Counted the same way for the generated tree (from the text written) and for a real
+    repository (from its files), so the two can be compared.
+    """
+
+    files: int = 0
+    bytes: int = 0
+    mention_websocket: int = 0  # "websocket" in any case, anywhere
+    contain_websockets: int = 0  # the word NL1's prefilter looks for
+    import_websockets: int = 0  # an import statement of the websockets package
+    deprecated_names: int = 0  # a deprecated project name (NL2's prefilter)
+
+    def add(self, text: str, size: int) -> None:
+        self.files += 1
+        self.bytes += size
+        self.mention_websocket += "websocket" in text.lower()
+        self.contain_websockets += "websockets" in text
+        self.import_websockets += _IMPORTS_WEBSOCKETS.search(text) is not None
+        self.deprecated_names += any(name in text for name in DEPRECATED_NAMES)
+
+    def shares(self) -> dict[str, float]:
+        """Each count as a share of the files."""
+        counts = {k: v for k, v in vars(self).items() if k not in ("files", "bytes")}
+        return {k: v / self.files if self.files else 0.0 for k, v in counts.items()}
 
 
 class Emitter:
@@ -475,8 +535,9 @@ class Project:
             # A class with k methods renders to about 400 + 550 * k bytes.
             count = min(40, module.size // 5200) or (1 if module.size >= 1500 else 0)
             most = max(1, min(8, (module.size - 900) // 600))
+            websocket = "/websocket" in module.path
             for _ in range(count):
-                name = self._class_name()
+                name = self._class_name(websocket)
                 methods: list[tuple[str, bool]] = []
                 seen: set[str] = set()
                 for _ in range(rng.randint(min(3, most), most)):
@@ -498,12 +559,14 @@ class Project:
         if not cls.module.path.startswith("test_framework") and cls.module.special != "notifier":
             self.app_classes.append(cls)
 
-    def _class_name(self) -> str:
+    def _class_name(self, websocket: bool) -> str:
+        """A fresh class name; ``WebSocket...`` in the websocket packages, as a real project names them."""
         rng = self.rng
+        prefix = "WebSocket" if websocket else ""
         for _ in range(100):
-            name = camel(rng.choice(NOUNS), rng.choice(KINDS))
+            name = camel(prefix, rng.choice(NOUNS), rng.choice(KINDS))
             if name in self.class_names:
-                name = camel(rng.choice(QUALIFIERS), rng.choice(NOUNS), rng.choice(NOUNS), rng.choice(KINDS))
+                name = camel(rng.choice(QUALIFIERS), prefix, rng.choice(NOUNS), rng.choice(NOUNS), rng.choice(KINDS))
             if name not in self.class_names:
                 return name
         return f"{name}{len(self.class_names)}"
@@ -531,9 +594,13 @@ class Project:
             ):
                 module.plants.append(kind)
 
-        pick(backend + tests[: len(tests) // 3], round(90 * scale), "legacy_ws")
-        pick(backend, round(60 * scale), "modern_ws")
-        pick(agents + tests, round(70 * scale), "notifier")
+        helpers = [m for m in app if m.path.startswith("test_framework/")]
+        pick(backend + tests[: len(tests) // 3], round(180 * scale), "legacy_ws")
+        pick(app, round(260 * scale), "modern_ws")
+        pick(tests, round(270 * scale), "modern_ws_tests")
+        pick(helpers, round(60 * scale), "modern_ws_helpers")
+        pick(agents + tests, round(85 * scale), "notifier")
+        pick([m for m in app + tests if "notifier" not in m.plants], round(150 * scale), "notifier_mention")
         pick(app, round(25 * scale), "global_after_use")
         pick(app, round(5 * scale), "nonlocal_after_use")
         pick(app, round(120 * scale), "global_ok")
@@ -543,15 +610,19 @@ class Project:
         pick(app + tests, round(60 * scale), "doubled_suffix")
         pick(app + tests, round(85 * scale), "moved_name")
         pick(tests, round(70 * scale), "broken_patch")
+        # The rest of the mentions of websocket: comments, names, strings, the manager's API.
+        quiet = [m for m in app + tests if not WEBSOCKET_PLANTS & set(m.plants) and "/websocket" not in m.path]
+        pick(quiet, round(len(quiet) * WS_MENTION_SHARE), "ws_mention")
 
     # -- rendering -------------------------------------------------------------------
 
-    def render_all(self, out: Path) -> Counter[str]:
-        """Write every module; return the size of each file in bytes."""
+    def render_all(self, out: Path) -> tuple[Counter[str], Shape]:
+        """Write every module; return the size of each file in bytes, and the tree's shape."""
         self.class_modules = [m for m in self.modules if m.classes and not m.is_init]
         for module in self.class_modules:
             self.children.setdefault(module.name.rsplit(".", 1)[0], []).append(module)
         sizes: Counter[str] = Counter()
+        shape = Shape()
         earlier: list[ClassDef] = []
         by_module_index = {id(m): i for i, m in enumerate(self.modules)}
         order = sorted(self.modules, key=lambda m: (m.is_test, by_module_index[id(m)]))
@@ -566,9 +637,10 @@ class Project:
                 made.add(parent)
             path.write_text(text, encoding="utf-8")
             sizes[module.path] = len(text.encode("utf-8"))
+            shape.add(text, sizes[module.path])
             if not module.is_test:
                 earlier.extend(module.classes)
-        return sizes
+        return sizes, shape
 
     def relative_import(self, source: Module, target: Module) -> str | None:
         """The relative form of ``target`` seen from ``source``, if both share a top package."""
@@ -644,6 +716,8 @@ class Renderer:
                 lines.append(f"from {source} import {joined}")
         row = sum(line.count("\n") + 1 for line in lines) + 1
         for statement, planted in self.statements:
+            if planted is None and statement in std:
+                continue
             if planted is not None:
                 self.p.manifest.append(Planted(planted[0], planted[1], m.path, row, planted[2]))
             lines.append(statement)
@@ -722,7 +796,10 @@ class Renderer:
             lines += ["", "__all__ = [" + ", ".join(repr(n) for n in exported) + "]"]
         text = "\n".join(lines) + "\n"
         while len(text) < m.size:
-            text += f"\n#: {self.rng.choice(NOUNS)} defaults for this package.\n{self.rng.choice(NOUNS).upper()}_{len(text)}_LIMIT = {self.rng.randint(1, 5000)}\n"
+            text += (
+                f"\n#: {self.rng.choice(NOUNS)} defaults for this package.\n"
+                f"{self.rng.choice(NOUNS).upper()}_{len(text)}_LIMIT = {self.rng.randint(1, 5000)}\n"
+            )
         return text
 
     def _conftest(self) -> str:
@@ -779,7 +856,10 @@ class Renderer:
         rng = self.rng
         param = rng.choice(PARAMS)
         ret = rng.choice(("dict[str, Any]", "list[dict[str, Any]]", "bool", "str | None", "int"))
-        head = f"    {'async ' if is_async else ''}def {name}(self, {param}: str, options: dict[str, Any] | None = None) -> {ret}:"
+        head = (
+            f"    {'async ' if is_async else ''}def {name}"
+            f"(self, {param}: str, options: dict[str, Any] | None = None) -> {ret}:"
+        )
         body = [head, f'        """{name.replace("_", " ").capitalize()} for ``{param}``."""']
         for _ in range(rng.randint(2, 5)):
             body.append(self._statement(cls, param, is_async, attrs))
@@ -795,13 +875,19 @@ class Renderer:
             if candidates:
                 method, dep_async = rng.choice(candidates)
                 awaited = "await " if dep_async else ""
-                return f"        result = {awaited}self.{attr}.{method}({param}, options)\n        self._cache[{param}] = result"
+                return (
+                    f"        result = {awaited}self.{attr}.{method}({param}, options)\n"
+                    f"        self._cache[{param}] = result"
+                )
         if choice == 1:
             others = [(n, a) for n, a in cls.all_methods() if is_async or not a]
             if others:
                 method, other_async = rng.choice(others)
                 awaited = "await " if other_async else ""
-                return f"        if {param} not in self._cache:\n            self._cache[{param}] = {awaited}self.{method}({param})"
+                return (
+                    f"        if {param} not in self._cache:\n"
+                    f"            self._cache[{param}] = {awaited}self.{method}({param})"
+                )
         if choice == 2:
             return (
                 f"        cached = self._cache.get({param})\n"
@@ -814,14 +900,16 @@ class Renderer:
             return (
                 f'        {noun}_items = [item for item in (options or {{}}).get("{noun}s", []) if item]\n'
                 f"        for index, item in enumerate({noun}_items):\n"
-                f'            if isinstance(item, dict) and item.get("status") == "{rng.choice(("active", "pending", "failed"))}":\n'
+                '            if isinstance(item, dict) and item.get("status") == '
+                f'"{rng.choice(("active", "pending", "failed"))}":\n'
                 f'                self._cache[f"{{{param}}}:{{index}}"] = item'
             )
         if choice == 4:
             sleep = "            await asyncio.sleep(0)\n" if is_async else ""
             return (
                 "        try:\n"
-                f'            payload = {{"id": {param}, "at": datetime.now(timezone.utc).isoformat(), "kind": "{rng.choice(NOUNS)}"}}\n'
+                f'            payload = {{"id": {param}, "at": datetime.now(timezone.utc).isoformat(), '
+                f'"kind": "{rng.choice(NOUNS)}"}}\n'
                 f"{sleep}"
                 "        except (KeyError, ValueError) as exc:\n"
                 f'            logger.warning("{rng.choice(VERBS)} failed for %s: %s", {param}, exc)\n'
@@ -883,7 +971,8 @@ class Renderer:
         rng = self.rng
         name = f"{rng.choice(NOUNS).upper()}_{rng.choice(NOUNS).upper()}_{rng.randrange(10000)}"
         rows = [
-            f'    "{rng.choice(NOUNS)}_{i}": {{"code": {rng.randint(1000, 9999)}, "retry": {rng.choice(("True", "False"))}, "label": "{rng.choice(VERBS)} {rng.choice(NOUNS)}"}},'
+            f'    "{rng.choice(NOUNS)}_{i}": {{"code": {rng.randint(1000, 9999)}, '
+            f'"retry": {rng.choice(("True", "False"))}, "label": "{rng.choice(VERBS)} {rng.choice(NOUNS)}"}},'
             for i in range(rng.randint(5, 40))
         ]
         return f"{name}: dict[str, dict[str, Any]] = {{\n" + "\n".join(rows) + "\n}\n"
@@ -892,7 +981,10 @@ class Renderer:
 
     def _test_body(self) -> None:
         rng = self.rng
-        targets = [rng.choice(self.p.app_classes) for _ in range(max(1, self.m.size // 4500))]
+        pool = self.p.app_classes
+        if "/websocket" in self.m.path:  # the websocket tests test the websocket code
+            pool = [c for c in pool if "/websocket" in c.module.path] or pool
+        targets = [rng.choice(pool) for _ in range(max(1, self.m.size // 4500))]
         most = max(1, min(8, (self.m.size - 800) // 450))
         for cls in targets:
             self._test_class(cls, most)
@@ -936,7 +1028,8 @@ class Renderer:
                     "",
                 ]
         lines.append(
-            f'    def test_logger_is_module_level(self) -> None:\n        with mock.patch("{cls.module.name}.logger") as log:\n'
+            "    def test_logger_is_module_level(self) -> None:\n"
+            f'        with mock.patch("{cls.module.name}.logger") as log:\n'
             '            log.info("x")\n            log.info.assert_called_once()\n'
         )
         self.add("\n".join(lines))
@@ -1008,18 +1101,107 @@ class Renderer:
                 [(0, 1, "NL104", "(websocket, path) handler")],
             )
 
+    def _import(self, statement: str) -> None:
+        """A clean import statement for the header, once."""
+        if all(existing != statement for existing, _ in self.statements):
+            self.statements.append((statement, None))
+
+    def _modern(self, templates: tuple[websocket_shapes.Template, ...], least: int, most: int) -> None:
+        """Between ``least`` and ``most`` pieces of modern websockets code (nothing to find)."""
+        for _ in range(self.rng.randint(least, most)):
+            snippet = self.rng.choice(templates)(self.rng, f"{self.rng.choice(NOUNS)}_{self.rng.randrange(100000)}")
+            for statement in snippet.imports:
+                self._import(statement)
+            self.add(snippet.body)
+
     def _plant_modern_ws(self) -> None:
-        self._header_plant(
-            0, "", "clean: websockets.asyncio", "from websockets.asyncio.client import connect as ws_connect"
-        )
-        self._header_plant(0, "", "clean: websockets.protocol", "from websockets.protocol import State")
-        name = f"{self.rng.choice(NOUNS)}_{self.rng.randrange(1000)}"
-        self.add(
-            f"async def listen_{name}(url: str) -> None:\n"
-            '    async with ws_connect(url, additional_headers={"X-Client": "netra"}) as ws:\n'
-            "        if ws.state is State.OPEN:\n"
-            '            await ws.send("hello")\n'
-        )
+        self._modern(websocket_shapes.APP, 1, 2)
+
+    def _plant_modern_ws_tests(self) -> None:
+        self._modern(websocket_shapes.TESTS, 2, 5)
+
+    def _plant_modern_ws_helpers(self) -> None:
+        self._modern(websocket_shapes.HELPERS, 1, 3)
+
+    def _plant_ws_mention(self) -> None:
+        """Websocket in a comment, a name, a string or the manager's API; no websockets import."""
+        rng = self.rng
+        noun = rng.choice(NOUNS)
+        name = f"{noun}_{rng.randrange(100000)}"
+        kinds = ("manager", "events", "log", "upgrade", "plural")
+        variant = rng.choices(kinds, weights=(3, 3, 3, 3, 1))[0]
+        if variant == "manager":
+            manager = next(c for c in self.p.classes if c.name == "WebSocketManager")
+            self.use(manager, manager.name)
+            self.add(
+                f"async def push_{name}(websocket_manager: WebSocketManager, user_id: str, payload: Any) -> int:\n"
+                f'    """Send the {noun} update to every websocket the user has open."""\n'
+                f'    await websocket_manager.send_to_user(user_id, {{"type": "{noun}_updated", "data": payload}})\n'
+                "    return websocket_manager.get_connection_count(user_id)\n"
+            )
+        elif variant == "events":
+            self.add(
+                f"# {noun.capitalize()} events reach the browser over the user's WebSocket connection.\n"
+                f"{noun.upper()}_WEBSOCKET_EVENTS_{rng.randrange(1000)} = {{\n"
+                f'    "created": "{noun}.created",\n'
+                f'    "updated": "{noun}.updated",\n'
+                f'    "websocket_channel": "user:{{user_id}}:{noun}",\n'
+                "}\n"
+            )
+        elif variant == "log":
+            self.add(
+                f"def log_{name}_delivery(connection_id: str, delivered: bool) -> None:\n"
+                f'    """Record whether the {noun} event made it through the websocket."""\n'
+                "    if delivered:\n"
+                f'        logger.debug("websocket %s: {noun} delivered", connection_id)\n'
+                "    else:\n"
+                f'        logger.warning("websocket %s dropped the {noun} event; it is queued", connection_id)\n'
+            )
+        elif variant == "upgrade":
+            self.add(
+                f"def is_{name}_websocket_request(headers: Mapping[str, str]) -> bool:\n"
+                '    """True for an HTTP upgrade to the websocket protocol."""\n'
+                '    return headers.get("upgrade", "").lower() == "websocket"\n'
+            )
+        else:  # the plural, as NL1's prefilter spells it, without an import
+            self.add(
+                f"# Close idle websockets of the {noun} channel after this many seconds.\n"
+                f"IDLE_{noun.upper()}_WEBSOCKETS_SECONDS_{rng.randrange(1000)} = {rng.randint(30, 900)}\n"
+            )
+
+    def _plant_notifier_mention(self) -> None:
+        """The deprecated notifier's name where it is no finding: a comment, a string, a test double."""
+        rng = self.rng
+        name = f"{rng.choice(NOUNS)}_{rng.randrange(100000)}"
+        variant = rng.randrange(3 if self.m.is_test else 2)
+        if variant == 0:
+            bridge = next(c for c in self.p.classes if c.name == "AgentWebSocketBridge")
+            factory = self.use(bridge, bridge.factory)
+            self.add(
+                f"async def report_{name}(run_id: str, agent_name: str) -> None:\n"
+                '    """Progress goes through the bridge; WebSocketNotifier is gone."""\n'
+                f"    bridge = {factory}()\n"
+                f"    await bridge.notify_agent_started(run_id, agent_name)\n"
+            )
+        elif variant == 1:
+            self.add(
+                f"#: Names of the removed notifier API, refused in {name.split('_')[0]} plugin manifests.\n"
+                f'REMOVED_NOTIFIER_APIS_{rng.randrange(1000)} = ("WebSocketNotifier", "send_agent_started")\n'
+            )
+        else:
+            self.add(
+                "class WebSocketNotifier:\n"
+                '    """A recording stand-in with the old notifier\'s surface, for the migration tests."""\n\n'
+                "    def __init__(self) -> None:\n"
+                "        self.sent: list[str] = []\n\n"
+                "    async def send_agent_started(self, context: Any) -> None:\n"
+                '        self.sent.append("agent_started")\n\n\n'
+                "@pytest.mark.asyncio\n"
+                f"async def test_recording_notifier_{name}() -> None:\n"
+                "    notifier = WebSocketNotifier()\n"
+                "    await notifier.send_agent_started(None)\n"
+                '    assert notifier.sent == ["agent_started"]\n'
+            )
 
     def _plant_notifier(self) -> None:
         context = next(c for c in self.p.classes if c.name == "AgentExecutionContext")
@@ -1187,7 +1369,7 @@ def generate(files: int, megabytes: float, seed: int, out: Path) -> dict[str, An
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    sizes = project.render_all(out)
+    sizes, shape = project.render_all(out)
     # A repository of its own, as a real monorepo is: tools that honour .gitignore then stop
     # here instead of applying the enclosing checkout's rules (which ignore bench/corpus/).
     try:
@@ -1195,7 +1377,8 @@ def generate(files: int, megabytes: float, seed: int, out: Path) -> dict[str, An
     except (OSError, subprocess.CalledProcessError):
         (out / ".git").mkdir()
     (out / "pyproject.toml").write_text(
-        '[project]\nname = "netra-monorepo"\nversion = "0.0.0"\n\n'
+        '[project]\nname = "netra-monorepo"\nversion = "0.0.0"\n'
+        f"dependencies = [{', '.join(repr(d) for d in DEPENDENCIES)}]\n\n"
         '[tool.netra-lint]\nsrc = [".", "analytics_service/src"]\n',
         encoding="utf-8",
     )
@@ -1222,6 +1405,11 @@ def generate(files: int, megabytes: float, seed: int, out: Path) -> dict[str, An
         },
         "roots": [r[0] for r in ROOTS],
         "src": [".", "analytics_service/src"],
+        "websockets_pin": WEBSOCKETS_PIN,
+        "shape": vars(shape),
+        "files_with_findings": dict(
+            sorted(Counter(f"NL{family}" for family, _ in {(p.family, p.path) for p in planted}).items())
+        ),
         "namespace_dirs": sorted({str(p.parent.relative_to(out)) for p in out.rglob("*.py")} - project.init_dirs),
         "planted_counts": dict(sorted(Counter(f"{p.family}:{p.code}" for p in planted).items())),
         "planted": [vars(p) for p in sorted(planted, key=lambda p: (p.path, p.line))],
@@ -1244,6 +1432,8 @@ def main() -> None:
         f"(median {sizes['median'] / 1000:.1f} KB, p99 {sizes['p99'] / 1000:.0f} KB, max {sizes['max'] / 1000:.0f} KB, "
         f"{sizes['over_100k']} over 100 KB), {len(manifest['planted'])} planted problems, {manifest['seconds']} s"
     )
+    shares = Shape(**manifest["shape"]).shares()
+    print(", ".join(f"{name.replace('_', ' ')} {share:.1%}" for name, share in shares.items()))
 
 
 if __name__ == "__main__":
