@@ -263,6 +263,7 @@ class Module:
     classes: list[ClassDef] = field(default_factory=list)
     plants: list[str] = field(default_factory=list)  # planted problem kinds
     special: str = ""
+    bound: set[str] | None = None  # the names its text binds at module level, once rendered
 
 
 @dataclass
@@ -768,6 +769,7 @@ class Renderer:
             self.add(chunk)
             budget -= len(chunk)
         head = self.header()
+        m.bound = self._bound_names()
         self.em.add(head)
         for chunk, plants in self.body:
             self.em.add("\n\n")
@@ -775,6 +777,15 @@ class Renderer:
                 self.em.plant(family, code, detail, offset)
             self.em.add(chunk)
         return self.em.text()
+
+    def _bound_names(self) -> set[str]:
+        """The classes and factories this module defines and every name it imports."""
+        names = {name for cls in self.m.classes for name in (cls.name, cls.factory)}
+        names.update(name for imported in self.imports.values() for name in imported)
+        for statement, _ in self.statements:
+            listed = statement.split(" import ", 1)[1] if statement.startswith("from ") else statement[7:]
+            names.update(part.split(" as ")[-1].strip().split(".")[0] for part in listed.split(","))
+        return names
 
     def _length(self) -> int:
         return sum(len(c) for c, _ in self.body) + 600 + 40 * len(self.imports)
@@ -1333,9 +1344,15 @@ class Renderer:
     def _plant_moved_name(self) -> None:
         cls = self._real_target()
         package = cls.module.name.rsplit(".", 1)[0]
-        siblings = [m for m in self.p.children.get(package, []) if m is not cls.module] or [
-            m for m in self.p.class_modules if m is not cls.module
+
+        def elsewhere(module: Module) -> bool:  # written already, and not binding the name
+            return module is not cls.module and module.bound is not None and cls.name not in module.bound
+
+        siblings = [m for m in self.p.children.get(package, []) if elsewhere(m)] or [
+            m for m in self.p.class_modules if elsewhere(m)
         ]
+        if not siblings:
+            return
         wrong = self.rng.choice(siblings)
         self._header_plant(
             5, "NL502", f"{cls.name} is in {cls.module.name}, not {wrong.name}", f"from {wrong.name} import {cls.name}"
