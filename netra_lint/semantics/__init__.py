@@ -1,0 +1,11 @@
+"""What the code of one file means, answered once for every rule family.
+
+The families used to answer these questions each on their own, and their answers had
+started to differ; here there is one answer to each:
+
+* ``model``: the scopes of a file and the bindings of its names, from the stdlib ``ast``
+  the index parses anyway (cheap enough for every file; no LibCST);
+* ``references``: the qualified name of a reference (imports, aliases, the file's own
+  classes, the optional-import idiom) and its context (annotation, ``isinstance``,
+  ``except``, class base, call, value).
+"""
