@@ -1,4 +1,5 @@
-"""The shared semantic layer: scopes and bindings, qualified names and contexts.
+"""The shared semantic layer: scopes and bindings, qualified names, contexts, instance
+evidence, patch targets and the LibCST-to-ast locator.
 
 Cases come from what each rule family's own copy handled (their fixtures), and from the
 places where those copies disagreed; each such case says which answer is the shared one.
@@ -11,12 +12,21 @@ import textwrap
 from collections.abc import Collection
 from pathlib import Path
 
+import libcst as cst
+
 from fixture_cases import FIXTURES
+from netra_lint.checker import FileContext
+from netra_lint.semantics import instances as evidence
 from netra_lint.semantics import model as kinds
 from netra_lint.semantics import references as where
+from netra_lint.semantics.instances import Instance, InstancePolicy, InstanceTyper
 from netra_lint.semantics.model import SemanticModel
 from netra_lint.semantics.names import absolute_module, dotted_name
+from netra_lint.semantics.patching import PATCH_APIS, patch_targets
+from netra_lint.semantics.positions import Locator
 from netra_lint.semantics.references import context_of, qualified_name
+from netra_lint.settings import Settings
+from netra_lint.source import SourceFile
 
 PACKAGE = Path(__file__).resolve().parent.parent / "netra_lint"
 
@@ -72,6 +82,24 @@ class Code:
 
     def context(self, text: str, nth: int = 0) -> str:
         return context_of(self.model, self.expr(text, nth))
+
+    def instance(self, text: str, nth: int = 0, policy: InstancePolicy | None = None) -> str | None:
+        found = InstanceTyper(self.model, policy).instance_of(self.expr(text, nth))
+        return found.cls if found is not None else None
+
+
+class Classes(InstancePolicy):
+    """A family that knows some imported names are classes and what some callables return."""
+
+    def __init__(self, classes: Collection[str] = (), results: dict[tuple[str, str], str] | None = None) -> None:
+        self.classes = set(classes)
+        self.results = results or {}
+
+    def is_class(self, qualified: str) -> bool:
+        return qualified in self.classes
+
+    def call_result(self, callee: str, use: str) -> str | None:
+        return self.results.get((callee, use))
 
 
 # -- names ---------------------------------------------------------------------------------------
@@ -249,6 +277,8 @@ def test_deep_expressions_do_not_exhaust_the_stack() -> None:
     found = qualified_name(model, chain)
     assert found is not None and found.name == "a" + ".b" * depth
     assert context_of(model, chain) == where.ALIAS
+    annotation = model.module_scope.bindings["x"][0].annotation
+    assert annotation is not None and InstanceTyper(model).declared_type(annotation) is None
 
 
 # -- qualified names -----------------------------------------------------------------------------
@@ -513,6 +543,434 @@ def test_base_call_alias_attribute_and_value_contexts() -> None:
     assert code.context("Old", 8) == where.ATTRIBUTE
     assert code.context("Old", 9) == where.SUBSCRIPT
     assert code.context("Old", 10) == where.VALUE
+
+
+# -- instance evidence ---------------------------------------------------------------------------------
+
+
+NOTIFIER = "app.notifier.WebSocketNotifier"
+KNOWS_NOTIFIER = Classes({NOTIFIER, "app.other.Other"})
+
+
+def test_receivers_of_the_deprecated_api_fixture() -> None:
+    """Every inference source of NL202's receivers fixture."""
+    code = Code("""
+        from typing import Optional
+        from app.notifier import WebSocketNotifier
+        from app import notifier as legacy
+        def make_notifier(manager) -> WebSocketNotifier:
+            return WebSocketNotifier(manager)
+        class Agent:
+            notifier: Optional[WebSocketNotifier]
+            def __init__(self, manager) -> None:
+                self.notifier = None
+                self.backup = legacy.WebSocketNotifier(manager)
+                self.fresh = make_notifier(manager)
+            def _make(self) -> "WebSocketNotifier":
+                return make_notifier(None)
+            async def run(self, context) -> None:
+                self._make().go()
+                self.notifier.go()
+                self.backup.go()
+                self.fresh.go()
+        async def by_annotation(notifier: "WebSocketNotifier", other: WebSocketNotifier | None) -> None:
+            notifier.go()
+            other.go()
+            local: WebSocketNotifier = make_notifier(None)
+            local.go()
+            built = WebSocketNotifier(None)
+            built.go()
+        """)
+    for text in ("self._make()", "self.notifier", "self.backup", "self.fresh", "other", "local", "built"):
+        assert code.instance(text, 0, KNOWS_NOTIFIER) == NOTIFIER, text
+    assert code.instance("notifier", 0, KNOWS_NOTIFIER) == NOTIFIER
+    typer = InstanceTyper(code.model, KNOWS_NOTIFIER)
+    built = typer.instance_of(code.expr("built"))
+    assert built is not None and built.built
+    fresh = typer.instance_of(code.expr("self.fresh"))
+    assert fresh is not None and not fresh.built
+
+
+def test_near_misses_stay_unknown() -> None:
+    """NL202's near_misses fixture: disagreeing bindings, shadowing parameters."""
+    code = Code("""
+        from app.notifier import WebSocketNotifier
+        class EventSink: ...
+        class Mixed:
+            def __init__(self, manager, sink: EventSink) -> None:
+                self.notifier = WebSocketNotifier(manager)
+                self.notifier = sink
+            def run(self):
+                self.notifier.go()
+        def rebound(manager, context, other: EventSink):
+            notifier = WebSocketNotifier(manager)
+            if context:
+                notifier = other
+            notifier.go()
+        def shadowing(WebSocketNotifier):
+            notifier = WebSocketNotifier()
+            notifier.go()
+        def unknown(anything):
+            anything.go()
+        """)
+    assert code.instance("self.notifier", 0, KNOWS_NOTIFIER) is None
+    assert code.instance("notifier", 0, KNOWS_NOTIFIER) is None
+    assert code.instance("notifier", 1, KNOWS_NOTIFIER) is None
+    assert code.instance("anything", 0, KNOWS_NOTIFIER) is None
+
+
+def test_annotation_forms() -> None:
+    code = Code("""
+        import typing as t
+        from typing import Annotated, ClassVar, Optional, Union
+        from app.notifier import WebSocketNotifier as N
+        def f(a: t.Optional[N], b: Union[N, None], c: "N | None", d: "Optional[N]", e: Annotated[N, "x"],
+              g: Union[N, int], h: type[N], *rest: N, **options: N):
+            return a, b, c, d, e, g, h, rest, options
+        class K:
+            shared: ClassVar[N]
+            def m(self):
+                return self.shared
+        """)
+    for name in "abcde":
+        assert code.instance(name) == NOTIFIER, name
+    assert code.instance("g") is None  # a union of classes
+    assert code.instance("h") == "builtins.type"  # the class itself, not an instance
+    assert code.instance("rest") is None and code.instance("options") is None
+    assert code.instance("self.shared") == NOTIFIER
+    unimported = Code("def f(a: Optional[N]): return a")
+    assert unimported.instance("a") is None  # `Optional` that names nothing
+
+
+def test_calls_factories_and_awaits() -> None:
+    code = Code("""
+        from app.notifier import WebSocketNotifier, default_notifier
+        def make() -> WebSocketNotifier: ...
+        async def open_notifier() -> WebSocketNotifier: ...
+        class Local:
+            @classmethod
+            def create(cls):
+                return cls()
+        async def main():
+            a = make()
+            b = await open_notifier()
+            c = open_notifier()
+            d = default_notifier()
+            e = await WebSocketNotifier()
+            f = Local()
+            return a, b, c, d, e, f
+        """)
+    policy = Classes({NOTIFIER}, {("app.notifier.default_notifier", evidence.CALLED): NOTIFIER})
+    assert code.instance("a", 0, policy) == NOTIFIER
+    assert code.instance("b", 0, policy) == NOTIFIER
+    assert code.instance("c", 0, policy) is None  # a coroutine, not awaited
+    assert code.instance("d", 0, policy) == NOTIFIER  # a factory the family knows
+    assert code.instance("e", 0, policy) is None  # what awaiting an instance gives is unknown
+    assert code.instance("f", 0, policy) == "pkg.mod.Local"
+    assert code.instance("cls()", 0, policy) == "pkg.mod.Local"
+
+
+def test_connections_by_how_a_call_is_used() -> None:
+    """websockets' receivers: `async with connect() as ws`, `ws = await connect()`, `async for`."""
+    connect = "websockets.asyncio.client.connect"
+    serve = "websockets.asyncio.server.serve"
+    policy = Classes(
+        results={
+            (connect, evidence.ENTERED_ASYNC): "websockets.asyncio.client.ClientConnection",
+            (connect, evidence.AWAITED): "websockets.asyncio.client.ClientConnection",
+            (connect, evidence.ITERATED_ASYNC): "websockets.asyncio.client.ClientConnection",
+            (serve, evidence.ENTERED_ASYNC): "websockets.asyncio.server.Server",
+        }
+    )
+    code = Code("""
+        from websockets.asyncio.client import connect
+        from websockets.asyncio.server import serve
+        async def fetch(uri):
+            async with connect(uri) as ws:
+                ws.recv()
+            conn = await connect(uri)
+            conn.recv()
+            async for again in connect(uri):
+                again.recv()
+            plain = connect(uri)
+            plain.recv()
+            async with serve(handler, "", 0) as server:
+                server.close()
+        """)
+    assert code.instance("ws", 0, policy) == "websockets.asyncio.client.ClientConnection"
+    assert code.instance("conn", 0, policy) == "websockets.asyncio.client.ClientConnection"
+    assert code.instance("again", 0, policy) == "websockets.asyncio.client.ClientConnection"
+    assert code.instance("plain", 0, policy) is None  # not entered nor awaited
+    assert code.instance("server", 0, policy) == "websockets.asyncio.server.Server"
+
+
+def test_attributes_of_self() -> None:
+    """NL1's class_attributes fixture: annotations in the body or on `self`; a staticmethod's
+    first parameter is no `self`; an annotation decides whatever is assigned."""
+    code = Code("""
+        from app.ws import ClientConnection, ServerConnection
+        class Session:
+            peer: ServerConnection
+            def __init__(self, upstream: ClientConnection | None, peer) -> None:
+                self.upstream: ClientConnection = upstream
+                self.peer = peer
+            def describe(self):
+                return self.peer, self.upstream
+            @staticmethod
+            def other(self):
+                return self.peer
+        class Unrelated:
+            peer: object
+            def describe(self):
+                return self.peer
+        """)
+    assert code.instance("self.peer", 0) == "app.ws.ServerConnection"
+    assert code.instance("self.upstream", 0) == "app.ws.ClientConnection"
+    assert code.instance("self.peer", 1) is None
+    assert code.instance("self.peer", 2) == "builtins.object"
+    assert code.instance("self", 2) == "pkg.mod.Session"
+
+
+def test_declarations_win_over_values_except_mocks() -> None:
+    """The shared rule: NL401's (a declared type decides); deprecated's copy made every
+    binding agree, so `s: Store` then `s = make()` was unknown there."""
+    code = Code("""
+        from unittest.mock import MagicMock
+        from app import Store, make
+        def f():
+            s: Store
+            s = make()
+            m: Store = MagicMock()
+            return s, m
+        """)
+    assert code.instance("s") == "app.Store"
+    assert code.instance("m") is None
+
+
+def test_none_placeholders_are_neutral_and_cycles_unknown() -> None:
+    code = Code("""
+        from app import Store
+        class K:
+            def __init__(self):
+                self.store = None
+            def connect(self):
+                self.store = Store()
+            def use(self):
+                return self.store
+        a = None
+        a = None
+        a
+        x = y
+        y = x
+        """)
+    assert code.instance("self.store", 0, Classes({"app.Store"})) == "app.Store"
+    assert code.instance("a", 0) is None  # only placeholders: nothing known
+    assert code.instance("y", 0) is None
+
+
+def test_except_targets_and_typed_containers() -> None:
+    code = Code("""
+        from typing import Dict, Sequence
+        from app.ws import Connection, ConnectionClosed
+        class Hub:
+            rooms: dict[str, Connection]
+            clients: set[Connection]
+            def walk(self, history: Sequence[Connection], pairs: Dict[str, Connection], fixed: tuple[Connection, ...]):
+                for client in self.clients:
+                    client.send()
+                for room in self.rooms.values():
+                    room.send()
+                for key, value in self.rooms.items():
+                    key.lower(), value.send()
+                [c.send() for c in history]
+                self.rooms["a"].send()
+                pairs.get("a").send()
+                history[0].send()
+                fixed[0].send()
+                for name in self.rooms:
+                    name.lower()
+        try:
+            pass
+        except ConnectionClosed as closed:
+            closed.code
+        except (ConnectionClosed, OSError) as either:
+            either.code
+        """)
+    connection = "app.ws.Connection"
+    for text in ("client", "room", "value", "c", 'self.rooms["a"]'):
+        assert code.instance(text) == connection, text
+    assert code.instance('pairs.get("a")') == connection
+    assert code.instance("history[0]") == connection
+    assert code.instance("fixed[0]") == connection
+    assert code.instance("key") == "builtins.str"
+    assert code.instance("name") == "builtins.str"
+    assert code.instance("closed") == "app.ws.ConnectionClosed"
+    assert code.instance("either") is None
+
+
+def test_policy_hooks_key_and_parameters() -> None:
+    """Two import paths of one deprecated class agree; a `serve` handler's parameter is known."""
+
+    class Family(InstancePolicy):
+        def is_class(self, qualified: str) -> bool:
+            return qualified in ("acme.Client", "acme.http.Client")
+
+        def key(self, cls: str) -> str:
+            return "Client" if cls in ("acme.Client", "acme.http.Client") else cls
+
+        def parameter(self, binding: kinds.Binding) -> str | None:
+            return "websockets.ServerConnection" if binding.name == "websocket" else None
+
+    code = Code("""
+        import acme
+        import acme.http
+        def f(flag):
+            client = acme.Client()
+            if flag:
+                client = acme.http.Client()
+            return client
+        async def handler(websocket):
+            return websocket
+        """)
+    found = InstanceTyper(code.model, Family()).instance_of(code.expr("client"))
+    assert found == Instance("acme.Client", True, (code.expr("acme.Client()"), code.expr("acme.http.Client()")))
+    assert code.instance("websocket", 0, Family()) == "websockets.ServerConnection"
+    assert code.instance("client") is None  # without the family's knowledge: unknown calls
+
+
+# -- patch targets -------------------------------------------------------------------------------------
+
+
+def test_every_patch_api_is_recognised() -> None:
+    code = Code("""
+        import importlib
+        import mock
+        import unittest.mock
+        from unittest import mock as umock
+        from unittest.mock import patch as mpatch
+        @umock.patch("a.one")
+        @mpatch("a.two")
+        def test(mocker, module_mocker, monkeypatch):
+            unittest.mock.patch.dict("a.three", {})
+            mock.patch.multiple("a.four", x=1)
+            mock.patch(target="a.five")
+            mock.patch.dict(in_dict="a.six")
+            mocker.patch("a.seven")
+            module_mocker.patch.dict("a.eight", {})
+            monkeypatch.setattr("a.nine", 1)
+            monkeypatch.delattr("a.ten")
+            importlib.import_module("a.eleven")
+            importlib.import_module(".twelve", package="a")
+            unittest.mock.patch.multiple("a.thirteen", y=2)
+            mocker.patch.multiple("a.fourteen", z=3)
+        """)
+    found = [(t.kind, t.api, t.target, t.package) for t in patch_targets(code.model)]
+    assert found == [
+        ("patch", "unittest.mock.patch", "a.one", ""),
+        ("patch", "unittest.mock.patch", "a.two", ""),
+        ("patch", "unittest.mock.patch.dict", "a.three", ""),
+        ("patch", "mock.patch.multiple", "a.four", ""),
+        ("patch", "mock.patch", "a.five", ""),
+        ("patch", "mock.patch.dict", "a.six", ""),
+        ("patch", "mocker.patch", "a.seven", ""),
+        ("patch", "mocker.patch.dict", "a.eight", ""),
+        ("setattr", "monkeypatch.setattr", "a.nine", ""),
+        ("setattr", "monkeypatch.delattr", "a.ten", ""),
+        ("import", "importlib.import_module", "a.eleven", ""),
+        ("import", "importlib.import_module", ".twelve", "a"),
+        ("patch", "unittest.mock.patch.multiple", "a.thirteen", ""),
+        ("patch", "mocker.patch.multiple", "a.fourteen", ""),
+    ]
+    assert {t[1] for t in found} == {api.name for api in PATCH_APIS}  # each API of the one list is exercised
+
+
+def test_calls_that_are_not_patch_targets() -> None:
+    """NL503's shadowed fixture; deprecated's copy took any call named `patch`."""
+    code = Code("""
+        from unittest import mock
+        import importlib
+        def patch(target): ...
+        patch("a.local")
+        Fake().patch("a.method")
+        helper.patch("a.unknown")
+        mock.patch.object(Client, "name")
+        mock.patch(f"a.{name}")
+        monkeypatch.setattr(Client, "name", 1)
+        importlib.import_module(".x", package=__name__)
+        mock.patch("a.twice", target="a.twice")
+        """)
+    assert patch_targets(code.model) == []
+
+
+def test_lenient_patches_and_alternative_imports() -> None:
+    code = Code("""
+        try:
+            from unittest.mock import patch
+        except ImportError:
+            from mock import patch
+        patch("a.created", create=True)
+        patch("a.options", **options)
+        monkeypatch.setattr("a.b", 1, raising=False)
+        patch("a.strict")
+        """)
+    found = [(t.target, t.lenient) for t in patch_targets(code.model)]
+    assert found == [("a.created", True), ("a.options", True), ("a.b", True), ("a.strict", False)]
+
+
+def test_the_reproduced_nl201_disagreement_is_one_answer() -> None:
+    """NL201 read `mock.patch("acme.http.Client")` only; NL503 also the other two."""
+    code = Code("""
+        from unittest import mock
+        def test(monkeypatch):
+            mock.patch("acme.http.Client")
+            monkeypatch.setattr("acme.http.Client", None)
+            mock.patch.dict("acme.http.REGISTRY", {})
+        """)
+    assert [t.target for t in patch_targets(code.model)] == [
+        "acme.http.Client",
+        "acme.http.Client",
+        "acme.http.REGISTRY",
+    ]
+
+
+# -- LibCST nodes to ast nodes --------------------------------------------------------------------------
+
+
+def test_locator_finds_the_ast_node_of_a_libcst_node(tmp_path: Path) -> None:
+    text = 'from app import Client\nlabel = "héllo"; x = Client.make(label)\ndef f(p: "Client" = 1, *, q=2): ...\n'
+    source = SourceFile(tmp_path / "m.py", text)
+    ctx = FileContext(source, "m.py", Settings(project_root=tmp_path), [], False)
+    model = SemanticModel(ctx.ast_tree, "m")
+    locator = Locator(model, source)
+    matched = 0
+    for node in _cst_nodes(ctx.cst_module):
+        span = ctx.cst_span(node)
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Call, cst.SimpleString)):
+            found = locator.node(*span)
+            if isinstance(node, cst.Name) and found is None:
+                continue  # a name that is no expression of its own (an import's, a def's, a keyword's)
+            assert found is not None, node
+            assert locator.span(found) == span
+            matched += 1
+        elif isinstance(node, cst.Param):
+            parameter = locator.parameter(span[0])
+            assert parameter is not None and parameter.arg == node.name.value
+            matched += 1
+    assert matched == 10  # after a non-ASCII string on the same line too
+    forward = next(iter(model.string_of))
+    assert text[slice(*locator.span(forward))] == '"Client"'
+
+
+def _cst_nodes(module: cst.Module) -> list[cst.CSTNode]:
+    found: list[cst.CSTNode] = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            found.append(node)
+            return True
+
+    module.visit(Collect())
+    return found
 
 
 def test_models_of_a_file_without_a_module_name_work() -> None:

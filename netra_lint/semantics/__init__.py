@@ -7,5 +7,8 @@ started to differ; here there is one answer to each:
   the index parses anyway (cheap enough for every file; no LibCST);
 * ``references``: the qualified name of a reference (imports, aliases, the file's own
   classes, the optional-import idiom) and its context (annotation, ``isinstance``,
-  ``except``, class base, call, value).
+  ``except``, class base, call, value);
+* ``instances``: evidence that an expression is an instance of a class;
+* ``patching``: the patch-like APIs and the string targets given to them;
+* ``positions``: the model's node for a LibCST node, so the LibCST families can ask.
 """
