@@ -192,18 +192,25 @@ class InstanceTyper:
                 return self.returns(self.method(owner, func.attr), use)
         if isinstance(func, ast.Name):
             bindings = self.model.bindings_of(func)
-            if len(bindings) == 1 and _is_local_callable(bindings[0]):
+            if len(bindings) == 1 and self.local_callable(bindings[0]):
                 return self.local_call(bindings[0], node, use)
         found = qualified_name(self.model, func)
         if found is None:
             return None
         return self.agree(self.named_call(name, node, use) for name in found.names)
 
+    def local_callable(self, binding: Binding) -> bool:
+        """A def or class of the file, or ``cls`` in a classmethod."""
+        if binding.kind in (DEFINITION, CLASS_DEF):
+            return True
+        scope = self.model.binding_scope(binding)
+        return binding.kind == PARAMETER and scope.receiver_is_class and binding.name == scope.receiver
+
     def local_call(self, binding: Binding, node: ast.Call, use: str) -> Instance | None:
         """A call of the file's own def or class, or of ``cls`` in a classmethod."""
         if binding.kind == DEFINITION:
             return self.returns(binding.node, use)
-        owner = binding.scope.owner if binding.kind == PARAMETER else None
+        owner = self.model.binding_scope(binding).owner if binding.kind == PARAMETER else None
         target = binding.target if binding.kind == CLASS_DEF else self.class_name(owner) if owner else None
         return Instance(target, True, (node,)) if target and use == CALLED else None
 
@@ -262,7 +269,7 @@ class InstanceTyper:
         return None
 
     def parameter(self, binding: Binding) -> Instance | None:
-        scope = binding.scope
+        scope = self.model.binding_scope(binding)
         if binding.name == scope.receiver and not scope.receiver_is_class and scope.owner is not None:
             target = self.class_name(scope.owner)
             return Instance(target, False, (binding.node,)) if target else None
@@ -297,7 +304,7 @@ class InstanceTyper:
         bindings = self.model.bindings_of(node)
         if len(bindings) != 1:
             return None
-        scope = bindings[0].scope
+        scope = self.model.binding_scope(bindings[0])
         if bindings[0].kind != PARAMETER or scope.receiver != node.id or scope.receiver_is_class:
             return None
         return scope.owner
@@ -438,14 +445,6 @@ def _union_members(node: ast.expr) -> list[ast.expr]:
         else:
             members.append(current)
     return members
-
-
-def _is_local_callable(binding: Binding) -> bool:
-    """A def or class of the file, or ``cls`` in a classmethod."""
-    if binding.kind in (DEFINITION, CLASS_DEF):
-        return True
-    scope = binding.scope
-    return binding.kind == PARAMETER and scope.receiver_is_class and binding.name == scope.receiver
 
 
 def _looks_mocked(value: ast.expr | None) -> bool:

@@ -71,6 +71,7 @@ class Scope:
     kind: str
     parent: Scope | None
     node: ast.AST
+    number: int = 0  # its place in ``SemanticModel.scopes``
     #: A class scope's qualified path in its module (``Outer.Inner``); "" inside a function.
     path: str = ""
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
@@ -87,12 +88,16 @@ class Scope:
 
 @dataclass(frozen=True, eq=False)
 class Binding:
-    """One place that binds a name, and what the name is bound to there."""
+    """One place that binds a name, and what the name is bound to there.
+
+    It names its scope by number (``SemanticModel.binding_scope``), not by reference: a
+    model without reference cycles is freed as soon as it is dropped, with its tree,
+    instead of waiting for the cycle collector (which costs more than building it)."""
 
     name: str
     kind: str
     node: ast.AST  # the alias, def, class, arg, Name target or except handler
-    scope: Scope  # the scope the name belongs to (``global``/``nonlocal`` followed)
+    scope_number: int  # the scope the name belongs to (``global``/``nonlocal`` followed)
     value: ast.expr | None = None
     annotation: ast.expr | None = None
     target: str | None = None
@@ -179,6 +184,10 @@ class SemanticModel:
                     return current, found
             current = current.parent
         return None
+
+    def binding_scope(self, binding: Binding) -> Scope:
+        """The scope a binding binds its name in."""
+        return self.scopes[binding.scope_number]
 
     def bindings_of(self, node: ast.Name) -> list[Binding]:
         """The bindings a Name read sees (empty when unbound or not a read)."""
@@ -314,7 +323,7 @@ class _Builder:
                 self.stack.extend(item._replace(node=c) for c in reversed(child) if isinstance(c, ast.AST))
 
     def open_scope(self, kind: str, parent: Scope, node: ast.AST, path: str = "") -> Scope:
-        scope = Scope(kind, parent, node, path)
+        scope = Scope(kind, parent, node, len(self.model.scopes), path)
         self.model.scopes.append(scope)
         self.model.scope_of_node[node] = scope
         return scope
@@ -326,7 +335,7 @@ class _Builder:
         elif name in scope.declared_nonlocal:
             owner = _enclosing_function(scope) or scope
         assert owner is not None
-        owner.bindings.setdefault(name, []).append(Binding(name, kind, node, owner, **details))
+        owner.bindings.setdefault(name, []).append(Binding(name, kind, node, owner.number, **details))
 
     def qualified_definition(self, scope: Scope, name: str) -> str | None:
         module = self.model.module
