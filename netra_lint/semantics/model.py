@@ -9,10 +9,10 @@ and a comprehension's first iterable evaluated in the enclosing scope; ``global`
 annotations. Like LibCST's ``ScopeProvider`` the model is flow-insensitive: a reference
 sees every binding of its name in the scope that owns it.
 
-It is built with one iterative walk over the tree the index parses anyway, about a tenth
-of what LibCST costs, and keeps nothing but references to that tree's nodes, so it can run
-on every file. Answers that only some files need (parents, references of a binding) are
-worked out on first use.
+It is built with one iterative walk over the tree the index parses anyway: on 2,000
+generated files (35 MB) it costs 0.7× the ``ast.parse`` of the same files and a sixtieth of
+LibCST's ``ScopeProvider`` (``bench/semantic_model.py``). Answers that only some files need
+(parents, the references of a binding) are worked out on first use.
 """
 
 from __future__ import annotations
