@@ -17,8 +17,8 @@ import libcst as cst
 from fixture_cases import FIXTURES
 from netra_lint.checker import FileContext
 from netra_lint.semantics import instances as evidence
-from netra_lint.semantics import model as kinds
 from netra_lint.semantics import references as where
+from netra_lint.semantics import scopes as kinds
 from netra_lint.semantics.instances import Instance, InstancePolicy, InstanceTyper
 from netra_lint.semantics.model import SemanticModel
 from netra_lint.semantics.names import absolute_module, dotted_name
@@ -205,6 +205,67 @@ def test_global_nonlocal_walrus_except_and_match_bind_where_python_binds() -> No
     assert [b.kind for b in code.model.bindings_of(code.expr("y", 1))] == [kinds.WALRUS]  # `return y`
     assert [b.kind for b in code.model.bindings_of(code.expr("error", 0))] == [kinds.EXCEPT]
     assert [b.kind for b in code.model.bindings_of(code.expr("px"))] == [kinds.OTHER]
+
+
+def test_a_read_sees_the_bindings_before_it_or_in_a_loop_with_it() -> None:
+    """LibCST's order (websockets' and deprecated's copies): a later binding in the same
+    scope is not seen, except through a loop; NL401's copy saw every binding."""
+    code = Code("""
+        import json
+        from app import A, B
+        def straight(uri):
+            x = A()
+            x.go()
+            x = B()
+            x.go()
+        def looped(items):
+            y = A()
+            for item in items:
+                y.go()
+                y = B()
+        def unbound():
+            json.dumps
+            json = 1
+        print(open)
+        open = A
+        shared = A()
+        def reader():
+            return shared
+        shared = B()
+        def reset():
+            global late
+            late = B()
+        late = A()
+        late.go()
+        """)
+    policy = Classes({"app.A", "app.B"})
+    assert code.instance("x", 0, policy) == "app.A"
+    assert code.instance("x", 1, policy) is None  # both bindings are before it
+    assert code.instance("y", 0, policy) is None  # the loop brings `y = B()` round
+    assert code.qualified("json.dumps") is None  # a local read before its binding
+    assert code.qualified("open", 0) == "builtins.open"  # module level: not bound yet
+    assert code.instance("shared", 0, policy) is None  # a function sees every module binding
+    assert code.instance("late", 0, policy) is None  # `reset()` may have run before
+
+
+def test_bindings_take_effect_after_what_they_evaluate() -> None:
+    code = Code("""
+        from app import A, B, make
+        def f(items):
+            handle = A()
+            with make(handle) as handle:
+                pass
+            items = [x for x in items]
+            for items in items:
+                pass
+            value = B()
+            value = value.convert()
+        """)
+    policy = Classes({"app.A", "app.B"})
+    assert code.instance("handle", 0, policy) == "app.A"  # the context expression reads the A
+    assert [b.kind for b in code.model.bindings_of(code.expr("items", 0))] == [kinds.PARAMETER]
+    assert [b.kind for b in code.model.bindings_of(code.expr("items", 1))] == [kinds.PARAMETER, kinds.ASSIGNMENT]
+    assert code.instance("value", 0, policy) == "app.B"
 
 
 def test_methods_know_their_class_and_receiver() -> None:

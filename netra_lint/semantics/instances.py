@@ -29,9 +29,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Hashable, Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .model import (
+from .model import SemanticModel
+from .names import dotted_name
+from .references import qualified_name
+from .scopes import (
     ANNOTATED,
     ASSIGNMENT,
     CLASS_DEF,
@@ -44,10 +47,7 @@ from .model import (
     AttributeStore,
     Binding,
     Scope,
-    SemanticModel,
 )
-from .names import dotted_name
-from .references import qualified_name
 
 # How a call's result is used (see ``InstancePolicy.call_result``).
 CALLED = "call"
@@ -158,7 +158,7 @@ class InstanceTyper:
     def __init__(self, model: SemanticModel, policy: InstancePolicy | None = None) -> None:
         self.model = model
         self.policy = policy or InstancePolicy()
-        self._names: dict[tuple[Scope, str], Instance | None] = {}
+        self._names: dict[tuple[Any, ...], Instance | None] = {}
 
     def instance_of(self, node: ast.expr, depth: int = 0) -> Instance | None:
         """The class ``node`` is known to be an instance of, or None."""
@@ -232,12 +232,11 @@ class InstanceTyper:
     # -- names ---------------------------------------------------------------------------------
 
     def name(self, node: ast.Name, depth: int) -> Instance | None:
-        scope = self.model.scope_of_name.get(node)
-        seen = self.model.lookup(node.id, scope) if scope is not None else None
+        seen = self.model.visible(node)
         if seen is None:
             return None
         where, bindings = seen
-        key = (where, node.id)
+        key = (where, node.id, *map(id, bindings))
         if key not in self._names:
             self._names[key] = None  # a cycle (``a = b``; ``b = a``) is unknown
             self._names[key] = self.from_bindings(bindings, depth)

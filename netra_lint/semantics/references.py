@@ -31,8 +31,9 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from .model import ASSIGNMENT, IMPORT, MODULE, NAMING_KINDS, Binding, SemanticModel
+from .model import SemanticModel
 from .names import BUILTIN_NAMES, chain_root
+from .scopes import ASSIGNMENT, IMPORT, MODULE, NAMING_KINDS, Binding
 
 ANNOTATION = "annotation"
 ISINSTANCE = "isinstance"  #: the class argument of ``isinstance``/``issubclass``
@@ -77,10 +78,9 @@ def _qualified(model: SemanticModel, node: ast.expr, depth: int) -> QualifiedNam
     head, parts = chain_root(node)
     if not isinstance(head, ast.Name):
         return None
-    scope = model.scope_of_name.get(head)
-    if scope is None:
+    if head not in model.scope_of_name:
         return None
-    seen = model.lookup(head.id, scope)
+    seen = model.visible(head)
     if seen is None:
         if head.id in BUILTIN_NAMES and not model.star_may_bind(head.id):
             return QualifiedName(frozenset({_join(f"builtins.{head.id}", parts)}), (), None)

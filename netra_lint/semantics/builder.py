@@ -1,0 +1,413 @@
+"""The one walk that builds a file's semantic model: scopes, bindings, reads, attribute
+stores and the calls given strings.
+
+Iterative (a deep expression must not exhaust the stack) and tuned: most nodes are names,
+constants, attributes and calls, handled first on a local stack.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, NamedTuple
+
+from .names import absolute_module, dotted_name
+from .scopes import (
+    ANNOTATED,
+    ASSIGNMENT,
+    AUGMENTED,
+    CLASS,
+    CLASS_DEF,
+    COMPREHENSION,
+    DEFINITION,
+    EXCEPT,
+    FROM_IMPORT,
+    FUNCTION,
+    IMPORT,
+    LAMBDA,
+    LOOP,
+    MODULE,
+    OTHER,
+    PARAMETER,
+    WALRUS,
+    WITH,
+    AttributeStore,
+    Binding,
+    Position,
+    Scope,
+    child_fields,
+    end_of,
+    start_of,
+)
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+#: Decorators after which the first parameter of a method is the class, not an instance.
+_CLASS_RECEIVERS = frozenset({"classmethod", "builtins.classmethod"})
+_IMPLICIT_CLASSMETHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
+_STATIC = frozenset({"staticmethod", "builtins.staticmethod"})
+#: Parameters and comprehension targets are bound before anything in their scope runs.
+_START: Position = (0, 0)
+
+
+class _Item(NamedTuple):
+    """A node waiting to be walked, with the scope it is evaluated in."""
+
+    node: ast.AST
+    scope: Scope
+    annotation: bool = False  # inside an annotation: strings are forward references
+    string: ast.Constant | None = None  # inside the forward reference parsed from this string
+
+
+def enclosing_function(scope: Scope) -> Scope | None:
+    """The nearest function (or lambda) scope around ``scope``: where ``nonlocal`` binds."""
+    current = scope.parent
+    while current is not None and current.kind not in (FUNCTION, LAMBDA):
+        current = current.parent
+    return current
+
+
+class Builder:
+    """The one walk over a parsed file (``run``), and what it finds."""
+
+    def __init__(self, tree: ast.Module, module: str | None, is_package: bool) -> None:
+        self.tree = tree
+        self.module = module
+        self.is_package = is_package
+        self.module_scope = Scope(MODULE, None, tree)
+        self.scopes: list[Scope] = [self.module_scope]
+        self.scope_of_name: dict[ast.Name, Scope] = {}
+        self.scope_of_node: dict[ast.AST, Scope] = {tree: self.module_scope}
+        self.forward_references: dict[ast.Constant, ast.expr] = {}
+        self.string_of: dict[ast.Name, ast.Constant] = {}
+        self.attribute_stores: list[AttributeStore] = []
+        self.string_calls: list[ast.Call] = []
+        self.stack: list[_Item] = []
+
+    def run(self) -> Builder:
+        self.push_body(self.tree.body, self.module_scope)
+        stack = self.stack
+        while stack:
+            item = stack.pop()
+            node = item.node
+            if isinstance(node, ast.expr):
+                self.expression(item)
+            elif isinstance(node, ast.stmt):
+                self.statement(node, item.scope)
+            else:
+                self.push_children(item)
+        return self
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def push(self, node: ast.AST | None, scope: Scope, annotation: bool = False) -> None:
+        if node is not None:
+            self.stack.append(_Item(node, scope, annotation))
+
+    def push_body(self, body: list[ast.stmt], scope: Scope) -> None:
+        self.stack.extend(_Item(stmt, scope) for stmt in reversed(body))
+
+    def push_children(self, item: _Item) -> None:
+        node = item.node
+        for name in reversed(child_fields(type(node))):
+            child = getattr(node, name, None)
+            if isinstance(child, ast.AST):
+                self.stack.append(item._replace(node=child))
+            elif isinstance(child, list):
+                self.stack.extend(item._replace(node=c) for c in reversed(child) if isinstance(c, ast.AST))
+
+    def open_scope(self, kind: str, parent: Scope, node: ast.AST, path: str = "") -> Scope:
+        scope = Scope(kind, parent, node, len(self.scopes), path)
+        self.scopes.append(scope)
+        self.scope_of_node[node] = scope
+        return scope
+
+    def bind(self, name: str, kind: str, node: ast.AST, scope: Scope, effective: Position, **details: Any) -> None:
+        """Bind ``name`` where Python binds it, taking effect at ``effective``."""
+        owner: Scope | None = scope
+        if name in scope.declared_global:
+            owner = self.module_scope
+        elif name in scope.declared_nonlocal:
+            owner = enclosing_function(scope) or scope
+        assert owner is not None
+        binding = Binding(name, kind, node, owner.number, effective=effective, **details)
+        owner.bindings.setdefault(name, []).append(binding)
+
+    def qualified_definition(self, scope: Scope, name: str) -> str | None:
+        module = self.module
+        if not module:
+            return None
+        if scope.kind == MODULE:
+            return f"{module}.{name}"
+        if scope.kind == CLASS and scope.path:
+            return f"{module}.{scope.path}.{name}"
+        return None
+
+    # -- statements --------------------------------------------------------------------------
+
+    def statement(self, node: ast.stmt, scope: Scope) -> None:
+        if isinstance(node, _FUNCTIONS):
+            self.function(node, scope)
+        elif isinstance(node, ast.ClassDef):
+            self.class_def(node, scope)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.bind(alias.asname, IMPORT, alias, scope, end_of(node), target=alias.name)
+                else:
+                    top = alias.name.partition(".")[0]
+                    self.bind(top, IMPORT, alias, scope, end_of(node), target=top)
+        elif isinstance(node, ast.ImportFrom):
+            source = absolute_module(self.module, self.is_package, node.level, node.module)
+            for alias in node.names:
+                if alias.name == "*":
+                    self.module_scope.stars.append(node)
+                else:
+                    imported = f"{source}.{alias.name}" if source else None
+                    self.bind(alias.asname or alias.name, FROM_IMPORT, alias, scope, end_of(node), target=imported)
+        elif isinstance(node, ast.Assign):
+            self.push(node.value, scope)
+            for target in node.targets:
+                self.target(target, scope, ASSIGNMENT, node.value, end_of(node))
+        elif isinstance(node, ast.AnnAssign):
+            self.push(node.value, scope)
+            self.push(node.annotation, scope, annotation=True)
+            if isinstance(node.target, ast.Name):
+                self.bind(
+                    node.target.id,
+                    ANNOTATED,
+                    node.target,
+                    scope,
+                    end_of(node),
+                    value=node.value,
+                    annotation=node.annotation,
+                )
+            else:
+                self.target(node.target, scope, ANNOTATED, node.value, end_of(node), annotation=node.annotation)
+        elif isinstance(node, ast.AugAssign):
+            self.push(node.value, scope)
+            self.target(node.target, scope, AUGMENTED, None, end_of(node))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            scope.loops.append((start_of(node.body[0]), end_of(node)))  # the iterable runs once
+            self.push_body(node.orelse, scope)
+            self.push_body(node.body, scope)
+            is_async = isinstance(node, ast.AsyncFor)
+            self.target(node.target, scope, LOOP, node.iter, end_of(node.iter), is_async=is_async)
+            self.push(node.iter, scope)
+        elif isinstance(node, ast.While):
+            scope.loops.append((start_of(node), end_of(node)))
+            self.push_children(_Item(node, scope))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self.push_body(node.body, scope)
+            for item in reversed(node.items):
+                if item.optional_vars is not None:
+                    kind_async = isinstance(node, ast.AsyncWith)
+                    effective = end_of(item.context_expr)
+                    self.target(item.optional_vars, scope, WITH, item.context_expr, effective, is_async=kind_async)
+                self.push(item.context_expr, scope)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            for block in (node.finalbody, node.orelse):  # type: ignore[attr-defined]
+                self.push_body(block, scope)
+            for handler in reversed(node.handlers):  # type: ignore[attr-defined]
+                self.push_body(handler.body, scope)
+                if handler.name:
+                    effective = end_of(handler.type) if handler.type is not None else start_of(handler)
+                    self.bind(handler.name, EXCEPT, handler, scope, effective, value=handler.type)
+                self.push(handler.type, scope)
+            self.push_body(node.body, scope)  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Global):
+            scope.declared_global.update(node.names)
+        elif isinstance(node, ast.Nonlocal):
+            scope.declared_nonlocal.update(node.names)
+        elif isinstance(node, ast.Match):
+            self.match(node, scope)
+        elif type(node).__name__ == "TypeAlias":  # Python 3.12: ``type X = ...``
+            self.bind(node.name.id, OTHER, node.name, scope, end_of(node))  # type: ignore[attr-defined]
+            self.push(node.value, scope, annotation=True)  # type: ignore[attr-defined]
+        else:
+            self.push_children(_Item(node, scope))
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        args = node.args
+        inner = self.open_scope(FUNCTION, scope, node)
+        self.push_body(node.body, inner)
+        self.parameters(args, inner, scope)
+        self.push(node.returns, scope, annotation=True)
+        for expr in [*node.decorator_list, *args.defaults, *args.kw_defaults]:
+            self.push(expr, scope)
+        if scope.kind == CLASS:
+            self.method_receiver(node, inner, scope)
+        target = self.qualified_definition(scope, node.name)
+        self.bind(node.name, DEFINITION, node, scope, end_of(node), target=target)
+
+    def method_receiver(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: Scope, owner: Scope) -> None:
+        inner.owner = owner
+        decorators = {dotted_name(d) for d in node.decorator_list}
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if positional and not decorators & _STATIC:
+            inner.receiver = positional[0].arg
+            inner.receiver_is_class = bool(decorators & _CLASS_RECEIVERS) or node.name in _IMPLICIT_CLASSMETHODS
+
+    def parameters(self, args: ast.arguments, inner: Scope, outer: Scope) -> None:
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            self.bind(arg.arg, PARAMETER, arg, inner, _START, annotation=arg.annotation)
+            self.push(arg.annotation, outer, annotation=True)
+        for rest in (args.vararg, args.kwarg):
+            if rest is not None:
+                self.bind(rest.arg, OTHER, rest, inner, _START, annotation=rest.annotation)
+                self.push(rest.annotation, outer, annotation=True)
+
+    def class_def(self, node: ast.ClassDef, scope: Scope) -> None:
+        if scope.kind == MODULE:
+            path = node.name
+        elif scope.kind == CLASS and scope.path:
+            path = f"{scope.path}.{node.name}"
+        else:
+            path = ""
+        inner = self.open_scope(CLASS, scope, node, path)
+        self.push_body(node.body, inner)
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.push(expr, scope)
+        target = self.qualified_definition(scope, node.name)
+        self.bind(node.name, CLASS_DEF, node, scope, end_of(node), target=target)
+
+    def match(self, node: ast.Match, scope: Scope) -> None:
+        for case in reversed(node.cases):
+            self.push_body(case.body, scope)
+            self.push(case.guard, scope)
+            for pattern in ast.walk(case.pattern):
+                for name in (getattr(pattern, "name", None), getattr(pattern, "rest", None)):
+                    if isinstance(name, str):
+                        self.bind(name, OTHER, pattern, scope, end_of(case.pattern))
+                if isinstance(pattern, ast.MatchValue):
+                    self.push(pattern.value, scope)
+                elif isinstance(pattern, ast.MatchClass):
+                    self.push(pattern.cls, scope)
+                elif isinstance(pattern, ast.MatchMapping):
+                    for key in pattern.keys:
+                        self.push(key, scope)
+        self.push(node.subject, scope)
+
+    def target(
+        self,
+        node: ast.expr,
+        scope: Scope,
+        kind: str,
+        value: ast.expr | None,
+        effective: Position,
+        unpacked: tuple[int, ...] = (),
+        annotation: ast.expr | None = None,
+        is_async: bool = False,
+    ) -> None:
+        """Bind the names of an assignment-like target; record attribute stores; walk the
+        expressions a target reads (``a[i] = ...`` reads ``a`` and ``i``)."""
+        if isinstance(node, ast.Name):
+            self.bind(node.id, kind, node, scope, effective, value=value, unpacked=unpacked, is_async=is_async)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for position, element in enumerate(node.elts):
+                self.target(element, scope, kind, value, effective, (*unpacked, position), is_async=is_async)
+        elif isinstance(node, ast.Starred):
+            self.target(node.value, scope, OTHER, None, effective)
+        elif isinstance(node, ast.Attribute):
+            store_kind = kind if not unpacked else OTHER
+            direct_value = value if not unpacked and kind in (ASSIGNMENT, ANNOTATED) else None
+            self.attribute_stores.append(AttributeStore(node, scope, store_kind, direct_value, annotation))
+            self.push(node.value, scope)
+        else:
+            self.push(node, scope)
+
+    # -- expressions -------------------------------------------------------------------------
+
+    def expression(self, item: _Item) -> None:
+        """Walk an expression that runs in one scope. The hottest loop of the model: plain
+        nodes stay on a local stack; only what opens a scope, or an annotation's parts
+        that are no longer annotations, goes back to the builder's stack."""
+        scope, annotation, string = item.scope, item.annotation, item.string
+        reads, strings = self.scope_of_name, self.string_of
+        name_type, attribute_type, call_type, load_type = ast.Name, ast.Attribute, ast.Call, ast.Load
+        stack: list[Any] = [item.node]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        while stack:
+            node = pop()
+            kind = type(node)
+            if node is None:  # the key of ``**mapping`` in a dict display
+                continue
+            if kind is name_type:
+                if type(node.ctx) is load_type:
+                    reads[node] = scope
+                    if string is not None:
+                        strings[node] = string
+            elif kind is attribute_type:
+                push(node.value)
+            elif kind is ast.Constant:
+                if annotation and type(node.value) is str:
+                    self.forward_reference(node, scope)
+            elif kind is call_type:
+                arguments = [*node.args, *(k.value for k in node.keywords)]
+                if any(type(a) is ast.Constant and type(a.value) is str for a in arguments):
+                    self.string_calls.append(node)
+                if annotation:  # a call's parts are values, even inside an annotation
+                    self.stack.extend(_Item(child, scope, False, string) for child in [node.func, *arguments])
+                else:
+                    push(node.func)
+                    extend(arguments)
+            elif kind is ast.Lambda:
+                self.lambda_(node, scope)
+            elif kind in COMPREHENSIONS:
+                self.comprehension(node, scope)
+            elif kind is ast.NamedExpr:
+                owner = scope
+                while owner.kind == COMPREHENSION and owner.parent is not None:
+                    owner = owner.parent
+                self.bind(node.target.id, WALRUS, node.target, owner, end_of(node), value=node.value)
+                push(node.value)
+            elif annotation and kind is ast.Subscript and _is_literal(node.value):
+                push(node.value)
+                self.stack.append(_Item(node.slice, scope, False, string))
+            else:
+                for name in child_fields(kind):
+                    child = getattr(node, name, None)
+                    if isinstance(child, ast.AST):
+                        push(child)
+                    elif isinstance(child, list):
+                        extend(child)
+
+    def forward_reference(self, node: ast.Constant, scope: Scope) -> None:
+        text = str(node.value).strip()
+        if not text:
+            return
+        try:
+            parsed = ast.parse(text, mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        self.forward_references[node] = parsed
+        self.stack.append(_Item(parsed, scope, True, node))
+
+    def lambda_(self, node: ast.Lambda, scope: Scope) -> None:
+        inner = self.open_scope(LAMBDA, scope, node)
+        self.push(node.body, inner)
+        args = node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            self.bind(arg.arg, PARAMETER, arg, inner, _START)
+        for rest in (args.vararg, args.kwarg):
+            if rest is not None:
+                self.bind(rest.arg, OTHER, rest, inner, _START)
+        for expr in [*args.defaults, *args.kw_defaults]:
+            self.push(expr, scope)
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, scope: Scope) -> None:
+        inner = self.open_scope(COMPREHENSION, scope, node)
+        results = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        for result in reversed(results):
+            self.push(result, inner)
+        for position in reversed(range(len(node.generators))):
+            generator = node.generators[position]
+            for condition in reversed(generator.ifs):
+                self.push(condition, inner)
+            is_async = bool(generator.is_async)
+            self.target(generator.target, inner, LOOP, generator.iter, _START, is_async=is_async)
+            self.push(generator.iter, scope if position == 0 else inner)
+
+
+def _is_literal(node: ast.expr) -> bool:
+    """``Literal[...]`` (any spelling): its strings are values, not forward references."""
+    return (dotted_name(node) or "").rpartition(".")[2] == "Literal"
