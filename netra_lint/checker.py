@@ -16,10 +16,11 @@ A checker:
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
@@ -134,6 +135,18 @@ class Checker:
         then parses the file with every body that can't reach them blanked out (see
         ``focus``). None (the default): the whole file."""
         return None
+
+    def file_inputs(self, path: Path) -> str:
+        """What decides this family's findings in ``path`` besides the file's text, the
+        configuration and the rule packs (for example the dependency version declared for
+        its directory), as text; it is part of the file's key in the result cache. Default:
+        nothing."""
+        return ""
+
+    def describe(self, files: Sequence[Path]) -> list[str]:
+        """What this family assumed for ``files`` that the configuration doesn't say, and
+        why (``netra-lint -v`` prints it). Default: nothing."""
+        return []
 
     def banned_apis(self) -> Mapping[str, str]:
         """Qualified module or member names this family flags → the message, for

@@ -109,6 +109,14 @@ class Linter:
                 checker = cls(settings)
                 self.checkers.append((checker, codes, tuple(checker.needles())))
 
+    def file_inputs(self, path: Path) -> str:
+        """What decides a file's findings besides its text (see ``Checker.file_inputs``)."""
+        return "".join(checker.file_inputs(path) for checker, _, _ in self.checkers)
+
+    def describe(self, files: Sequence[Path]) -> list[str]:
+        """What the checkers assumed for ``files`` (see ``Checker.describe``)."""
+        return [line for checker, _, _ in self.checkers for line in checker.describe(files)]
+
     # -- one file ---------------------------------------------------------------------
 
     def lint_file(self, path: Path, raw: bytes | None = None) -> FileResult:

@@ -80,6 +80,8 @@ def report(
     if choices.verbose:
         for path, reason in outcome.skipped:
             click.echo(f"netra-lint: skipped {path}: {reason}", err=True)
+        for note in outcome.notes:
+            click.echo(f"netra-lint: {note}", err=True)
         checked = len(outcome.results) - outcome.cache_hits
         click.echo(f"netra-lint: {outcome.cache_hits} files served from the cache, {checked} checked", err=True)
     if not choices.quiet:

@@ -38,6 +38,8 @@ class RunResult:
     cache_hits: int = 0
     #: Files that ruff's own fixes changed (after netra-lint's).
     ruff_rewrites: int = 0
+    #: What the rule families assumed that the configuration doesn't say (``-v``).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -77,6 +79,7 @@ def _lookup(
     options: RunOptions,
     stat: Callable[[str], tuple[int, int] | None],
     settings: Settings,
+    linter: Linter,
 ) -> tuple[dict[Path, FileResult], list[Path]]:
     """The cached results of unchanged files, and the files to check (those without one,
     or that the run must fix)."""
@@ -86,7 +89,8 @@ def _lookup(
         display = display_path(path)
         found = None
         if cache is not None:
-            found = cache.lookup(path, settings.relative(path), display, index_key, stat(str(path)))
+            key = index_key + linter.file_inputs(path)
+            found = cache.lookup(path, settings.relative(path), display, key, stat(str(path)))
         if found is None or _needs_fixing(found, options):
             to_lint.append(path)
         else:
@@ -153,6 +157,7 @@ def _run(
         cache = ResultCache.open(settings.cache_dir or settings.project_root / CACHE_DIR_NAME, settings.fingerprint())
         # What is cached serves every report format: the fix edits are part of it.
         options = dataclasses.replace(options, report_edits=True)
+    linter = Linter(settings, options)
     if needs_index(settings):
         from .index import ProjectIndex
 
@@ -162,7 +167,7 @@ def _run(
         facts = file_facts(settings)
         known = ProjectIndex.cached_fingerprint(settings, index_files, facts, stat) if cache is not None else None
         if known:  # no first-party file changed: the index is loaded only to check something
-            by_path, to_lint = _lookup(cache, found.files, known, options, stat, settings)
+            by_path, to_lint = _lookup(cache, found.files, known, options, stat, settings, linter)
             looked_up = index_key = known
         if not known or to_lint:
             indexing = _phase(progress, INDEXING)
@@ -170,8 +175,9 @@ def _run(
                 settings, jobs=options.jobs, files=index_files, facts=facts, stat=stat, progress=indexing
             )
             index_key = index.fingerprint
+    linter.index = index
     if looked_up != index_key:
-        by_path, to_lint = _lookup(cache, found.files, index_key, options, stat, settings)
+        by_path, to_lint = _lookup(cache, found.files, index_key, options, stat, settings, linter)
     outcome.cache_hits = len(by_path)
     # What exists now lives until the end: the collector need not scan it again, and forked
     # workers don't copy the pages it would touch.
@@ -186,7 +192,6 @@ def _run(
         if progress:
             progress(CHECKING, done, total)
 
-    linter = Linter(settings, options, index)
     try:
         for result in lint_files(linter, to_lint, advance if progress else None):
             by_path[result.path] = result
@@ -204,11 +209,13 @@ def _run(
             incomplete = result.errors or result.warnings or result.fixes_withheld
             if cache is not None and not incomplete and not fixes_pending:
                 written = options.fix and result.fixed is not None
-                cache.store(result.path, settings.relative(result.path), result.diagnostics, index_key, written)
+                key = index_key + linter.file_inputs(result.path)
+                cache.store(result.path, settings.relative(result.path), result.diagnostics, key, written)
     finally:
         if cache is not None:
             cache.save()
     outcome.results = [by_path[p] for p in found.files if p in by_path]
+    outcome.notes = linter.describe([r.path for r in outcome.results])
     _warn_withheld(outcome)
     if settings.ruff_codes:
         _host_ruff(outcome, settings, options, linter, early_ruff)
