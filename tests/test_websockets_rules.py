@@ -11,7 +11,9 @@ from netra_lint.checker import FileContext
 from netra_lint.cli import main
 from netra_lint.config import bundled_pack_dir, load_packs, load_settings
 from netra_lint.engine import RunOptions
-from netra_lint.rules.websockets.version import pins_legacy, project_pins_legacy
+from netra_lint.rules.websockets.declarations import requirement_range
+from netra_lint.rules.websockets.pins import AssumedVersion, ProjectPins
+from netra_lint.rules.websockets.version import parse_specifier
 from netra_lint.rules.websockets.websockets_legacy import WebSocketsLegacy
 from netra_lint.runner import run
 from netra_lint.settings import ConfigError
@@ -20,49 +22,174 @@ from netra_lint.source import SourceFile
 CODES = ["NL101", "NL102", "NL103", "NL104", "NL105", "NL106", "NL107"]
 
 
+def _assumed(spec: str) -> AssumedVersion:
+    found = parse_specifier(spec)
+    assert found is not None, spec
+    return AssumedVersion(found, f"websockets{spec}", newest=found.unbounded)
+
+
 @pytest.mark.parametrize(
-    ("spec", "legacy"),
+    ("spec", "top_level"),
     [
-        ("==12.0", True),
-        ("==13.*", True),
-        ("<14", True),
-        ("<14.0", True),
-        (">=10,<14", True),
-        ("<=13.1", True),
-        ("~=13.0", True),
-        ("^12.0", True),
-        ("<14.1", False),
-        (">=14.2", False),
-        ("==15.0.1", False),
-        ("~=14.0", False),
-        ("", False),
-        (">=10", False),
+        ("==12.0", "legacy"),
+        ("==13.*", "legacy"),
+        ("<14", "legacy"),
+        ("<14.0", "legacy"),
+        (">=10,<14", "legacy"),
+        ("<=13.1", "legacy"),
+        ("~=13.0", "legacy"),
+        ("^12.0", "legacy"),  # Poetry: >=12.0,<13
+        ("^13.1", "legacy"),
+        ("^0.9", "legacy"),
+        ("^14", "new"),
+        ("<14.1", "mixed"),
+        (">=12", "mixed"),
+        (">=13,<16", "mixed"),
+        (">=14.2", "new"),
+        ("==15.0.1", "new"),
+        ("~=14.0", "new"),
+        ("", "new"),
+        (">=13 || >=15", "mixed"),
+        (">=14 <16", "new"),
     ],
 )
-def test_version_specifiers(spec: str, legacy: bool) -> None:
-    assert pins_legacy(spec) is legacy
+def test_what_the_top_level_names_are_for_a_specifier(spec: str, top_level: str) -> None:
+    assert _assumed(spec).top_level == top_level
 
 
-def test_dependencies_in_pyproject(tmp_path: Path) -> None:
-    assert project_pins_legacy(
-        {"project": {"dependencies": ["websockets[extra] >=10, <14 ; python_version>'3'"]}}, tmp_path, None
+@pytest.mark.parametrize(
+    ("spec", "version", "guaranteed"),
+    [
+        (">=13,<16", (13, 0, 0, 0), True),
+        (">=13,<16", (13, 1, 0, 0), False),
+        ("==13.1", (13, 1, 0, 0), True),
+        ("==13.1", (14, 1, 0, 0), False),
+        ("~=14.1", (14, 1, 0, 0), True),
+        (">13.0", (13, 0, 0, 0), True),
+        (">=13.0rc1", (13, 0, 0, 0), True),
+        ("<16", (13, 0, 0, 0), False),
+        ("", (17, 0, 0, 0), True),  # no version given: the newest release
+    ],
+)
+def test_what_a_specifier_guarantees(spec: str, version: tuple[int, int, int, int], guaranteed: bool) -> None:
+    assert _assumed(spec).guarantees(version) is guaranteed
+
+
+def test_reading_requirements() -> None:
+    assert requirement_range("websockets-proxy==0.1") is None
+    assert requirement_range("requests==2.0") is None
+    spec, found = requirement_range("websockets[extra] >=10, <14 ; python_version>'3'")  # type: ignore[misc]
+    assert spec == ">=10, <14"
+    assert found.below((14, 0, 0, 0)) and found.lowest == (10, 0, 0, 0)
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("files", "source", "top_level"),
+    [
+        ({"pyproject.toml": '[project]\ndependencies = ["websockets>=10,<14"]\n'}, "websockets>=10,<14", "legacy"),
+        (
+            {"pyproject.toml": '[project.optional-dependencies]\nws = ["websockets==13.1"]\n'},
+            "websockets==13.1",
+            "legacy",
+        ),
+        (
+            {"pyproject.toml": '[tool.poetry.dependencies]\nwebsockets = { version = "^15.0" }\n'},
+            "websockets = '^15.0'",
+            "new",
+        ),
+        ({"pyproject.toml": '[dependency-groups]\ndev = ["websockets>=12"]\n'}, "websockets>=12", "mixed"),
+        ({"setup.cfg": "[options]\ninstall_requires =\n    websockets==12.0\n"}, "websockets==12.0", "legacy"),
+        ({"Pipfile": '[packages]\nwebsockets = "<14"\n'}, "websockets = '<14'", "legacy"),
+        ({"requirements/base.txt": "websockets>=15\n"}, "websockets>=15", "new"),
+        # A lock says what runs, whatever the range.
+        (
+            {
+                "pyproject.toml": '[project]\ndependencies = ["websockets>=12"]\n',
+                "uv.lock": '[[package]]\nname = "websockets"\nversion = "13.1"\n',
+            },
+            "websockets 13.1 (locked) in uv.lock",
+            "legacy",
+        ),
+        (
+            {"poetry.lock": '[[package]]\nname = "websockets"\nversion = "15.0.1"\n'},
+            "websockets 15.0.1 (locked)",
+            "new",
+        ),
+        ({"pdm.lock": '[[package]]\nname = "websockets"\nversion = "12.0"\n'}, "websockets 12.0 (locked)", "legacy"),
+        (
+            {"Pipfile.lock": '{"default": {"websockets": {"version": "==14.2"}}}'},
+            "websockets 14.2 (locked)",
+            "new",
+        ),
+        # pip-compile output: `==` pins (with hashes after a backslash) win over the .in file's range.
+        (
+            {"requirements.in": "websockets>=12\n", "requirements.txt": "websockets==15.0.1 \\\n    --hash=sha256:ab\n"},
+            "websockets==15.0.1",
+            "new",
+        ),
+        ({"requirements.txt": "requests==2.0\n"}, "nothing declares websockets", "new"),
+    ],
+)
+def test_declarations_in_a_directory(tmp_path: Path, files: dict[str, str], source: str, top_level: str) -> None:
+    _write(tmp_path, files)
+    assumed = ProjectPins(tmp_path, None, None, {}).for_directory(tmp_path)
+    assert source in assumed.source
+    assert assumed.top_level == top_level
+
+
+def test_each_directory_has_the_nearest_declaration(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "requirements.txt": "websockets>=15\n",
+            "services/analytics/requirements.txt": "websockets==13.1\n",
+            "services/analytics/jobs/x.py": "",
+            "services/web/pyproject.toml": "[project]\nname = 'web'\n",
+            "services/web/x.py": "",
+        },
     )
-    assert project_pins_legacy({"project": {"optional-dependencies": {"ws": ["websockets==13.1"]}}}, tmp_path, None)
-    assert project_pins_legacy(
-        {"tool": {"poetry": {"dependencies": {"websockets": {"version": "^13.0"}}}}}, tmp_path, None
-    )
-    assert not project_pins_legacy(
-        {"project": {"dependencies": ["websockets>=14.2", "websockets-proxy==0.1"]}}, tmp_path, None
-    )
-    assert not project_pins_legacy({}, tmp_path, None)
+    pins = ProjectPins(tmp_path, None, None, {})
+    analytics = pins.for_file(tmp_path / "services/analytics/jobs/x.py")
+    assert analytics.top_level == "legacy"
+    assert analytics.source == "websockets==13.1 in services/analytics/requirements.txt"
+    web = pins.for_file(tmp_path / "services/web/x.py")  # its pyproject says nothing about websockets
+    assert web.top_level == "new" and web.source == "websockets>=15 in requirements.txt"
+    assert pins.describe([tmp_path / "services/analytics/jobs/x.py", tmp_path / "services/web/x.py"]) == [
+        "websockets in services/analytics/jobs/: websockets==13.1 in services/analytics/requirements.txt",
+        "websockets in services/web/: websockets>=15 in requirements.txt",
+    ]
 
 
-def test_requirements_files_and_override(tmp_path: Path) -> None:
-    (tmp_path / "requirements-prod.txt").write_text("# pins\nrequests==2.0\nwebsockets==12.0  # old\n")
-    assert project_pins_legacy({}, tmp_path, None)
-    assert not project_pins_legacy({}, tmp_path, "15.0")
-    assert project_pins_legacy({"project": {"dependencies": ["websockets>=15"]}}, tmp_path / "nowhere", "13.1")
-    assert project_pins_legacy({}, tmp_path / "nowhere", "<14")
+def test_a_workspace_lock_at_the_root_narrows_a_member_range(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "uv.lock": '[[package]]\nname = "websockets"\nversion = "15.0.1"\n',
+            "member/pyproject.toml": '[project]\ndependencies = ["websockets>=12"]\n',
+            "other/pyproject.toml": '[project]\ndependencies = ["websockets<14"]\n',
+        },
+    )
+    pins = ProjectPins(tmp_path, None, None, {})
+    member = pins.for_directory(tmp_path / "member")
+    assert member.top_level == "new" and "uv.lock" in member.source
+    other = pins.for_directory(tmp_path / "other")  # the lock is not for this one: 15.0.1 is not <14
+    assert other.top_level == "legacy" and "uv.lock" not in other.source
+
+
+def test_the_option_overrides_the_dependencies(tmp_path: Path) -> None:
+    _write(tmp_path, {"requirements.txt": "websockets==12.0\n", "services/a/requirements.txt": "websockets>=15\n"})
+    config = tmp_path / "pyproject.toml"
+    pins = ProjectPins(tmp_path, config, "15.0", {"services/a": {"websockets-version": "<14"}})
+    assert pins.for_directory(tmp_path).top_level == "new"
+    assert pins.for_directory(tmp_path).source == "websockets-version = '15.0' in pyproject.toml"
+    assert pins.for_directory(tmp_path / "services/a/deep").top_level == "legacy"
+    assert ProjectPins(tmp_path, config, None, {}).for_directory(tmp_path).top_level == "legacy"
 
 
 def _lint(root: Path, select: list[str], fix: bool = False) -> list[str]:

@@ -13,6 +13,7 @@ from ...importedits import dotted_name
 from ...lazy import libcst as cst
 from .groups import Group
 from .pack import CALLABLE_ROLES, RECEIVER_OF_ROLE, LegacyName
+from .pins import AssumedVersion
 from .resolution import Receiver, Receivers, Reference, Resolver, strip_optional
 from .syntax import Collector, bound_name, positional, root_name
 from .tables import Tables
@@ -25,7 +26,16 @@ class Pending:
     code: str
     message: str
     node: cst.CSTNode
-    group: Group | None
+    group: Group | None  # the fix it carries
+    about: Group | None = None  # the group it keeps from being fixed, when it carries none
+    #: Shown only if the group has findings that aren't conditional (a name that is legacy
+    #: in only some of the releases the project admits: it matters only where the code
+    #: uses something that only one implementation has).
+    conditional: bool = False
+
+    def concerns(self) -> Group | None:
+        group = self.group or self.about
+        return group.root() if group is not None else None
 
 
 class Callee(NamedTuple):
@@ -47,9 +57,10 @@ class Uses:
 class FileAnalysis:
     """What the checks of one file share; each check reads it and adds findings and groups."""
 
-    def __init__(self, tables: Tables, ctx: FileContext) -> None:
+    def __init__(self, tables: Tables, ctx: FileContext, pin: AssumedVersion) -> None:
         self.ctx = ctx
         self.tables = tables
+        self.pin = pin
         self.module = ctx.cst_module
         wrapper = ctx.cst_wrapper
         self.collected = Collector()
@@ -61,6 +72,8 @@ class FileAnalysis:
         self.uses: dict[Group, Uses] = {}
         self.call_groups: dict[cst.Call, Callee] = {}
         self.reported_callbacks: set[cst.CSTNode] = set()
+        #: References to a legacy factory whose call NL102 rewrites (see `with-serve` in the pack).
+        self.rewritten_factories: set[cst.CSTNode] = set()
 
     def resolve(self, node: cst.CSTNode) -> Reference | None:
         return self.resolver.resolve(node)
@@ -91,14 +104,34 @@ class FileAnalysis:
             self.groups[key] = Group()
         return self.groups[key]
 
-    def report(self, code: str, message: str, node: cst.CSTNode, group: Group | None = None) -> None:
-        self.pending.append(Pending(code, message, node, group))
+    def report(
+        self,
+        code: str,
+        message: str,
+        node: cst.CSTNode,
+        group: Group | None = None,
+        about: Group | None = None,
+        conditional: bool = False,
+    ) -> None:
+        """A finding; ``group``: the fix it carries; ``about``: the legacy group it blocks
+        when it carries none; ``conditional``: see ``Pending``."""
+        self.pending.append(Pending(code, message, node, group, about, conditional))
+
+    def blockers(self, root: Group) -> list[str]:
+        """What keeps a group from being applied: its blockers, and a release it needs that
+        the project may not run."""
+        if self.pin.guarantees(root.requires):
+            return root.blockers
+        return [*root.blockers, self.pin.lacks(root.requires, root.required_by)]
 
     def emit(self) -> list[Diagnostic]:
         """The findings, once each: a blocked group's findings say what blocks it and carry no fix."""
         out = []
         seen: set[tuple[str, int, int]] = set()
+        material = {item.concerns() for item in self.pending if not item.conditional}
         for item in self.pending:
+            if item.conditional and item.concerns() not in material:
+                continue
             span = self.ctx.cst_span(item.node)
             if (item.code, *span) in seen:
                 continue
@@ -108,8 +141,9 @@ class FileAnalysis:
             applicability = None
             if item.group is not None:
                 root = item.group.root()
-                if root.blockers:
-                    message += f" (not fixed automatically: {'; '.join(root.blockers)})"
+                blockers = self.blockers(root)
+                if blockers:
+                    message += f" (not fixed automatically: {'; '.join(blockers)})"
                 else:
                     fix, applicability = root.edits, root.applicability
             out.append(

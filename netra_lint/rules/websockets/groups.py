@@ -5,7 +5,9 @@ Rewrites that only work together form one group: switching ``connect`` from
 keyword arguments, rewrites the attributes of the connections it returns and the
 ``except InvalidStatusCode`` around it. Every diagnostic of a group carries the same fix,
 so the group is applied whole or, when something in it can't be rewritten mechanically
-(a *blocker*), not at all, and each diagnostic then says why.
+(a *blocker*), not at all, and each diagnostic then says why. A group also knows the
+oldest websockets release its edits need: it is not applied where the project may run an
+older one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...diagnostics import Applicability, Edit
+from .version import LOWEST, Version
 
 
 @dataclass(eq=False)
@@ -23,6 +26,9 @@ class Group:
     blockers: list[str] = field(default_factory=list)
     producers: list[Callable[[], list[Edit] | None]] = field(default_factory=list)
     applicability: Applicability = Applicability.SAFE
+    #: The oldest release that has everything the edits write, and what needs it.
+    requires: Version = LOWEST
+    required_by: str = ""
     parent: Group | None = None
     _edits: tuple[Edit, ...] | None = None
 
@@ -41,9 +47,16 @@ class Group:
         a.producers.extend(b.producers)
         if b.applicability is Applicability.UNSAFE:
             a.applicability = Applicability.UNSAFE
+        a.require(b.requires, b.required_by)
 
     def make_unsafe(self) -> None:
         self.root().applicability = Applicability.UNSAFE
+
+    def require(self, version: Version, what: str) -> None:
+        """The edits write ``what``, which exists from websockets ``version`` on."""
+        root = self.root()
+        if version > root.requires:
+            root.requires, root.required_by = version, what
 
     def block(self, reason: str) -> None:
         root = self.root()

@@ -69,11 +69,27 @@ has to raise its pin with the fix.
 )
 
 
-def message(qualified: str, entry: LegacyName) -> str:
+def message(analysis: FileAnalysis, qualified: str, entry: LegacyName) -> str:
     if entry.fix == "report":
         return f"`{qualified}` is legacy with no direct replacement: {entry.advice}"
-    text = f"`{qualified}` is legacy; use `{entry.new}`"
+    if qualified in entry.pinned:
+        pin = analysis.pin
+        why = f", which {pin.source} admits" if pin.top_level == "mixed" else f" ({pin.source})"
+        text = f"`{qualified}` is the legacy implementation in websockets < 14{why}; use `{entry.new}`"
+    else:
+        text = f"`{qualified}` is legacy; use `{entry.new}`"
     return f"{text}: {entry.advice}" if entry.advice else text
+
+
+def _report_name(
+    analysis: FileAnalysis, qualified: str, entry: LegacyName, node: cst.CSTNode, group: Group, suffix: str = ""
+) -> None:
+    """A legacy name; one that is legacy in only some of the releases the project admits is
+    shown only where the code needs one implementation (see ``Pending.conditional``)."""
+    conditional = qualified in analysis.tables.ambiguous
+    analysis.report(entry.code, message(analysis, qualified, entry) + suffix, node, group, conditional=conditional)
+    if entry.fix != "report":
+        group.require(entry.since, f"`{entry.new}`")
 
 
 # -- import statements ---------------------------------------------------------------------------
@@ -111,7 +127,7 @@ def _legacy_module_import(
     assignment = analysis.resolver.import_assignment(statement, alias)
     group = None
     if assignment is not None and not assignment.references and _alone_at_top_level(analysis, statement):
-        group = Group()
+        group = analysis.group(alias)
         group.add(lambda: _remove_alias(analysis, statement, alias))
     text = f"`{qualified}` belongs to the legacy implementation: {analysis.tables.module_advice}"
     analysis.report("NL101", text + ("; the import is unused" if group else ""), alias, group)
@@ -122,17 +138,22 @@ def _from_import(
 ) -> None:
     group = analysis.group(alias)
     assignment = analysis.resolver.import_assignment(statement, alias)
-    if entry.fix == "report":
-        if assignment is not None and not assignment.references and _alone_at_top_level(analysis, statement):
-            analysis.report(entry.code, message(qualified, entry) + "; the import is unused", alias, group)
-            group.add(lambda: _remove_alias(analysis, statement, alias))
-        else:
-            analysis.report(entry.code, message(qualified, entry), alias, group)
-            group.block(f"`{split(qualified)[1]}` has no mechanical replacement")
+    unused = assignment is not None and not assignment.references and _alone_at_top_level(analysis, statement)
+    if entry.fix in ("report", "with-serve") and unused:
+        analysis.report(entry.code, message(analysis, qualified, entry) + "; the import is unused", alias, group)
+        group.add(lambda: _remove_alias(analysis, statement, alias))
         return
-    analysis.report(entry.code, message(qualified, entry), alias, group)
+    if entry.fix == "report":
+        analysis.report(entry.code, message(analysis, qualified, entry), alias, group)
+        group.block(f"`{split(qualified)[1]}` has no mechanical replacement")
+        return
+    _report_name(analysis, qualified, entry, alias, group)
     if assignment is None:
         group.block("the imported name could not be resolved")
+        return
+    if entry.fix == "with-serve":  # each call is rewritten by NL102, which joins this group
+        analysis.uses[group] = Uses(entry, [a.node for a in assignment.references])
+        group.add(lambda: _remove_alias(analysis, statement, alias))
         return
     for access in assignment.references:
         if not isinstance(access.node, cst.Name) or analysis.resolve(access.node) is None:
@@ -214,21 +235,36 @@ def _import_below(analysis: FileAnalysis, statement: cst.ImportFrom, text: str) 
 def _remove_alias(
     analysis: FileAnalysis, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias
 ) -> list[Edit] | None:
-    """Delete one name of an import (the whole line when it is the only one)."""
+    """Delete one name of an import (the whole line when it is the only one), together with
+    the other names of the statement that the same group removes: one set of edits for all."""
     ctx = analysis.ctx
-    names = statement.names
-    assert not isinstance(names, cst.ImportStar)
-    if len(names) == 1:
+    names = list(statement.names)  # type: ignore[arg-type]
+    root = analysis.groups[alias].root() if alias in analysis.groups else None
+    removed = [
+        a is alias or (root is not None and a in analysis.groups and analysis.groups[a].root() is root) for a in names
+    ]
+    if all(removed):
         if not _alone_at_top_level(analysis, statement):
             return None
         return [remove_line(ctx, analysis.resolver.parent(statement))]  # type: ignore[arg-type]
     start, end = ctx.cst_span(statement)
     if "#" in ctx.text[start:end]:
         return None  # deleting across a comment would lose it
-    index = list(names).index(alias)
-    if index + 1 < len(names):
-        return [Edit(ctx.cst_span(alias)[0], ctx.cst_span(names[index + 1])[0])]
-    return [Edit(ctx.cst_span(names[index - 1])[1], ctx.cst_span(alias)[1])]
+    edits = []
+    first = 0
+    while first < len(names):
+        if not removed[first]:
+            first += 1
+            continue
+        last = first
+        while last + 1 < len(names) and removed[last + 1]:
+            last += 1
+        if last + 1 < len(names):  # up to the next name that stays
+            edits.append(Edit(ctx.cst_span(names[first])[0], ctx.cst_span(names[last + 1])[0]))
+        else:  # from the end of the last name that stays
+            edits.append(Edit(ctx.cst_span(names[first - 1])[1], ctx.cst_span(names[last])[1]))
+        first = last + 1
+    return edits
 
 
 # -- references through attribute chains (import websockets; websockets.legacy...) ------------
@@ -275,16 +311,21 @@ def _inside_entry(analysis: FileAnalysis, node: cst.Attribute) -> bool:
 
 def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference, entry: LegacyName) -> None:
     ctx = analysis.ctx
-    group = analysis.group(analysis.group_key(ref, entry))
+    # A factory call is rewritten on its own (NL102 joins this group): the module stays imported.
+    key = ("call", node) if entry.fix == "with-serve" else analysis.group_key(ref, entry)
+    group = analysis.group(key)
     entry_uses = analysis.uses.setdefault(group, Uses(entry)).nodes
     entry_uses.append(node)
-    analysis.report(entry.code, message(ref.qualified, entry), node, group)
     if entry.fix == "report":
+        analysis.report(entry.code, message(analysis, ref.qualified, entry), node, group)
         group.block(f"`{split(ref.qualified)[1]}` has no mechanical replacement")
         return
+    _report_name(analysis, ref.qualified, entry, node, group)
     if ref.binding is None:
         group.block("the module name could not be resolved")
         return
+    if entry.fix == "with-serve":
+        return  # each call is rewritten by NL102, which joins this group
     new_module, new_name = split(entry.new)
     if new_name in analysis.resolver.bound_names and not has_import(analysis.module, new_module, new_name):
         text = entry.new
@@ -341,3 +382,5 @@ def _check_use(analysis: FileAnalysis, node: cst.CSTNode, entry: LegacyName, gro
             group.block(f"`{dotted_name(node)}` is used at runtime, not only in annotations")
     elif entry.fix == "with-connect" and not resolver.in_except(node):
         group.block(f"`{dotted_name(node)}` is used outside an except clause")
+    elif entry.fix == "with-serve" and node not in analysis.rewritten_factories:
+        group.block(f"`{dotted_name(node)}` is used other than in a `create_protocol=` that can be rewritten")

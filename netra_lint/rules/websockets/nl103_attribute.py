@@ -15,6 +15,7 @@ from ...lazy import libcst as cst
 from .analysis import FileAnalysis
 from .groups import Group, block
 from .pack import SIDE, LegacyAttribute
+from .version import show
 
 RULE = RuleInfo(
     code="NL103",
@@ -106,38 +107,51 @@ def check_receiver_attributes(analysis: FileAnalysis) -> None:
             isinstance(parent, cst.AnnAssign) and parent.target is node
         ):
             continue
-        code = "NL105" if kind in ("invalid-status", "connection-closed") else "NL103"
-        receiver = dotted_name(node.value)
-        group = legacy if legacy is not None else Group()
-        if spec.action == "report" or not spec.replacement(side):
-            analysis.report(code, f"`{receiver}.{spec.name}` is legacy: {spec.advice}", node)
-            block(legacy, f"`{receiver}.{spec.name}` has no mechanical replacement")
-            continue
-        if spec.action == "state":
-            _state_attribute(analysis, node, spec, receiver, group)
-            continue
-        replacement, edit = _attribute_replacement(analysis, node, spec.replacement(side), receiver)
-        if kind == "invalid-status":
-            group.add(edit)  # reported with the except clause it belongs to
-        elif spec.action == "rewrite":
-            analysis.report(code, f"`{receiver}.{spec.name}` is legacy; use `{replacement}`", node, group)
-            group.add(edit)
-        else:
-            analysis.report(
-                code,
-                f"`{receiver}.{spec.name}` is legacy; the closest is `{replacement}`",
-                node,
-                None if legacy else group,
+        _check_attribute(analysis, node, spec, side, legacy)
+
+
+def _check_attribute(
+    analysis: FileAnalysis, node: cst.Attribute, spec: LegacyAttribute, side: str, legacy: Group | None
+) -> None:
+    code = "NL105" if spec.receiver in ("invalid-status", "connection-closed") else "NL103"
+    receiver = dotted_name(node.value)
+    shown = f"`{receiver}.{spec.name}`"
+    group = legacy if legacy is not None else Group()
+    if spec.action == "keep":
+        # The same attribute, which the new connection has only from `since` on.
+        if legacy is not None:
+            legacy.require(spec.since, f"{shown} on the new connection")
+        elif not analysis.pin.guarantees(spec.since):
+            since = show(spec.since)
+            text = (
+                f"{shown} exists on the new connection from websockets {since} on, and {analysis.pin.source} "
+                f"admits older releases: raise websockets to ≥ {since}"
             )
-            if legacy is not None:
-                legacy.block(f"`{receiver}.{spec.name}` needs a decision")
-            elif any(q in replacement for q in "'\"") and any(
-                isinstance(a, cst.FormattedString) for a in analysis.resolver.ancestors(node)
-            ):
-                group.block("quotes inside an f-string field need Python 3.12")
-            else:
-                group.make_unsafe()
-                group.add(edit)
+            analysis.report(code, text, node)
+        return
+    if spec.action == "report" or not spec.replacement(side):
+        analysis.report(code, f"{shown} is legacy: {spec.advice}", node, about=legacy)
+        block(legacy, f"{shown} has no mechanical replacement")
+        return
+    if spec.action == "state":
+        _state_attribute(analysis, node, spec, receiver, group)
+        return
+    replacement, edit = _attribute_replacement(analysis, node, spec.replacement(side), receiver)
+    group.require(spec.since, f"`{replacement}`")
+    if spec.receiver == "invalid-status":
+        group.add(edit)  # reported with the except clause it belongs to
+    elif spec.action == "rewrite":
+        analysis.report(code, f"{shown} is legacy; use `{replacement}`", node, group)
+        group.add(edit)
+    else:
+        analysis.report(code, f"{shown} is legacy; the closest is `{replacement}`", node, group)
+        if any(q in replacement for q in "'\"") and any(
+            isinstance(a, cst.FormattedString) for a in analysis.resolver.ancestors(node)
+        ):
+            group.block("quotes inside an f-string field need Python 3.12")
+        else:
+            group.make_unsafe()
+            group.add(edit)
 
 
 def _attribute_replacement(

@@ -120,7 +120,7 @@ def _handler(analysis: FileAnalysis, function: cst.FunctionDef | cst.Lambda, bou
         "the new server passes the connection only"
     )
     if not fixable:
-        analysis.report("NL104", message, second)
+        analysis.report("NL104", message, second, about=legacy)
         group.block(f"handler `{name}` has a signature that can't be rewritten mechanically")
         return
     assert isinstance(function, cst.FunctionDef)

@@ -7,7 +7,12 @@ caught exceptions by the attribute check (nl103_attribute)."""
 
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
+
 from ...checker import CstVisitor, RuleInfo
+from ...diagnostics import Edit
+from ...importedits import dotted_name, replace_node
 from ...lazy import libcst as cst
 from .analysis import FileAnalysis
 from .groups import Group
@@ -70,9 +75,17 @@ InvalidStatusCode` around it can be rewritten with it, depends for the top-level
 )
 
 
+class _Caught(NamedTuple):
+    """The name an ``except InvalidStatusCode as e`` binds."""
+
+    group: Group
+    alone: bool  # the clause catches nothing else
+
+
 def check_except_clauses(analysis: FileAnalysis) -> None:
     """``except InvalidStatusCode``: joined with the legacy connect() it guards; the names
     that ``except ... as e`` binds are exception receivers."""
+    caught: dict[cst.CSTNode, _Caught] = {}
     for clause in analysis.collected.handlers:
         handler = clause.handler
         if handler.type is None:
@@ -97,6 +110,43 @@ def check_except_clauses(analysis: FileAnalysis) -> None:
             _raising_connects(analysis, clause.statement, group)
             if name is not None:
                 analysis.receivers.bindings[name] = Receiver("invalid-status", group)
+                caught[name] = _Caught(group, len(types) == 1)
+    if caught:
+        _attributes_by_name(analysis, caught)
+
+
+def _attributes_by_name(analysis: FileAnalysis, caught: dict[cst.CSTNode, _Caught]) -> None:
+    """``getattr(e, "status_code", default)`` on the InvalidStatus the new connect() raises
+    would always give the default: it reads ``e.response`` instead."""
+    legacy = {spec.name for (_, kind), spec in analysis.tables.attributes.items() if kind == "invalid-status"}
+    resolver = analysis.resolver
+    for call in analysis.collected.calls:
+        if not (
+            isinstance(call.func, cst.Name)
+            and call.func.value in ("getattr", "hasattr")
+            and analysis.resolve(call.func) is None
+            and len(call.args) >= 2
+            and not any(a.star or a.keyword for a in call.args)
+        ):
+            continue
+        receiver, attribute = call.args[0].value, call.args[1].value
+        bound = resolver.binding_node(receiver)
+        found = caught.get(bound) if bound is not None else None
+        name = attribute.evaluated_value if isinstance(attribute, cst.SimpleString) else None
+        if found is None or name not in legacy:
+            continue
+        shown = f"`{call.func.value}({dotted_name(receiver)}, {name!r}, ...)`"
+        text = f"{shown} on the InvalidStatus that the new connect() raises never finds it: read it from `.response`"
+        if not found.alone:
+            analysis.report("NL105", text, call, about=found.group)
+            found.group.block(f"{shown} can't tell which of the caught exceptions it reads")
+            continue
+        analysis.report("NL105", text, call, found.group)
+        found.group.add(functools.partial(_read_response, analysis, receiver))
+
+
+def _read_response(analysis: FileAnalysis, receiver: cst.BaseExpression) -> list[Edit]:
+    return [replace_node(analysis.ctx, receiver, f"{dotted_name(receiver)}.response")]
 
 
 def _raising_connects(analysis: FileAnalysis, try_node: cst.Try, group: Group) -> None:

@@ -96,4 +96,5 @@ def _callback(analysis: FileAnalysis, kind: str, value: cst.BaseExpression, lega
         "NL106",
         f"`{kind}` callback has the legacy signature `({', '.join(names)})`: the new server calls it with {new_shape}",
         target,
+        about=legacy,
     )

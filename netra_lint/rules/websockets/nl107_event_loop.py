@@ -75,6 +75,7 @@ def check_event_loop(analysis: FileAnalysis, call: cst.Call, legacy: Group | Non
             "the new serve() needs a running event loop: write `async def main(): async with serve(...) as server: "
             "await server.serve_forever()` and run it with `asyncio.run(main())`",
             call,
+            about=legacy,
         )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...checker import PackError
+from .version import LOWEST, Version, parse_version
 
 CALLABLE_ROLES = ("connect", "unix_connect", "serve", "unix_serve", "broadcast")
 TYPE_ROLES = ("client-connection", "server-connection", "connection", "server", "annotation")
@@ -26,9 +27,18 @@ RECEIVER_CLASS_KINDS = ("client-connection", "server-connection", "connection", 
 RECEIVER_KINDS = ("connection", "server", "invalid-status", "connection-closed")  # what attribute entries apply to
 SIDE = {"client-connection": "client", "server-connection": "server"}
 _ROLES = (*CALLABLE_ROLES, *TYPE_ROLES, "invalid-status", "name", "report", "basic-auth-factory")
-_FIXES = ("safe", "types", "with-connect", "report")
-_ARG_ACTIONS = ("rename", "drop", "drop-if-false", "empty-origin", "factory", "note", "report")
-_ATTR_ACTIONS = ("rewrite", "state", "unsafe", "report")
+_FIXES = ("safe", "types", "with-connect", "with-serve", "report")
+_ARG_ACTIONS = (
+    "rename",
+    "drop",
+    "drop-if-false",
+    "empty-origin",
+    "connection-class",
+    "response-headers",
+    "note",
+    "report",
+)
+_ATTR_ACTIONS = ("rewrite", "state", "unsafe", "keep", "report")
 
 SECTIONS = (
     "websockets-modules",
@@ -51,6 +61,7 @@ class LegacyName:
     fix: str
     code: str
     advice: str = ""
+    since: Version = LOWEST  # the first release that has ``new``
     origin: str = field(default="", compare=False)
 
 
@@ -61,7 +72,9 @@ class LegacyArgument:
     action: str
     to: str = ""
     drop_duplicate: bool = False
-    factory: str = ""  # action "factory": the role of the legacy factory whose call is rewritten
+    factory: str = ""  # the role of a legacy factory whose call is rewritten to `factory_to=<new>(...)`
+    factory_to: str = ""
+    unless: str = ""  # action "note": not said when this keyword is given too
     advice: str = ""
     origin: str = field(default="", compare=False)
 
@@ -83,6 +96,7 @@ class LegacyAttribute:
     client: str = ""  # replacement on a client connection, when it differs by side
     server: str = ""  # replacement on a server connection
     advice: str = ""
+    since: Version = LOWEST  # the first release whose new implementation has the replacement
     origin: str = field(default="", compare=False)
 
     def replacement(self, side: str) -> str:
@@ -153,6 +167,14 @@ def _receivers(value: Any, origin: str, section: str) -> list[Any]:
     ]
 
 
+def _since(entry: dict[str, Any], origin: str, section: str) -> Version:
+    text = _field(entry, "since", str, origin, section, "")
+    version = parse_version(text) if text else LOWEST
+    if version is None:
+        raise PackError(f"{origin}: [{section}] entry {entry!r}: 'since' must be a version such as \"13.1\"")
+    return version
+
+
 def _modules(value: Any, origin: str, section: str) -> list[Any]:
     table = _table(value, origin, section)
     _known_keys(table, {"legacy", "advice"}, origin, section)
@@ -162,7 +184,7 @@ def _modules(value: Any, origin: str, section: str) -> list[Any]:
 
 
 def _name(entry: dict[str, Any], origin: str, section: str, codes: tuple[str, ...]) -> LegacyName:
-    _known_keys(entry, {"names", "pinned", "new", "role", "fix", "code", "advice"}, origin, section)
+    _known_keys(entry, {"names", "pinned", "new", "role", "fix", "code", "advice", "since"}, origin, section)
     item = LegacyName(
         names=_field(entry, "names", tuple, origin, section),
         pinned=_field(entry, "pinned", tuple, origin, section, ()),
@@ -171,6 +193,7 @@ def _name(entry: dict[str, Any], origin: str, section: str, codes: tuple[str, ..
         fix=_choice(_field(entry, "fix", str, origin, section), _FIXES, "fix", origin, section, entry),
         code=_choice(_field(entry, "code", str, origin, section), codes, "code", origin, section, entry),
         advice=_field(entry, "advice", str, origin, section, ""),
+        since=_since(entry, origin, section),
         origin=origin,
     )
     if item.fix != "report" and item.new.count(".") < 1:
@@ -179,7 +202,8 @@ def _name(entry: dict[str, Any], origin: str, section: str, codes: tuple[str, ..
 
 
 def _argument(entry: dict[str, Any], origin: str, section: str, codes: tuple[str, ...]) -> LegacyArgument:
-    _known_keys(entry, {"name", "callees", "action", "to", "drop_duplicate", "factory", "advice"}, origin, section)
+    keys = {"name", "callees", "action", "to", "drop_duplicate", "factory", "factory_to", "unless", "advice"}
+    _known_keys(entry, keys, origin, section)
     item = LegacyArgument(
         name=_field(entry, "name", str, origin, section),
         callees=tuple(
@@ -190,13 +214,15 @@ def _argument(entry: dict[str, Any], origin: str, section: str, codes: tuple[str
         to=_field(entry, "to", str, origin, section, ""),
         drop_duplicate=_field(entry, "drop_duplicate", bool, origin, section, False),
         factory=_field(entry, "factory", str, origin, section, ""),
+        factory_to=_field(entry, "factory_to", str, origin, section, ""),
+        unless=_field(entry, "unless", str, origin, section, ""),
         advice=_field(entry, "advice", str, origin, section, ""),
         origin=origin,
     )
-    if item.action in ("rename", "factory") and not item.to.isidentifier():
+    if item.action in ("rename", "connection-class") and not item.to.isidentifier():
         raise PackError(f"{origin}: [{section}] entry {entry!r}: action {item.action!r} needs an identifier in 'to'")
-    if item.action == "factory" and item.factory not in _ROLES:
-        raise PackError(f"{origin}: [{section}] entry {entry!r}: 'factory' must name a role")
+    if item.factory and (item.factory not in _ROLES or not item.factory_to.isidentifier()):
+        raise PackError(f"{origin}: [{section}] entry {entry!r}: 'factory' must name a role, 'factory_to' a keyword")
     return item
 
 
@@ -211,7 +237,7 @@ def _positional(entry: dict[str, Any], origin: str, section: str, codes: tuple[s
 
 
 def _attribute(entry: dict[str, Any], origin: str, section: str, codes: tuple[str, ...]) -> LegacyAttribute:
-    _known_keys(entry, {"name", "receiver", "action", "to", "client", "server", "advice"}, origin, section)
+    _known_keys(entry, {"name", "receiver", "action", "to", "client", "server", "advice", "since"}, origin, section)
     item = LegacyAttribute(
         name=_field(entry, "name", str, origin, section),
         receiver=_choice(
@@ -222,10 +248,13 @@ def _attribute(entry: dict[str, Any], origin: str, section: str, codes: tuple[st
         client=_field(entry, "client", str, origin, section, ""),
         server=_field(entry, "server", str, origin, section, ""),
         advice=_field(entry, "advice", str, origin, section, ""),
+        since=_since(entry, origin, section),
         origin=origin,
     )
     sided = item.action == "unsafe" and item.client and item.server
-    if item.action != "report" and not (item.to or sided):
+    if item.action == "keep" and item.since == LOWEST:
+        raise PackError(f"{origin}: [{section}] entry {entry!r}: action 'keep' needs 'since'")
+    if item.action not in ("report", "keep") and not (item.to or sided):
         raise PackError(
             f"{origin}: [{section}] entry {entry!r}: action {item.action!r} needs 'to' (or 'client' and 'server')"
         )

@@ -10,22 +10,29 @@ from .pack import CALLABLE_ROLES, LegacyArgument, LegacyAttribute, LegacyName, L
 
 
 class Tables:
-    """The rule pack, indexed for lookups; built once per run."""
+    """The rule pack, indexed for lookups; built once per run and answer to what the
+    top-level ``websockets.connect``/``serve``/... are ("new", "legacy" or "mixed": see
+    ``AssumedVersion.top_level``)."""
 
-    def __init__(self, packs: dict[str, list[Any]], pinned_legacy: bool) -> None:
+    def __init__(self, packs: dict[str, list[Any]], top_level: str) -> None:
         modules = packs.get("websockets-modules", [])
         self.legacy_modules = tuple(m for entry in modules for m in entry.legacy)
         self.module_advice = modules[0].advice if modules else ""
         self.names: dict[str, LegacyName] = {}
         self.modern_callables: dict[str, str] = {}
+        #: Legacy for some of the releases the project admits, new for the others: reported
+        #: only where the code does something that only one of them supports.
+        self.ambiguous: set[str] = set()
         for entry in packs.get("websockets-names", []):
             for name in entry.names:
                 self.names[name] = entry
             for name in entry.pinned:
-                if pinned_legacy:
-                    self.names[name] = entry
-                else:
+                if top_level == "new":
                     self.modern_callables[name] = entry.role
+                else:
+                    self.names[name] = entry
+                    if top_level == "mixed":
+                        self.ambiguous.add(name)
             if entry.role in CALLABLE_ROLES:
                 self.modern_callables[entry.new] = entry.role
         self.receiver_classes = {

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from ...checker import Checker, FileContext, Option, RuleInfo
@@ -10,6 +11,7 @@ from ...diagnostics import Diagnostic
 from ...focus import related_identifiers
 from ...lazy import libcst as cst
 from . import (
+    flows,
     nl101_import,
     nl102_argument,
     nl103_attribute,
@@ -21,9 +23,10 @@ from . import (
 from .analysis import FileAnalysis
 from .groups import Group
 from .pack import SECTIONS, parse_section, validate_section
+from .pins import ProjectPins, per_directory_problem
 from .resolution import Receiver
 from .tables import Tables
-from .version import project_pins_legacy, version_problem
+from .version import version_problem
 
 
 class WebSocketsLegacy(Checker):
@@ -39,7 +42,10 @@ class WebSocketsLegacy(Checker):
         nl107_event_loop.RULE,
     )
     pack_sections: ClassVar[tuple[str, ...]] = SECTIONS
-    options: ClassVar[dict[str, Option]] = {"websockets-version": Option(str, version_problem)}
+    options: ClassVar[dict[str, Option]] = {
+        "websockets-version": Option(str, version_problem),
+        "per-directory": Option(dict, per_directory_problem),
+    }
 
     @classmethod
     def parse_pack(cls, section: str, value: Any, origin: str) -> list[Any]:
@@ -51,8 +57,8 @@ class WebSocketsLegacy(Checker):
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
-        self._pinned: bool | None = None
-        self._tables: Tables | None = None
+        self._pins: ProjectPins | None = None
+        self._tables: dict[str, Tables] = {}
 
     def needles(self) -> tuple[str, ...]:
         return ("websockets",)
@@ -62,48 +68,65 @@ class WebSocketsLegacy(Checker):
         for entry in self.packs("websockets-modules"):
             for module in entry.legacy:
                 banned[module] = f"Legacy websockets API: {entry.advice.rstrip('.')}."
+        pinned = self.pins.for_directory(self.pins.root).top_level != "new"
         for item in self.packs("websockets-names"):
             replacement = f"use `{item.new}` instead" if item.new else item.advice.rstrip(".") or "no replacement"
-            for name in (*item.names, *(item.pinned if self.pinned_legacy else ())):
+            for name in (*item.names, *(item.pinned if pinned else ())):
                 banned[name] = f"Legacy websockets API: {replacement}."
         return banned
 
     @property
-    def pinned_legacy(self) -> bool:
-        """Whether top-level ``websockets.connect``/``serve`` are legacy for this project (cached)."""
-        if self._pinned is None:
-            self._pinned = project_pins_legacy(
-                self.settings.pyproject, self.settings.project_root, self.settings.options.get("websockets-version")
+    def pins(self) -> ProjectPins:
+        """The websockets each directory runs with (from the configuration or the dependencies)."""
+        if self._pins is None:
+            settings = self.settings
+            self._pins = ProjectPins(
+                settings.project_root,
+                settings.config_path,
+                settings.options.get("websockets-version"),
+                settings.options.get("per-directory", {}),
             )
-        return self._pinned
+        return self._pins
 
-    @property
-    def tables(self) -> Tables:
-        if self._tables is None:
-            self._tables = Tables(self.settings.packs, self.pinned_legacy)
-        return self._tables
+    def tables(self, top_level: str) -> Tables:
+        if top_level not in self._tables:
+            self._tables[top_level] = Tables(self.settings.packs, top_level)
+        return self._tables[top_level]
+
+    def file_inputs(self, path: Path) -> str:
+        return self.pins.for_file(path).key
+
+    def describe(self, files: Sequence[Path]) -> list[str]:
+        return self.pins.describe(files)
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        if not self.tables.worth_analysing(ctx.ast_tree):
+        pin = self.pins.for_file(ctx.source.path)
+        tables = self.tables(pin.top_level)
+        if not tables.worth_analysing(ctx.ast_tree):
             return []
-        analysis = FileAnalysis(self.tables, ctx)
+        analysis = FileAnalysis(tables, ctx, pin)
         analyse(analysis)
         return analysis.emit()
 
     def focus(self, ctx: FileContext) -> Collection[str]:
-        """Code that reaches the ``websockets`` module, and the names a fix may import."""
-        return related_identifiers(ctx.ast_tree, ctx.text, {"websockets", *self.tables.new_names})
+        """Code that reaches the ``websockets`` module, the names a fix may import, and the
+        containers that hold the connections a ``broadcast`` is given."""
+        tables = self.tables(self.pins.for_file(ctx.source.path).top_level)
+        seeds = {"websockets", *tables.new_names, *flows.broadcast_identifiers(ctx.ast_tree)}
+        return related_identifiers(ctx.ast_tree, ctx.text, seeds)
 
 
 def analyse(analysis: FileAnalysis) -> None:
     """Run every check over one file. The order matters: the imports make the groups that
     the calls, exceptions and attributes join or block, and the calls and ``except``
-    clauses find the receivers whose attributes are checked last."""
+    clauses find the receivers whose attributes are checked last; once every receiver is known,
+    the code that takes connections joins the groups of the code that makes them."""
     nl101_import.check_imports(analysis)
     nl101_import.check_references(analysis)
     _check_calls(analysis)
     nl105_exception.check_except_clauses(analysis)
     analysis.collect_annotated_receivers()
+    flows.hold_together(analysis)
     nl103_attribute.check_receiver_attributes(analysis)
 
 
