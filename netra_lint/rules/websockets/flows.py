@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from ...importedits import dotted_name
 from ...lazy import libcst as cst
 from .analysis import FileAnalysis
 from .groups import Group
@@ -63,8 +62,8 @@ def _broadcast(analysis: FileAnalysis, call: cst.Call, group: Group) -> None:
     origins = _Flow(analysis).container(argument.value)
     if origins is None:
         group.block(
-            f"the connections `{dotted_name(argument.value) or 'it'}` holds come from code this file doesn't show: "
-            "switch broadcast() with the serve() that accepts them"
+            "the connections given to broadcast() come from code this file doesn't show: "
+            "switch it with the serve() that accepts them"
         )
         return
     for origin in origins:

@@ -375,8 +375,8 @@ def _response_headers(
         added = _text(analysis, arg.value) if not server else _pairs(analysis, others)
         parts.append(f"process_response=lambda connection, request, response: response.headers.update({added})")
         text = (
-            f"`{spec.name}=` is legacy; the fix passes {call.callee} a `process_response=` that adds the headers "
-            "(unsafe: they are now added after the handshake response is built, also to a response "
+            f"`{spec.name}=` is legacy; pass {call.callee} a `process_response=` that adds the headers "
+            "(they are then added after the handshake response is built, also to a response "
             "that `process_request` returns)"
         )
     else:
@@ -410,9 +410,8 @@ def _reconnect_loop(analysis: FileAnalysis, call: _Call, unsafe: _Rewrites) -> N
         return
     text = (
         f"`async for ... in {call.role}(...)` reconnects: the legacy client retried after any error, "
-        f"{call.callee} gives up on HTTP errors other than 500, 502, 503 and 504 (a 403 ends the loop); "
-        "the fix passes `process_exception=lambda exc: None` to keep retrying (unsafe: errors that would "
-        "now end the loop are retried forever, as before)"
+        f"{call.callee} stops on HTTP errors other than 500, 502, 503 and 504 (a 403 ends the loop); "
+        "pass `process_exception=lambda exc: None` to keep the legacy policy"
     )
     group = unsafe.group
     analysis.report("NL102", text, call.node, group)

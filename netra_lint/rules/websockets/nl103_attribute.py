@@ -125,7 +125,7 @@ def _check_attribute(
             since = show(spec.since)
             text = (
                 f"{shown} exists on the new connection from websockets {since} on, and {analysis.pin.source} "
-                f"admits older releases: raise websockets to ≥ {since}"
+                f"allows earlier releases: raise websockets to ≥ {since}"
             )
             analysis.report(code, text, node)
         return

@@ -50,7 +50,7 @@ class AssumedVersion:
     def lacks(self, version: Version, what: str) -> str:
         """Why a fix that writes ``what``, new in ``version``, is not made here."""
         return (
-            f"{what} needs websockets ≥ {show(version)} and {self.source} admits older releases: "
+            f"{what} needs websockets ≥ {show(version)} and {self.source} allows earlier releases: "
             f"raise websockets to ≥ {show(version)} first"
         )
 
