@@ -129,7 +129,10 @@ def _write(root: Path, files: dict[str, str]) -> None:
         ),
         # pip-compile output: `==` pins (with hashes after a backslash) win over the .in file's range.
         (
-            {"requirements.in": "websockets>=12\n", "requirements.txt": "websockets==15.0.1 \\\n    --hash=sha256:ab\n"},
+            {
+                "requirements.in": "websockets>=12\n",
+                "requirements.txt": "websockets==15.0.1 \\\n    --hash=sha256:ab\n",
+            },
             "websockets==15.0.1",
             "new",
         ),
@@ -226,7 +229,8 @@ def test_option_must_be_a_string(tmp_path: Path) -> None:
             "unknown key",
         ),
         (
-            '[[websockets-names]]\nnames = ["websockets.legacy.client.connect"]\nnew = "c.d"\nrole = "connect"\nfix = "safe"\ncode = "NL101"\n',
+            '[[websockets-names]]\nnames = ["websockets.legacy.client.connect"]\n'
+            'new = "c.d"\nrole = "connect"\nfix = "safe"\ncode = "NL101"\n',
             "already defined",
         ),
     ],
@@ -282,11 +286,13 @@ def test_a_blocked_group_is_never_applied_in_part(tmp_path: Path) -> None:
 def test_selecting_one_code_still_applies_the_whole_group(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "app.py").write_text(
-        "from websockets.legacy.client import connect\n\nasync def f(u):\n    return await connect(u, extra_headers={})\n"
+        "from websockets.legacy.client import connect\n\n"
+        "async def f(u):\n    return await connect(u, extra_headers={})\n"
     )
     _lint(tmp_path, ["NL102"], fix=True)
     assert (tmp_path / "app.py").read_text() == (
-        "from websockets.asyncio.client import connect\n\nasync def f(u):\n    return await connect(u, additional_headers={})\n"
+        "from websockets.asyncio.client import connect\n\n"
+        "async def f(u):\n    return await connect(u, additional_headers={})\n"
     )
 
 
@@ -299,3 +305,65 @@ def test_files_importing_only_unrelated_websockets_names_are_not_parsed_lossless
     ctx = FileContext(SourceFile.read(path), "errors.py", settings, set(CODES), want_fixes=True)
     assert list(WebSocketsLegacy(settings).check(ctx)) == []
     assert "cst_module" not in vars(ctx)
+
+
+CONNECT_WITH_HEADERS = (
+    "import websockets\n\nasync def f(u, h):\n    return await websockets.connect(u, extra_headers=h)\n"
+)
+
+
+def test_verbose_says_which_version_was_assumed_where_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": "",
+            "requirements.txt": "websockets>=15\n",
+            "app.py": CONNECT_WITH_HEADERS,
+            "services/analytics/requirements.txt": "websockets==13.1\n",
+            "services/analytics/app.py": CONNECT_WITH_HEADERS,
+            "services/analytics/jobs/job.py": CONNECT_WITH_HEADERS,
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--no-cache", "-v", "--select", "NL1", "--output-format", "concise", "."])
+    assert "netra-lint: websockets in .: websockets>=15 in requirements.txt" in result.output
+    assert (
+        "netra-lint: websockets in services/analytics/: websockets==13.1 in services/analytics/requirements.txt"
+        in result.output
+    )
+    assert "\napp.py:4:40: NL102" in result.output
+    assert "services/analytics/app.py:4:18: NL101" in result.output
+    assert "services/analytics/jobs/job.py:4:18: NL101" in result.output
+
+
+def test_a_changed_requirement_file_is_not_answered_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path, {"pyproject.toml": "", "requirements.txt": "websockets==13.1\n", "app.py": CONNECT_WITH_HEADERS})
+    monkeypatch.chdir(tmp_path)
+
+    def codes() -> list[str]:
+        outcome = run([tmp_path], load_settings([tmp_path], select=["NL1"]), RunOptions(jobs=1))
+        return sorted(d.code for d in outcome.diagnostics)
+
+    assert codes() == ["NL101", "NL102"]
+    (tmp_path / "requirements.txt").write_text("websockets>=15\n")
+    assert codes() == ["NL102"]
+
+
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        ('[tool.netra-lint.per-directory."svc"]\nwebsockets-version = "banana"\n', "'websockets-version'"),
+        ('[tool.netra-lint.per-directory."svc"]\nwebsockets-version = 13\n', "'websockets-version'"),
+        ('[tool.netra-lint.per-directory."svc"]\nselect = ["NL1"]\n', "'select'"),
+        ('[tool.netra-lint.per-directory]\nsvc = "13.1"\n', "'svc'"),
+        ('[tool.netra-lint.per-directory."../elsewhere"]\nwebsockets-version = "13.1"\n', "../elsewhere"),
+    ],
+)
+def test_a_bad_per_directory_table_is_an_error_naming_the_key(tmp_path: Path, table: str, named: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(table)
+    with pytest.raises(ConfigError, match="per-directory") as caught:
+        load_settings([tmp_path])
+    assert named in str(caught.value)
+    assert str(tmp_path / "pyproject.toml") in str(caught.value)
