@@ -19,7 +19,7 @@ RULE = RuleInfo(
     code="NL101",
     name="legacy-websockets-import",
     summary="Legacy websockets import or reference",
-    fix="safe / report",
+    fix="safe / unsafe / report",
     doc="""\
 ## What it does
 Finds every use of the legacy asyncio implementation of `websockets`: imports from
@@ -52,19 +52,34 @@ async def fetch(uri):
 
 ## Fix safety
 Safe, and applied together with everything the switch needs (arguments, handlers,
-connection attributes, `InvalidStatusCode`). When one of those has no mechanical
-rewrite (for example `create_protocol=`, a `(websocket, path)` handler with defaults,
-`serve()` outside a running event loop, a legacy `process_request`), nothing is
-rewritten and the message says what blocks it. Connection classes are rewritten only
-where they are used in annotations and `isinstance`; subclassing is reported.
+connection attributes, `InvalidStatusCode`, and the `broadcast` calls and annotated
+functions that receive its connections). When one of those has no mechanical rewrite
+(for example `create_protocol=` of an unported class, a `(websocket, path)` handler with
+defaults, `serve()` outside a running event loop, a legacy `process_request`), nothing is
+rewritten and the message says what blocks it; a part whose rewrite is unsafe (a reconnect
+loop, `server.websockets`) makes the whole switch unsafe. A legacy `broadcast` whose
+connections come from where the file doesn't show stays legacy. Connection classes are
+rewritten only where they are used in annotations and `isinstance`; subclassing is
+reported. `basic_auth_protocol_factory` goes with the unsafe rewrite of its calls (NL102).
 
-Version dependent: the top-level `websockets.connect`, `unix_connect`, `serve`,
-`unix_serve` and `broadcast` are the legacy implementation up to websockets 13.1 and the
-new one from 14.0 on, so they are reported only when the project pins `websockets < 14`
-(the `websockets-version` option, else the project's dependencies in `pyproject.toml` or
-`requirements*.txt`). The fix writes imports from `websockets.asyncio.client` and
-`websockets.asyncio.server`, which exist since websockets 13.0: a project pinned below 13
-has to raise its pin with the fix.
+Version dependent, per directory: the top-level `websockets.connect`, `unix_connect`,
+`serve`, `unix_serve` and `broadcast` are the legacy implementation up to websockets 13.1
+and the new one from 14.0 on. Each file is checked against the websockets its directory
+runs: the nearest `pyproject.toml`, `requirements*.txt`, `setup.cfg` or `Pipfile` that
+declares websockets, from the file's directory up to the project root, where a lock
+(`uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`, an `==` pin) wins over a range;
+nothing declared: the newest release. Below 14 the top-level names are reported; a range
+that admits both (`>=12`) reports them only where the code uses something only one
+implementation has. The fix writes imports from `websockets.asyncio.client` and
+`websockets.asyncio.server` (websockets 13.0; `basic_auth` 13.1): where the directory may
+run an older release, nothing is rewritten and the message says which release to raise
+websockets to first. `netra-lint -v` says which version was assumed where, and why.
+
+## Options
+`websockets-version` (a version or a specifier, such as `"13.1"` or `">=13,<16"`)
+replaces what the dependencies say for the whole project, and
+`[tool.netra-lint.per-directory."services/api"]` with `websockets-version = ...` for
+one directory and everything below it.
 """,
 )
 
@@ -152,6 +167,8 @@ def _from_import(
         group.block("the imported name could not be resolved")
         return
     if entry.fix == "with-serve":  # each call is rewritten by NL102, which joins this group
+        if not assignment.references:
+            group.block(f"`{bound_name(alias)}` is imported but not called here")
         analysis.uses[group] = Uses(entry, [a.node for a in assignment.references])
         group.add(lambda: _remove_alias(analysis, statement, alias))
         return

@@ -28,7 +28,9 @@ RULE = RuleInfo(
 Finds keyword arguments of `connect`, `unix_connect`, `serve`, `unix_serve` and
 `broadcast` that only the legacy implementation accepts: `extra_headers`, `loop`,
 `timeout`, `read_limit`, `legacy_recv`, `klass`, `create_protocol`, `ws_handler`,
-`origins=[""]`, and the positional `raise_exceptions` of `broadcast`.
+`origins=[""]`, and the positional `raise_exceptions` of `broadcast`; and the reconnect
+loop `async for ws in connect(...)` of the legacy client, whose retry policy the new one
+doesn't keep unless told.
 
 ## Why is this bad?
 The new implementation forwards unknown keywords to the event loop, which fails with
@@ -55,20 +57,31 @@ async def fetch(uri, loop, headers):
 ## Fix safety
 Safe: `extra_headers` → `additional_headers` (client), `timeout` → `close_timeout`,
 `ws_handler` → `handler`, dropping `loop`, `read_limit` and `legacy_recv=False`,
-`origins` `""` → `None`. On a legacy callee these are applied only together with the
-switch of the callee (see NL101). Unsafe: `create_protocol=basic_auth_protocol_factory(...)`
-→ `process_request=basic_auth(...)` when the factory call is written inline, takes no
-`create_protocol` itself and `serve()` has no other `process_request` (a wrong
-configuration now raises `ValueError` instead of `TypeError`). `klass`, other
-`create_protocol` values, server `extra_headers` and `legacy_recv=True` are reported
-with guidance.
+`origins` `""` → `None`, and a server `extra_headers` that only sets `Server` →
+`server_header=`. On a legacy callee these are applied only together with the switch of
+the callee (see NL101). Unsafe: other static server `extra_headers` → a `process_response`
+that adds them (they are then added after the handshake response is built, also to a
+response `process_request` returns); `legacy_recv=True` dropped (`recv()` raises
+`ConnectionClosed` instead of returning `None`); `create_protocol`/`klass` naming a class
+of the file that already subclasses the new connection class → `create_connection=`;
+`create_protocol=basic_auth_protocol_factory(...)` → `process_request=basic_auth(...)`
+when the factory call is written inline, takes no `create_protocol` itself and `serve()`
+has no other `process_request` (misuse raises `ValueError` instead of `TypeError`); and
+`async for ws in connect(...)` of the legacy client, which retried after any error while
+the new one stops on most HTTP errors: the fix adds `process_exception=lambda exc: None`,
+the legacy policy. Computed server `extra_headers` and other `create_protocol` values are
+reported with guidance. `subprotocols=` is noted (the default negotiation changed) unless
+`select_subprotocol=` decides it.
 
 Version dependent: whether the top-level `websockets.connect`/`serve`/`broadcast` is a
 legacy callee (rewritten with its switch) or the new one (its arguments rewritten alone)
-depends on the websockets version the project pins (below 14: legacy). The positional
-`raise_exceptions` of `broadcast` is reported whatever the pin: positional use stops
-working at 17.0. The arguments the fix writes are those of the new implementation
-(websockets 13.0 and later); `basic_auth` needs websockets 13.1.
+depends on the websockets version the file's directory runs (below 14: legacy; see NL101).
+The arguments the fix writes are those of the new implementation (websockets 13.0:
+`server_header`, `process_response`, `create_connection`); `basic_auth`,
+`process_exception` and the reconnecting `async for` need websockets 13.1: where the
+directory may run an older release, the call is reported and not rewritten. The
+positional `raise_exceptions` of `broadcast` is reported whatever the version: positional
+use stops working at 17.0.
 """,
 )
 

@@ -57,16 +57,20 @@ resolved receiver. `close_rcvd`, `close_sent`, `extensions` (→ `ws.protocol.�
 `ws_server` (→ `ws.server`) and, on a server object, `server.websockets` (→
 `server.connections`, which only holds connections past the handshake) are unsafe
 fixes, and so are `host`/`port` when the side is known (`remote_address[…]` on a
-client, `local_address[…]` on a server: the socket's address, not the configured one).
-Internals such as `transfer_data_task`, `messages`, `fail_connection` or `secure` are
-reported. Receivers of unknown type are left alone.
+client, `local_address[…]` on a server: the socket's address, not the configured one);
+on a legacy connection they make its whole switch unsafe. Internals such as
+`transfer_data_task`, `messages`, `fail_connection` or `secure` are reported. Receivers
+of unknown type are left alone.
 
 Version dependent: a connection of a legacy class or call is rewritten together with
 its switch (see NL101), one of the new implementation alone; whether the top-level
-`websockets.connect`/`serve` is legacy depends on the websockets version the project
-pins (below 14: legacy). The fix writes attributes of the new implementation (websockets
-13.0 and later; `server.connections` since 13.1) and imports `State` from
-`websockets.protocol` (websockets 11.0 and later).
+`websockets.connect`/`serve` is legacy depends on the websockets version the file's
+directory runs (below 14: legacy). The fix writes attributes of the new implementation
+(websockets 13.0; `server.connections` 13.1) and imports `State` from
+`websockets.protocol` (11.0). `close_code` and `close_reason` keep their names but exist
+on the new connection only from websockets 14.1: where the directory may run an older
+release, a legacy connection that reads them is not switched, and a new one that reads
+them is reported.
 """,
 )
 

@@ -60,10 +60,11 @@ path=None)`, the handler is reported.
 
 Version dependent: the handler of a legacy `serve` is rewritten together with the switch
 of `serve` (see NL101), that of the new `serve` alone; whether the top-level
-`websockets.serve` is legacy depends on the websockets version the project pins (below
-14: legacy). The line the fix adds, `path = websocket.request.path`, reads the request of
-the new implementation (websockets 13.0 and later); it holds the query string too, as the
-legacy `path` did.
+`websockets.serve` is legacy depends on the websockets version the file's directory runs
+(below 14: legacy). The line the fix adds, `path = websocket.request.path`, reads the
+request of the new implementation (websockets 13.0 and later; where the directory may run
+an older release the handler is reported and not rewritten); it holds the query string
+too, as the legacy `path` did.
 """,
 )
 

@@ -26,7 +26,9 @@ RULE = RuleInfo(
     doc="""\
 ## What it does
 Finds the legacy exceptions `InvalidStatusCode`, `WebSocketProtocolError`,
-`AbortHandshake` and `RedirectHandshake`.
+`AbortHandshake` and `RedirectHandshake`, and the attributes of a caught
+`InvalidStatusCode` (`e.status_code`, or `getattr(e, "status_code", ...)`) that the new
+`InvalidStatus` keeps in `e.response`.
 
 ## Why is this bad?
 The new `connect()` raises `InvalidStatus`, a *sibling* of `InvalidStatusCode`: an
@@ -63,12 +65,16 @@ is rewritten only together with the legacy `connect()` in its `try` block; other
 is reported. `AbortHandshake` and `RedirectHandshake` are reported with guidance.
 The deprecated `ConnectionClosed.code`/`.reason` of an `except ConnectionClosed as e`
 become `e.rcvd.code`/`e.rcvd.reason` with the legacy fallbacks 1006 and `""` for a
-connection closed without a close frame (an unsafe fix).
+connection closed without a close frame (an unsafe fix). `getattr(e, "status_code", d)`
+and `hasattr(e, "headers")` on the rewritten exception read `e.response` instead (they
+would silently give the default); where the clause catches other exceptions too, they
+are reported and keep the switch from being made.
 
 Version dependent: whether a `connect()` is legacy, and so whether the `except
 InvalidStatusCode` around it can be rewritten with it, depends for the top-level
-`websockets.connect` on the websockets version the project pins (below 14: legacy; from
-14 on, `except InvalidStatusCode` around it is reported as one that never matches).
+`websockets.connect` on the websockets version the file's directory runs (below 14:
+legacy; from 14 on, `except InvalidStatusCode` around it is reported as one that never
+matches), and the rewrite goes with the switch of that `connect()` (websockets 13.0).
 `InvalidStatus` and `ProtocolError` exist in every version the rewrite targets;
 `ConnectionClosed.code`/`.reason` are deprecated since websockets 13.1.
 """,

@@ -60,8 +60,8 @@ Report only: the return value changes too, so the callback must be rewritten by 
 Version dependent: the new signatures are those of the new implementation's `serve`
 (websockets 13.0 and later). On a legacy `serve` the callback is reported too and keeps
 the switch of `serve` from being applied (see NL101); whether the top-level
-`websockets.serve` is legacy depends on the websockets version the project pins (below
-14: legacy).
+`websockets.serve` is legacy depends on the websockets version the file's directory runs
+(below 14: legacy).
 """,
 )
 

@@ -56,8 +56,8 @@ Report only: the program has to be restructured around a coroutine.
 Version dependent: the new `serve()` raises outside a running event loop from websockets
 14.0 on (websockets 13.1 still built it there). A legacy `serve()` called outside a
 coroutine is never switched to the new one (see NL101); whether the top-level
-`websockets.serve` is legacy depends on the websockets version the project pins (below
-14: legacy).
+`websockets.serve` is legacy depends on the websockets version the file's directory runs
+(below 14: legacy).
 """,
 )
 
