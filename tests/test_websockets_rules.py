@@ -164,8 +164,8 @@ def test_each_directory_has_the_nearest_declaration(tmp_path: Path) -> None:
     web = pins.for_file(tmp_path / "services/web/x.py")  # its pyproject says nothing about websockets
     assert web.top_level == "new" and web.source == "websockets>=15 in requirements.txt"
     assert pins.describe([tmp_path / "services/analytics/jobs/x.py", tmp_path / "services/web/x.py"]) == [
-        "websockets in services/analytics/jobs/: websockets==13.1 in services/analytics/requirements.txt",
-        "websockets in services/web/: websockets>=15 in requirements.txt",
+        "websockets in .: websockets>=15 in requirements.txt",
+        "websockets in services/analytics/: websockets==13.1 in services/analytics/requirements.txt",
     ]
 
 

@@ -10,7 +10,9 @@ parsed says nothing.
 from __future__ import annotations
 
 import configparser
+import fnmatch
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -159,20 +161,37 @@ def _lockfile(path: Path) -> Iterator[Declaration]:
         )
 
 
+def _files(directory: Path) -> tuple[set[str], set[str]]:
+    """The names of a directory's files and subdirectories (one listing)."""
+    files: set[str] = set()
+    directories: set[str] = set()
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                try:
+                    (directories if entry.is_dir() else files if entry.is_file() else set()).add(entry.name)
+                except OSError:
+                    continue
+    except OSError:
+        pass
+    return files, directories
+
+
 def declarations_in(directory: Path) -> list[Declaration]:
     """Every statement of the websockets version in one directory's files."""
+    files, directories = _files(directory)
     found: list[Declaration] = []
     for name in LOCKFILES:
-        if (directory / name).is_file():
+        if name in files:
             found.extend(_lockfile(directory / name))
-    if (directory / "pyproject.toml").is_file():
-        found.extend(_pyproject(directory / "pyproject.toml"))
-    if (directory / "setup.cfg").is_file():
-        found.extend(_setup_cfg(directory / "setup.cfg"))
-    if (directory / "Pipfile").is_file():
-        found.extend(_pipfile(directory / "Pipfile"))
-    requirements = [*directory.glob("requirements*.txt"), *directory.glob("requirements/*.txt")]
-    for path in sorted(p for p in requirements if p.is_file()):
+    for name, read in (("pyproject.toml", _pyproject), ("setup.cfg", _setup_cfg), ("Pipfile", _pipfile)):
+        if name in files:
+            found.extend(read(directory / name))
+    requirements = [directory / n for n in files if fnmatch.fnmatch(n, "requirements*.txt")]
+    if "requirements" in directories:
+        inner = _files(directory / "requirements")[0]
+        requirements += [directory / "requirements" / n for n in inner if n.endswith(".txt")]
+    for path in sorted(requirements):
         found.extend(_from_lines(path, (_read_text(path) or "").splitlines()))
     return found
 

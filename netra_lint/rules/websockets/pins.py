@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ class AssumedVersion:
     source: str
     #: Nothing gives a version: the newest release is assumed.
     newest: bool = False
+    #: The directory it holds for, with everything below that has no answer of its own.
+    scope: str = "."
 
     def guarantees(self, version: Version) -> bool:
         """Every release it may run with has what came in ``version``."""
@@ -59,7 +62,7 @@ class AssumedVersion:
             return f"the newest release ({self.source})"
         return self.source
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Everything about it that a finding may depend on (for the result cache)."""
         return f"{self.newest}:{self.range.intervals}:{self.source}"
@@ -72,10 +75,13 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _option(value: str, where: str) -> AssumedVersion:
-    spec = value.strip()
-    found = parse_specifier(spec) or ANY
-    return AssumedVersion(found, f"websockets-version = {value!r} in {where}", newest=found.unbounded)
+def _scope(directory: Path, root: Path) -> str:
+    return "." if directory == root else _relative(directory, root) + "/"
+
+
+def _option(value: str, where: str, scope: str = ".") -> AssumedVersion:
+    found = parse_specifier(value.strip()) or ANY
+    return AssumedVersion(found, f"websockets-version = {value!r} in {where}", found.unbounded, scope)
 
 
 def per_directory_problem(value: Any) -> str | None:
@@ -104,16 +110,25 @@ class ProjectPins:
         self.root = Path(os.path.realpath(root))
         where = _relative(config, self.root) if config is not None else "the configuration"
         self.option = _option(option, where) if option is not None else None
-        self.overrides = {
-            Path(os.path.realpath(self.root / directory)): _option(table[PER_DIRECTORY_KEY], where)
-            for directory, table in per_directory.items()
-            if PER_DIRECTORY_KEY in table
-        }
+        self.overrides = {}
+        for directory, table in per_directory.items():
+            if PER_DIRECTORY_KEY in table:
+                real = Path(os.path.realpath(self.root / directory))
+                self.overrides[real] = _option(table[PER_DIRECTORY_KEY], where, _scope(real, self.root))
         self._declarations: dict[Path, list[Declaration]] = {}
         self._assumed: dict[Path, AssumedVersion] = {}
+        self._by_name: dict[str, tuple[Path, AssumedVersion]] = {}  # a directory as files name it
 
     def for_file(self, path: Path) -> AssumedVersion:
-        return self.for_directory(Path(os.path.realpath(path)).parent)
+        return self._directory_of(path)[1]
+
+    def _directory_of(self, path: Path) -> tuple[Path, AssumedVersion]:
+        """The real directory of a file and its version; each directory is resolved once."""
+        name = os.path.dirname(os.fspath(path))
+        if name not in self._by_name:
+            directory = Path(os.path.realpath(name))
+            self._by_name[name] = (directory, self.for_directory(directory))
+        return self._by_name[name]
 
     def for_directory(self, directory: Path) -> AssumedVersion:
         if directory not in self._assumed:
@@ -141,10 +156,10 @@ class ProjectPins:
         for index, candidate in enumerate(chain):
             declarations = self._declared(candidate)
             if declarations:
-                return self._from_declarations(declarations, chain[index + 1 :])
+                return self._from_declarations(declarations, chain[index + 1 :], _scope(candidate, self.root))
         return AssumedVersion(ANY, "nothing declares websockets", newest=True)
 
-    def _from_declarations(self, declarations: list[Declaration], above: list[Path]) -> AssumedVersion:
+    def _from_declarations(self, declarations: list[Declaration], above: list[Path], scope: str) -> AssumedVersion:
         found = admitted(declarations)
         used = [d for d in declarations if d.locked] or declarations
         if not any(d.locked for d in declarations):
@@ -156,21 +171,13 @@ class ProjectPins:
                     used = [*used, *inside]
                     break
         source = "; ".join(f"{d.text} in {_relative(d.path, self.root)}" for d in _distinct(used))
-        return AssumedVersion(found, source, newest=found.unbounded or found.empty)
+        return AssumedVersion(found, source, found.unbounded or found.empty, scope)
 
     def describe(self, files: Iterable[Path]) -> list[str]:
-        """For ``-v``: which websockets was assumed where, and why; one line per answer,
-        naming the topmost directories of ``files`` it applies to."""
-        directories = {Path(os.path.realpath(f)).parent for f in files}
-        by_answer: dict[AssumedVersion, list[Path]] = {}
-        for directory in sorted(directories):
-            by_answer.setdefault(self.for_directory(directory), []).append(directory)
-        lines = []
-        for assumed, found in by_answer.items():
-            top = [d for d in found if not any(p in found for p in d.parents)]
-            where = ", ".join(_relative(d, self.root) + "/" * (d != self.root) for d in top)
-            lines.append(f"websockets in {where}: {assumed.describe()}")
-        return lines
+        """For ``-v``: which websockets was assumed where, and why; one line for each
+        directory whose answer holds for some of ``files``."""
+        answers = {self._directory_of(f)[1] for f in files}
+        return [f"websockets in {a.scope}: {a.describe()}" for a in sorted(answers, key=lambda a: a.scope)]
 
 
 def _distinct(declarations: list[Declaration]) -> list[Declaration]:
