@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BROKEN, LATE_GLOBAL, RunCli, write
-from netra_lint import index as index_module
 from netra_lint.config import load_settings
 from netra_lint.index import ProjectIndex
+from netra_lint.project_index import store as index_module
 
 #: Findings of several families: the index-based NL5 and NL401, LibCST-based NL1 and NL3,
 #: a parse error, and files with nothing to report.

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from netra_lint import index as index_module
 from netra_lint.cache import load_shards
 from netra_lint.index import CACHE_NAME, UNKNOWN_REF, ProjectIndex, Ref, detect_roots
+from netra_lint.project_index import store as index_module
 from netra_lint.settings import Settings
 
 

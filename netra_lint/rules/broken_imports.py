@@ -28,7 +28,7 @@ from ..checker import (
     validate_rename_map,
 )
 from ..discovery import gitignored
-from ..index import FileSummary, ProjectIndex, absolute_module
+from ..index import FileSummary, FromImport, ImportedName, ModuleImport, Position, ProjectIndex, absolute_module
 from ..lazy import libcst as cst
 from ..settings import Settings
 
@@ -276,22 +276,22 @@ class _FileCheck:
 
     def run(self) -> Iterator[Diagnostic]:
         for record in self.summary.imports:
-            if record[-1]:  # guarded by ``except ImportError``: deliberate
+            if record.guarded:  # by ``except ImportError``: deliberate
                 continue
-            if record[0] == "i":
-                yield from self.check_import(*record[1:5])
+            if isinstance(record, ModuleImport):
+                yield from self.check_import(record.dotted, record.asname, record.position)
             else:
-                yield from self.check_from(*record[1:5])
+                yield from self.check_from(record)
         if self.ctx.enabled("NL503"):
-            for kind, value, pos, lenient, package in self.summary.targets:
-                if kind == "import":
-                    yield from self.check_import_module(value, pos, package)
+            for target in self.summary.targets:
+                if target.kind == "import":
+                    yield from self.check_import_module(target.value, target.position, target.package)
                 else:
-                    yield from self.check_patch(value, pos, lenient, kind)
+                    yield from self.check_patch(target.value, target.position, target.lenient, target.kind)
 
     # -- positions --
 
-    def span(self, pos: tuple[int, int, int, int]) -> tuple[int, int]:
+    def span(self, pos: Position) -> tuple[int, int]:
         source = self.ctx.source
         return source.offset_from_utf8(pos[0], pos[1]), source.offset_from_utf8(pos[2], pos[3])
 
@@ -430,7 +430,7 @@ class _FileCheck:
 
     # -- import a.b.c --
 
-    def check_import(self, dotted: str, asname: str, alias_pos: Any, stmt_pos: Any) -> Iterator[Diagnostic]:
+    def check_import(self, dotted: str, asname: str, alias_pos: Position) -> Iterator[Diagnostic]:
         if not self.ctx.enabled("NL501") or not self.index.is_first_party(dotted) or not self.missing(dotted):
             return
         span = self.span(alias_pos)
@@ -465,7 +465,8 @@ class _FileCheck:
 
     # -- from m import a, b --
 
-    def check_from(self, module: str, level: int, names: tuple[Any, ...], stmt_pos: Any) -> Iterator[Diagnostic]:
+    def check_from(self, record: FromImport) -> Iterator[Diagnostic]:
+        module, level, names, stmt_pos = record.module, record.level, record.names, record.statement
         target = absolute_module(self.summary.module, self.summary.is_package, level, module or None)
         written = "." * level + module
         if target is None:
@@ -488,20 +489,26 @@ class _FileCheck:
             return
         if self.index.find_module(target) is None or not self.ctx.enabled("NL502"):
             return
-        broken = [i for i, (name, _, _) in enumerate(names) if name != "*" and self.index.member(target, name) is None]
+        broken = [
+            i
+            for i, imported in enumerate(names)
+            if imported.name != "*" and self.index.member(target, imported.name) is None
+        ]
         if not broken:
             return
         # The module is fine: names whose new home is certain move even if others can't.
         plan, notes = self.plan(target, names, broken, partial=True)
         for i in broken:
-            name, _, pos = names[i]
+            name, pos = names[i].name, names[i].position
             message = f"Cannot import name '{name}' from '{target}': {self.explain_name(target, name)}{notes[i][1]}"
             yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, plan if notes[i][0] else None)
 
-    def missing_module(self, target: str, written: str, names: tuple[Any, ...], stmt_pos: Any) -> Diagnostic:
+    def missing_module(
+        self, target: str, written: str, names: tuple[ImportedName, ...], stmt_pos: Position
+    ) -> Diagnostic:
         shown = f"'{target}'" if written == target else f"'{target}' ('{written}')"
         message = f"No module named {shown}: {self.explain_module(target)}"
-        plain = [name for name, _, _ in names]
+        plain = [imported.name for imported in names]
         plan: _Plan | None = None
         moved = self.moves.module(target)
         if "*" in plain:
@@ -523,7 +530,7 @@ class _FileCheck:
         return self.from_diagnostic("NL501", message, self.span(stmt_pos), stmt_pos, plan)
 
     def plan(
-        self, module: str, names: tuple[Any, ...], broken: list[int], partial: bool = False
+        self, module: str, names: tuple[ImportedName, ...], broken: list[int], partial: bool = False
     ) -> tuple[_Plan | None, dict[int, tuple[bool, str]]]:
         """Destinations for the ``broken`` aliases (a fix only if every one is certain, or
         with ``partial`` for the certain ones), and per alias whether it is certain and what
@@ -532,7 +539,7 @@ class _FileCheck:
         notes: dict[int, tuple[bool, str]] = {}
         certain = True
         for i in broken:
-            name = names[i][0]
+            name = names[i].name
             status, candidates = self.name_destination(module, name)
             if status in ("pack", "unique"):
                 destinations[i] = candidates[0]
@@ -553,7 +560,7 @@ class _FileCheck:
         return _Plan(Applicability.SAFE, destinations, f"Import from {_quoted(targets)}"), notes
 
     def from_diagnostic(
-        self, code: str, message: str, span: tuple[int, int], stmt_pos: Any, plan: _Plan | None
+        self, code: str, message: str, span: tuple[int, int], stmt_pos: Position, plan: _Plan | None
     ) -> Diagnostic:
         if plan is None:
             return self.ctx.diagnostic(code, message, span)
@@ -565,7 +572,7 @@ class _FileCheck:
 
     # -- NL503: string targets --
 
-    def check_import_module(self, value: str, pos: Any, package: str) -> Iterator[Diagnostic]:
+    def check_import_module(self, value: str, pos: Position, package: str) -> Iterator[Diagnostic]:
         name = value
         if value.startswith("."):
             stripped = value.lstrip(".")
@@ -583,7 +590,7 @@ class _FileCheck:
             message += f"; did you mean '{new}'?"
         yield self.string_diagnostic(message, pos, value, new if new and value == name else None, applicability)
 
-    def check_patch(self, value: str, pos: Any, lenient: bool, kind: str = "patch") -> Iterator[Diagnostic]:
+    def check_patch(self, value: str, pos: Position, lenient: bool, kind: str = "patch") -> Iterator[Diagnostic]:
         if "." not in value or not _is_dotted(value) or not self.index.is_first_party(value):
             return
         ref, resolved = self.index.resolve_steps(value)
@@ -643,7 +650,7 @@ class _FileCheck:
         return lenient and self.index.resolve(target.rpartition(".")[0]) is not None
 
     def string_diagnostic(
-        self, message: str, pos: Any, value: str, new: str | None, applicability: Applicability | None
+        self, message: str, pos: Position, value: str, new: str | None, applicability: Applicability | None
     ) -> Diagnostic:
         span = self.span(pos)
         if new is None or applicability is None:
@@ -690,7 +697,7 @@ class _FileCheck:
             return target
         return "." * (len(package) - shared + 1) + ".".join(target.split(".")[shared:])
 
-    def from_edits(self, stmt_pos: Any, plan: _Plan) -> list[Edit]:
+    def from_edits(self, stmt_pos: Position, plan: _Plan) -> list[Edit]:
         start, end = self.span(stmt_pos)
         found = self.cst_imports.get(start)
         if found is None:

@@ -36,7 +36,19 @@ from ..checker import (
     RuleInfo,
     validate_rename_map,
 )
-from ..index import BUILTIN_TYPES, ClassInfo, ProjectIndex, absolute_module, child_fields, dotted_name, expects_error
+from ..index import (
+    BUILTIN_TYPES,
+    ClassInfo,
+    FromImport,
+    ModuleImport,
+    ProjectIndex,
+    Signature,
+    TypeEvidence,
+    absolute_module,
+    child_fields,
+    dotted_name,
+    expects_error,
+)
 from ..noqa import comments
 from ..source import SourceFile
 
@@ -397,7 +409,7 @@ class _Classes:
                 return info.members[name], ref
         return None
 
-    def attribute_evidence(self, model: _Model, name: str) -> tuple[tuple[str, str], ...] | None:
+    def attribute_evidence(self, model: _Model, name: str) -> tuple[TypeEvidence, ...] | None:
         for ref in model.lineage:
             info = self.info(ref)
             if info is not None and name in info.members:
@@ -450,10 +462,12 @@ def _c3(head: list[str], sequences: list[list[str]]) -> list[str] | None:
     return result
 
 
-def _binds(signature: tuple[Any, ...], call: tuple[int, bool, tuple[str, ...]], drop_first: bool) -> bool:
+def _binds(signature: Signature, call: tuple[int, bool, tuple[str, ...]], drop_first: bool) -> bool:
     """Whether a call's arguments (its shape: positional count, whether ``*``/``**`` unpack
     anything, keyword names) bind to a stored parameter list as Python binds them."""
-    _, positional, positional_only, defaults, keyword_only, keyword_defaults, varargs, varkw = signature
+    positional, positional_only, defaults = signature.positional, signature.positional_only, signature.defaults
+    keyword_only, keyword_defaults = signature.keyword_only, signature.keyword_defaults
+    varargs, varkw = signature.varargs, signature.varkw
     count, unpacked, keywords = call
     required = list(positional[: len(positional) - defaults])
     names = list(positional)
@@ -1343,9 +1357,9 @@ class _Inference:
             return _agree([self.evidence_type(e) for e in evidence]) if evidence else None
         return None
 
-    def evidence_type(self, evidence: tuple[str, str]) -> _Type | None:
-        kind, text = evidence
-        if kind == "a":
+    def evidence_type(self, evidence: TypeEvidence) -> _Type | None:
+        text = evidence.text
+        if evidence.kind == "annotation":
             return self.annotation_text_type(text, None)
         symbol = self.classes.symbol(text)
         if symbol is None:  # a class's factory method: Store.create()
@@ -1522,9 +1536,9 @@ class MissingMethod(Checker):
         if summary is None:
             return True
         for record in summary.imports:
-            if record[0] == "i" and index.is_first_party(record[1]):
+            if isinstance(record, ModuleImport) and index.is_first_party(record.dotted):
                 return True
-            if record[0] == "f" and (record[2] > 0 or index.is_first_party(record[1])):
+            if isinstance(record, FromImport) and (record.level > 0 or index.is_first_party(record.module)):
                 return True
         return False
 
@@ -1681,6 +1695,5 @@ class _FileCheck:
         signature = info.params.get(candidate) if info is not None and owner[0] == "method" else None
         if signature is None:
             return False
-        method_kind = signature[0]
-        drop_first = method_kind == "class" or (method_kind == "" and kind == _INSTANCE)
+        drop_first = signature.kind == "class" or (signature.kind == "" and kind == _INSTANCE)
         return _binds(signature, access.call, drop_first)

@@ -1,0 +1,416 @@
+"""Questions about the project's own modules, answered from the stored summaries.
+
+Resolution follows CPython's ``PathFinder``/``FileFinder`` on the first-party roots: in one
+directory a package ``x/__init__.py`` wins over a module ``x.py``, which wins over a
+namespace directory ``x/``; namespace portions merge across roots. Modules that exist on
+disk but weren't parsed (compiled, ``.pyi``-only, excluded directories, syntax errors)
+resolve, with names unknown.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+import sys
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from . import layout
+from .records import UNKNOWN_REF, ClassInfo, ModuleInfo, ModuleSpec, Ref
+from .store import IndexStore
+
+_EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+_BYTECODE_SUFFIXES = tuple(importlib.machinery.BYTECODE_SUFFIXES)
+#: Modules CPython has loaded before any project code runs: a project file can't shadow them.
+_PRELOADED = frozenset(sys.builtin_module_names) | {
+    "abc",
+    "codecs",
+    "encodings",
+    "genericpath",
+    "io",
+    "ntpath",
+    "os",
+    "posixpath",
+    "site",
+    "stat",
+    "zipimport",
+}
+#: Attributes every module has without binding them.
+_MODULE_DUNDERS = frozenset(
+    {
+        "__name__",
+        "__file__",
+        "__doc__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__builtins__",
+        "__dict__",
+        "__path__",
+        "__cached__",
+        "__annotations__",
+    }
+)
+
+
+class ProjectIndex(IndexStore):
+    """The first-party modules of a project and what they bind. Build it with ``build``."""
+
+    def __init__(self, roots: list[Path], project_root: Path) -> None:
+        super().__init__(roots, project_root)
+        self._listings: dict[str, frozenset[str]] = {}
+        self._specs: dict[str, ModuleSpec | None] = {}
+        self._first_party: dict[str, bool] = {}
+        self._modules: dict[str, ModuleInfo] = {}
+        self._binders: dict[str, list[tuple[str, str]]] | None = None
+        self._subclasses: dict[str, list[str]] | None = None
+        self._unions: dict[str, frozenset[str]] = {}
+        #: Answers by question: the rules of every file ask about the same few modules.
+        self._members: dict[tuple[str, str], Ref | None] = {}
+        self._steps: dict[str, tuple[Ref | None, int]] = {}
+        self._class_infos: dict[str, ClassInfo | None] = {}
+        self._class_records: dict[str, ClassInfo | None] = {}
+
+    # -- module resolution (CPython's PathFinder/FileFinder on the roots) --
+
+    def _listing(self, directory: str) -> frozenset[str]:
+        listing = self._listings.get(directory)
+        if listing is None:
+            try:
+                listing = frozenset(os.listdir(directory))
+            except OSError:
+                listing = frozenset()
+            self._listings[directory] = listing
+        return listing
+
+    def _find_in(self, name: str, tail: str, directories: Iterable[str]) -> ModuleSpec | None:
+        portions: list[str] = []
+        for directory in directories:
+            listing = self._listing(directory)
+            if tail in listing:
+                base = os.path.join(directory, tail)
+                inside = self._listing(base)
+                for suffix in (*_EXTENSION_SUFFIXES, ".py", *_BYTECODE_SUFFIXES):
+                    if "__init__" + suffix in inside:
+                        return ModuleSpec(name, "package", (os.path.join(base, "__init__" + suffix),), (base,))
+            for suffix in (*_EXTENSION_SUFFIXES, ".py", *_BYTECODE_SUFFIXES, ".pyi"):
+                if tail + suffix in listing:
+                    location = os.path.join(directory, tail + suffix)
+                    if suffix == ".pyi" or os.path.isfile(location):
+                        return ModuleSpec(name, "module", (location,), ())
+            if tail in listing and os.path.isdir(os.path.join(directory, tail)):
+                portions.append(os.path.join(directory, tail))
+        if portions:
+            return ModuleSpec(name, "namespace", tuple(portions), tuple(portions))
+        return None
+
+    def find_module(self, name: str) -> ModuleSpec | None:
+        """Where ``import name`` leads within the first-party roots, or None."""
+        if name in self._specs:
+            return self._specs[name]
+        parent, _, tail = name.rpartition(".")
+        spec: ModuleSpec | None = None
+        if not all(p.isidentifier() for p in name.split(".")):
+            spec = None
+        elif not parent:
+            spec = self._find_in(name, tail, self.roots)
+        else:
+            parent_spec = self.find_module(parent)
+            if parent_spec is not None:
+                spec = self._find_in(name, tail, parent_spec.search)
+        self._specs[name] = spec
+        return spec
+
+    def module_exists(self, name: str) -> bool:
+        return self.find_module(name) is not None
+
+    def is_first_party(self, name: str) -> bool:
+        """Whether the top-level package of ``name`` is the project's own code."""
+        top = name.split(".")[0]
+        known = self._first_party.get(top)
+        if known is None:
+            spec = self.find_module(top)
+            if spec is None or top in _PRELOADED:
+                known = False
+            elif spec.kind != "namespace":
+                known = True
+            else:  # a namespace directory loses to any regular package of that name elsewhere
+                known = top not in sys.stdlib_module_names and not _installed(top, self.project_root)
+            self._first_party[top] = known
+        return known
+
+    # -- module contents --
+
+    def module_info(self, name: str) -> ModuleInfo | None:
+        """The bindings of a first-party module the index parsed (None: not parsed/unknown)."""
+        info = self._modules.get(name)
+        if info is not None:
+            return info
+        spec = self.find_module(name)
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            return None
+        entry = self._entry(spec.origin)
+        if entry is None or entry.summary is None:
+            return None
+        part = self._module_part(entry)
+        info = ModuleInfo(
+            name=name,
+            path=spec.origin,
+            is_package=spec.kind == "package",
+            bindings=part.bindings,
+            stars=part.stars,
+            all_names=part.all_names,
+            all_dynamic=part.all_dynamic,
+            open=part.open,
+            dynamic_path=part.dynamic_path,
+            functions=part.functions,
+            async_functions=part.async_functions,
+        )
+        self._modules[name] = info
+        return info
+
+    def class_info(self, qualname: str) -> ClassInfo | None:
+        """A first-party class by qualified name (``pkg.mod.Outer.Inner``), following re-exports."""
+        if qualname not in self._class_infos:
+            self._class_infos[qualname] = self._class_info(qualname)
+        return self._class_infos[qualname]
+
+    def _class_info(self, qualname: str) -> ClassInfo | None:
+        ref = self.resolve(qualname)
+        if ref is None or ref.kind != "class":
+            return None
+        return self._class_record(ref.qualname)
+
+    def _class_record(self, ref: str) -> ClassInfo | None:
+        """The class a class ref (``module::Local``) names, read once; None if not stored."""
+        if ref not in self._class_records:
+            module, _, local = ref.partition("::")
+            info = self.module_info(module)
+            entry = self._entry(info.path) if info else None
+            stored = self._part(entry, "classes").get(local) if entry else None
+            self._class_records[ref] = layout.class_info(stored, f"{module}.{local}") if stored is not None else None
+        return self._class_records[ref]
+
+    def exported(self, module: str) -> tuple[str, ...] | None:
+        """The names ``from module import *`` binds, or None when unknown."""
+        info = self.module_info(module)
+        if info is None or info.all_dynamic or info.open:
+            return None
+        if info.all_names is not None:
+            return info.all_names
+        names = [n for n in info.bindings if not n.startswith("_")]
+        for star in info.stars:
+            more = self.exported(star) if star and star != module else None
+            if more is None:
+                return None
+            names.extend(n for n in more if not n.startswith("_"))
+        return tuple(names)
+
+    def member(self, module: str, name: str, _seen: frozenset[tuple[str, str]] = frozenset()) -> Ref | None:
+        """What ``from module import name`` gives: a ``Ref``, ``UNKNOWN_REF``, or None (missing)."""
+        if not _seen:
+            key = (module, name)
+            if key not in self._members:
+                self._members[key] = self._member(module, name, frozenset({key}))
+            return self._members[key]
+        if (module, name) in _seen or len(_seen) > 50:
+            return UNKNOWN_REF
+        return self._member(module, name, _seen | {(module, name)})
+
+    def _member(self, module: str, name: str, seen: frozenset[tuple[str, str]]) -> Ref | None:
+        spec = self.find_module(module)
+        if spec is None:
+            return None
+        info = self.module_info(module)
+        if info is None and spec.kind != "namespace":
+            return UNKNOWN_REF
+        if info is not None and name in info.bindings:
+            binding = info.bindings[name]
+            kind = binding.kind
+            if kind in ("def", "class"):
+                return Ref("function" if kind == "def" else "class", f"{module}::{name}")
+            if kind == "module":
+                return Ref("module", binding.module) if self.module_exists(binding.module) else UNKNOWN_REF
+            if kind == "from":
+                if binding.module == module:  # ``from . import sub`` in the package itself
+                    return Ref("module", f"{module}.{name}") if self.module_exists(f"{module}.{name}") else UNKNOWN_REF
+                if not self.is_first_party(binding.module):
+                    return UNKNOWN_REF
+                return self.member(binding.module, binding.name, seen) or UNKNOWN_REF
+            return Ref("value", f"{module}::{name}") if kind == "value" else UNKNOWN_REF
+        if name in _MODULE_DUNDERS:
+            return UNKNOWN_REF
+        if spec.kind != "module" and self.module_exists(f"{module}.{name}"):
+            return Ref("module", f"{module}.{name}")
+        if info is None:  # a namespace package: only submodules
+            return None
+        for star in info.stars:
+            if star is None or not self.is_first_party(star):
+                return UNKNOWN_REF
+            exported = self.exported(star)
+            if exported is None:
+                return UNKNOWN_REF
+            if name in exported:
+                return self.member(star, name, seen) or UNKNOWN_REF
+        if info.open or info.dynamic_path:
+            return UNKNOWN_REF
+        return None
+
+    def resolve(self, qualname: str) -> Ref | None:
+        """What a dotted path names, the way ``mock.patch`` finds it: import the longest
+        module prefix, then ``getattr`` the rest (class members included).
+
+        Returns None when some part is certainly missing; ``UNKNOWN_REF`` when unsure.
+        """
+        return self.resolve_steps(qualname)[0]
+
+    def resolve_steps(self, qualname: str) -> tuple[Ref | None, int]:
+        """Like ``resolve``, plus how many leading parts resolved before the failure."""
+        if qualname not in self._steps:
+            self._steps[qualname] = self._resolve_steps(qualname)
+        return self._steps[qualname]
+
+    def _resolve_steps(self, qualname: str) -> tuple[Ref | None, int]:
+        parts = qualname.split(".")
+        if not self.module_exists(parts[0]):
+            return None, 0
+        current = Ref("module", parts[0])
+        for position, part in enumerate(parts[1:], start=1):
+            if current.kind == "module":
+                found = self.member(current.qualname, part)
+            elif current.kind == "class":
+                found = self._class_member(current.qualname, part)
+            else:
+                return UNKNOWN_REF, position
+            if found is None:
+                return None, position
+            if found.kind == "unknown":
+                return UNKNOWN_REF, position
+            current = found
+        return current, len(parts)
+
+    def _class_member(self, ref: str, name: str, depth: int = 0) -> Ref | None:
+        info = self._class_record(ref)
+        if info is None or depth > 20:
+            return UNKNOWN_REF
+        kind = info.members.get(name)
+        if kind == "class":
+            return Ref("class", f"{ref}.{name}")
+        if kind is not None:
+            return Ref("value", f"{ref}.{name}")
+        if info.metaclass or info.decorators or info.has_getattr:
+            return UNKNOWN_REF  # a metaclass or class decorator may add members
+        if name.startswith("__") and name.endswith("__"):
+            return UNKNOWN_REF  # inherited from object or type
+        for base in info.bases:
+            if base in ("builtins.object", "object"):
+                continue
+            target = self.resolve(base) if self.is_first_party(base) else UNKNOWN_REF
+            if target is None or target.kind != "class":
+                return UNKNOWN_REF
+            found = self._class_member(target.qualname, name, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def dotted(ref: Ref) -> str:
+        """A ``Ref``'s qualified name written with dots only."""
+        return ref.qualname.replace("::", ".")
+
+    # -- reverse lookups, for suggestions and fixes --
+
+    @cached_property
+    def _sorted_modules(self) -> list[str]:
+        return sorted(self._by_module)
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        table: dict[str, set[str]] = {}
+        for module in self._by_module:
+            parts = module.split(".")
+            for size in range(1, len(parts)):
+                table.setdefault(".".join(parts[:size]), set()).add(parts[size])
+        return {name: sorted(children) for name, children in table.items()}
+
+    def modules(self) -> list[str]:
+        """Every first-party module name the index holds a parsed file for, sorted."""
+        return self._sorted_modules
+
+    def children(self, name: str) -> list[str]:
+        """The last parts of the parsed first-party submodules of ``name`` (one level down)."""
+        return self._children.get(name, [])
+
+    def binders(self, name: str) -> list[tuple[str, str]]:
+        """``(module, how)`` for each first-party module binding ``name``: how is
+        ``define`` (def/class/assignment), ``import`` (a re-export) or ``submodule``."""
+        if self._binders is None:
+            table: dict[str, list[tuple[str, str]]] = {}
+            for module, path in self._by_module.items():
+                if self.find_module(module) is None or self.find_module(module).origin != path:  # type: ignore[union-attr]
+                    continue  # shadowed file (x.py beside x/__init__.py)
+                for bound, binding in self._module_part(self._entries[path]).bindings.items():
+                    table.setdefault(bound, []).append(
+                        (module, "import" if binding.kind in ("from", "module") else "define")
+                    )
+                parent, _, last = module.rpartition(".")
+                if parent:
+                    table.setdefault(last, []).append((parent, "submodule"))
+            self._binders = table
+        return sorted(set(self._binders.get(name, [])))
+
+    def called_names(self) -> frozenset[str]:
+        """Every capitalized name some first-party file calls (see ``_Summarizer.called_names``)."""
+        return self._everywhere("called_names")
+
+    def parameter_stores(self) -> frozenset[str]:
+        """Every attribute name some first-party function assigns on one of its parameters
+        (``def create(self, worker): worker.timer = ...``): the object passed in, of any class,
+        may have it."""
+        return self._everywhere("parameter_stores")
+
+    def _everywhere(self, field: Literal["called_names", "parameter_stores"]) -> frozenset[str]:
+        """The union of a ``ModulePart`` list over every summarized file; built once."""
+        if field not in self._unions:
+            self._unions[field] = frozenset().union(
+                *(getattr(self._module_part(e), field) for e in self._entries.values() if e.summary is not None)
+            )
+        return self._unions[field]
+
+    def subclasses(self, qualname: str) -> list[str]:
+        """The first-party classes (dotted qualified names) that list the class ``qualname``
+        among their bases, directly; built for the whole project on first use."""
+        ref = self.resolve(qualname)
+        if ref is None or ref.kind != "class":
+            return []
+        if self._subclasses is None:
+            table: dict[str, set[str]] = {}
+            resolved: dict[str, Ref | None] = {}
+            for module, path in self._by_module.items():
+                for local, bases in self._part(self._entries[path], "bases").items():
+                    for base in bases:
+                        if base not in resolved:
+                            resolved[base] = self.resolve(base) if self.is_first_party(base) else None
+                        target = resolved[base]
+                        if target is not None and target.kind == "class":
+                            table.setdefault(target.qualname, set()).add(f"{module}.{local}")
+            self._subclasses = {name: sorted(found) for name, found in table.items()}
+        return self._subclasses.get(ref.qualname, [])
+
+
+def _installed(name: str, project_root: str) -> bool:
+    """Whether a regular package ``name`` is installed beside netra-lint (outside the project)."""
+    import site
+
+    try:
+        directories = [*site.getsitepackages(), site.getusersitepackages()]
+    except AttributeError:  # pragma: no cover - some embedded interpreters
+        directories = []
+    directories = [d for d in directories if os.path.isdir(d) and not d.startswith(project_root + os.sep)]
+    try:
+        spec = importlib.machinery.PathFinder.find_spec(name, directories)
+    except (ImportError, OSError, ValueError):
+        return False
+    return spec is not None

@@ -1,0 +1,309 @@
+"""One pass of stdlib ``ast`` over a file, producing its summary as plain data (see
+``layout``): what the module binds, its imports with their positions, the strings it hands
+to ``mock.patch`` and its kin, its classes and functions, and the names it calls."""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import collections
+import re
+from typing import Any
+
+from .class_summary import _ClassSummarizer
+from .layout import StoredSummary
+from .names import _ImportedNames
+from .patch_targets import patch_targets
+from .syntax import (
+    _BLOCK_FIELDS,
+    _catches_import_error,
+    _pos,
+    _suppresses_import_error,
+    _target_names,
+    dotted_name,
+)
+
+#: A line without these words has no patch-target call and no dynamic module namespace.
+_NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "global", "globals", "vars", "exec", "sys.modules")
+#: One pattern per word, each starting with its literal (searched for many times faster
+#: than an alternation); the word boundary before it is checked after the match.
+_EXPRESSION_NEEDLES = tuple(re.compile(re.escape(word) + r"\b") for word in _NEEDLE_WORDS)
+#: A line without it holds no import statement (nor part of one).
+_IMPORT_WORD = (re.compile(r"import\b"),)
+#: A capitalized name called: ``Name(`` (also the tail of ``getName(``: a few names too many).
+_CALLED_NAME = re.compile(r"([A-Z]\w*)\s*\(")
+#: ``class Name(``, starting with its literal like the needles above (a leading ``\b`` is 40×
+#: slower: ``re`` then tries every offset).
+_CLASS_HEADER = re.compile(r"class\s+([A-Z]\w*)\s*\(")
+
+
+class _Summarizer:
+    """One pass of stdlib ``ast`` over a file, producing a marshal-able summary."""
+
+    def __init__(self, tree: ast.Module, module: str | None, is_package: bool, text: str | None = None) -> None:
+        self.tree = tree
+        self.text = text
+        self.module = module
+        self.is_package = is_package
+        self.bindings: dict[str, tuple[str, ...]] = {}
+        self.stars: list[str | None] = []
+        self.all_names: list[str] | None = None
+        self.all_dynamic = False
+        self.open = False
+        self.dynamic_path = False
+        self.names = _ImportedNames(module, is_package, self.bindings)
+        self.imports: list[tuple[Any, ...]] = []
+        self.calls: list[tuple[str, ast.Call]] = []
+
+    # -- top-level bindings --
+
+    def bind(self, name: str, value: tuple[str, ...]) -> None:
+        old = self.bindings.get(name)
+        self.bindings[name] = value if old is None or old == value else ("ambiguous",)
+
+    def top_level(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.bind(stmt.name, ("def",))
+                if stmt.name == "__getattr__":
+                    self.open = True
+            elif isinstance(stmt, ast.ClassDef):
+                self.bind(stmt.name, ("class",))
+                if any((dotted_name(d) or "").endswith("global_enum") for d in stmt.decorator_list):
+                    for member in stmt.body:  # @enum.global_enum: members become module names
+                        for target in member.targets if isinstance(member, ast.Assign) else []:
+                            for name in _target_names(target):
+                                self.bindings.setdefault(name, ("value",))
+            elif isinstance(stmt, ast.Import):
+                self.names.note_aliases(stmt, module_level=True)
+                for alias in stmt.names:
+                    if alias.asname:
+                        self.bind(alias.asname, ("module", alias.name))
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.bind(top, ("module", top))
+            elif isinstance(stmt, ast.ImportFrom):
+                self.names.note_aliases(stmt, module_level=True)
+                source = self.names.absolute(stmt.level, stmt.module)
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        self.stars.append(source)
+                    elif source is None:
+                        self.bind(alias.asname or alias.name, ("value",))
+                    else:
+                        self.bind(alias.asname or alias.name, ("from", source, alias.name))
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    for name in _target_names(target):
+                        self.bind(name, ("value",))
+                        if name == "__all__":
+                            self.record_all(stmt)
+                        elif name == "__getattr__":
+                            self.open = True
+                        elif name == "__path__":
+                            self.dynamic_path = True
+            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+                for name in _target_names(stmt.target):
+                    self.bind(name, ("value",))
+                self.top_level(stmt.body + stmt.orelse)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    if item.optional_vars is not None:
+                        for name in _target_names(item.optional_vars):
+                            self.bind(name, ("value",))
+                self.top_level(stmt.body)
+            elif isinstance(stmt, (ast.If, ast.While)):
+                self.top_level(stmt.body + stmt.orelse)
+            elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+                handlers = stmt.handlers  # type: ignore[attr-defined]
+                for handler in handlers:
+                    if handler.name:
+                        self.bind(handler.name, ("value",))
+                    self.top_level(handler.body)
+                self.top_level(stmt.body + stmt.orelse + stmt.finalbody)  # type: ignore[attr-defined]
+            elif isinstance(stmt, ast.Match):
+                self.open = True  # capture patterns bind names we don't model
+            elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                func = dotted_name(stmt.value.func) or ""
+                if func in ("__all__.extend", "__all__.append"):
+                    self.extend_all(stmt.value.args)
+                elif func.startswith("__path__."):
+                    self.dynamic_path = True
+            elif type(stmt).__name__ == "TypeAlias":
+                self.bind(stmt.name.id, ("value",))  # type: ignore[attr-defined]
+
+    def record_all(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        if isinstance(stmt, ast.AugAssign):
+            self.extend_all([stmt.value])
+            return
+        self.all_names = []
+        self.extend_all([stmt.value] if stmt.value is not None else [])
+
+    def extend_all(self, values: list[ast.expr]) -> None:
+        for value in values:
+            strings: list[ast.expr]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                strings = [value]
+            elif isinstance(value, (ast.List, ast.Tuple)):
+                strings = value.elts
+            else:
+                self.all_dynamic = True
+                return
+            for element in strings:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    self.all_names = (self.all_names or []) + [element.value]
+                else:
+                    self.all_dynamic = True
+
+    # -- every import and call in the file --
+
+    def lines_of_interest(self) -> tuple[list[int] | None, list[int] | None]:
+        """The lines that mention a call or name we look for, and those plus the lines
+        that say ``import`` (None: treat every line so)."""
+        text = self.text
+        if text is None or "\r" in text.replace("\r\n", ""):
+            return None, None  # old Mac line ends: don't risk miscounting lines
+        hot = _lines_matching(_EXPRESSION_NEEDLES, text) if any(word in text for word in _NEEDLE_WORDS) else []
+        imports = _lines_matching(_IMPORT_WORD, text)
+        return hot, sorted(set(hot).union(imports)) if hot else imports
+
+    def walk(self) -> None:
+        """Imports (with their ``except ImportError`` guards) everywhere in the file; calls
+        and names only inside statements on lines that mention one we look for. Statements
+        without such a line or an ``import`` are not entered; the others are walked
+        statement by statement unless they hold such a line: several times cheaper than
+        every node."""
+        hot, reach = self.lines_of_interest()
+        stack: list[tuple[ast.AST, bool]] = [(self.tree, False)]
+        while stack:
+            node, guarded = stack.pop()
+            if isinstance(node, ast.Import):
+                self.names.note_aliases(node)
+                for alias in node.names:
+                    self.imports.append(("i", alias.name, alias.asname or "", _pos(alias), _pos(node), guarded))
+                continue
+            if isinstance(node, ast.ImportFrom):
+                names = tuple((a.name, a.asname or "", _pos(a)) for a in node.names)
+                self.names.note_aliases(node)
+                self.imports.append(("f", node.module or "", node.level, names, _pos(node), guarded))
+                continue
+            if isinstance(node, ast.Call):
+                self.note_call(node)
+            elif (isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec")) or (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Store)
+                and dotted_name(node.value) == "sys.modules"
+            ):
+                self.open = True
+            elif isinstance(node, ast.Global):  # `def init(): global table; table = ...` binds it
+                for name in node.names:
+                    self.bindings.setdefault(name, ("value",))
+            if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                inner = guarded or _catches_import_error(node.handlers)  # type: ignore[attr-defined]
+                stack.extend((child, inner) for child in node.body)  # type: ignore[attr-defined]
+                for part in (node.handlers, node.orelse, node.finalbody):  # type: ignore[attr-defined]
+                    stack.extend((child, guarded) for child in part)
+                continue
+            if isinstance(node, (ast.With, ast.AsyncWith)) and _suppresses_import_error(node):
+                stack.extend((child, True) for child in node.body)
+                stack.extend((item, guarded) for item in node.items)
+                continue
+            if _expressions_wanted(node, hot):
+                stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
+            else:
+                for block in _BLOCK_FIELDS:
+                    stack.extend((child, guarded) for child in getattr(node, block, ()) if _spans(child, reach))
+
+    def note_call(self, node: ast.Call) -> None:
+        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+            return
+        name = dotted_name(node.func)
+        if name:
+            self.calls.append((name, node))
+
+    def run(self) -> StoredSummary:
+        self.top_level(self.tree.body)
+        self.walk()
+        classes_summary = _ClassSummarizer(self.names)
+        classes, functions, coroutines = classes_summary.classes_and_functions(self.tree.body)
+        return {
+            "b": self.bindings,
+            "s": self.stars,
+            "a": self.all_names,
+            "ad": self.all_dynamic,
+            "o": self.open,
+            "p": self.dynamic_path,
+            "c": classes,
+            "f": functions,
+            "fa": coroutines,
+            "i": self.imports,
+            "t": patch_targets(self.calls, self.names.qualify),
+            "n": self.called_names(),
+            "ps": sorted(classes_summary.parameter_stores),
+        }
+
+    def called_names(self) -> list[str]:
+        """The capitalized names this file calls (``Name(...)``, ``mod.Name(...)``) other
+        than in its ``class Name(`` headers: which classes the project instantiates. Read
+        from the text, strings and comments included (a name too many only means less
+        silence)."""
+        text = self.text if self.text is not None else ast.unparse(self.tree)
+        called = collections.Counter(_CALLED_NAME.findall(text))
+        called.subtract(m[1] for m in _CLASS_HEADER.finditer(text) if not _word_before(text, m.start()))
+        return sorted(name for name, count in called.items() if count > 0)
+
+
+def _word_before(text: str, offset: int) -> bool:
+    """True if ``text[offset]`` continues an identifier (no word boundary before it)."""
+    return offset > 0 and (text[offset - 1].isalnum() or text[offset - 1] == "_")
+
+
+def _expressions_wanted(node: ast.AST, hot: list[int] | None) -> bool:
+    """Whether to walk all of ``node`` (not just its nested blocks): expression-level nodes
+    always, statements and handlers only when one of their lines is hot."""
+    if hot is None:
+        return True
+    if isinstance(node, (ast.stmt, ast.excepthandler)):
+        return _spans(node, hot)
+    return not isinstance(node, (ast.Module, ast.match_case))
+
+
+def _spans(node: ast.AST, lines: list[int] | None) -> bool:
+    """Whether one of the sorted ``lines`` lies within the node (its decorators included);
+    True for nodes without lines (match cases) and when ``lines`` is None."""
+    lineno = getattr(node, "lineno", None)
+    if lines is None or lineno is None:
+        return True
+    decorators = getattr(node, "decorator_list", None)  # they come before the ``def`` line
+    first = bisect.bisect_left(lines, decorators[0].lineno if decorators else lineno)
+    return first < len(lines) and lines[first] <= (getattr(node, "end_lineno", None) or lineno)
+
+
+def _lines_matching(patterns: tuple[re.Pattern[str], ...], text: str) -> list[int]:
+    """The (1-based, ascending) numbers of the lines where one of ``patterns`` matches with
+    no identifier character right before it."""
+    starts = []
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            if not _word_before(text, match.start()):
+                starts.append(match.start())
+    lines: list[int] = []
+    row, position = 1, 0
+    for start in sorted(starts):
+        row += text.count("\n", position, start)
+        position = start
+        if not lines or lines[-1] != row:
+            lines.append(row)
+    return lines
+
+
+def summarize(tree: ast.Module, module: str | None, is_package: bool, text: str | None = None) -> StoredSummary:
+    """The summary of one parsed file (plain data: dicts, lists, tuples, strings); with the
+    ``text`` the tree came from, expressions are only walked where they may matter."""
+    return _Summarizer(tree, module, is_package, text).run()
+
+
+def summarize_text(text: str, module: str | None, is_package: bool, filename: str = "<unknown>") -> StoredSummary:
+    """Parse and summarize ``text``; raises ``SyntaxError`` (and ``RecursionError``)."""
+    return summarize(ast.parse(text, filename=filename), module, is_package, text)
