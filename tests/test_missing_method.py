@@ -17,7 +17,8 @@ from netra_lint.config import load_settings
 from netra_lint.engine import Linter, RunOptions
 from netra_lint.index import ProjectIndex
 from netra_lint.registry import all_rules
-from netra_lint.rules.missing_method import SECTION, MissingMethod, collect_facts
+from netra_lint.rules.missing_method.facts import collect_facts
+from netra_lint.rules.missing_method.missing_method import SECTION, MissingMethod
 from netra_lint.runner import run
 from netra_lint.source import SourceFile
 

@@ -1,0 +1,368 @@
+"""The types of expressions in one file: a small, flow-insensitive inference over the
+file's scopes (constructor calls, annotations, ``self``/``cls``/``super()``, typed
+attributes and return annotations), asking the class model about first-party classes."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ...index import BUILTIN_TYPES, TypeEvidence, absolute_module
+from .classes import _CLASS, _FUNCTION, _INSTANCE, _MODULE, _SUPER, _Classes, _Type
+from .facts import _Scope
+from .terms import _UNPARSABLE, _dotted, _parse_annotation
+
+_TYPING = ("typing.", "typing_extensions.")
+_MOCK_MARKERS = ("Mock", "create_autospec", "patch")
+
+
+class _Inference:
+    """The types of expressions in one file (flow-insensitive, per scope)."""
+
+    def __init__(
+        self,
+        classes: _Classes,
+        module: str | None,
+        is_package: bool,
+        scopes: list[_Scope],
+        stores: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.classes = classes
+        self.index = classes.index
+        self.module = module
+        self.is_package = is_package
+        self.scopes = scopes
+        self.stores = stores or {}  # attribute name → (key, receiver, scope, value) of each assignment in the file
+        self._names: dict[tuple[int, str], _Type | None] = {}
+
+    # -- names --
+
+    def qualified(self, term: Any, scope: _Scope) -> str | None:
+        """The absolute dotted name an expression spells through the file's imports and
+        module-level classes; ``builtins.x`` for unbound names."""
+        dotted = _dotted(term)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        found = scope.lookup(head)
+        if found is None:
+            return f"builtins.{dotted}" if head in vars(builtins) and not self.open(scope) else None
+        where, evidence = found
+        if len(evidence) != 1:
+            return None
+        kind, payload, _ = evidence[0]
+        if kind == "import":
+            base = payload
+        elif kind == "from":
+            level, module, name = payload
+            source = absolute_module(self.module, self.is_package, level, module)
+            if source is None:
+                return None
+            base = f"{source}.{name}"
+        elif (
+            kind in ("class", "def")
+            and self.module
+            and where.kind in ("module", "class")
+            and (payload or kind == "def")
+        ):
+            base = f"{self.module}.{payload if kind == 'class' else head}"
+        else:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    @staticmethod
+    def open(scope: _Scope) -> bool:
+        """True when a star import on the way may bind any name."""
+        current: _Scope | None = scope
+        while current is not None:
+            if current.open:
+                return True
+            current = current.parent
+        return False
+
+    def name_type(self, name: str, scope: _Scope, depth: int) -> _Type | None:
+        found = scope.lookup(name)
+        if found is None:
+            return None
+        where, evidence = found
+        key = (id(where), name)
+        if key in self._names:
+            return self._names[key]
+        self._names[key] = None  # a cycle (x = y; y = x) is unknown
+        result = self._evidence_type(name, where, evidence, depth)
+        self._names[key] = result
+        return result
+
+    def _evidence_type(
+        self, name: str, where: _Scope, evidence: list[tuple[str, Any, int]], depth: int
+    ) -> _Type | None:
+        annotations = [(payload, self.scopes[scope]) for kind, payload, scope in evidence if kind == "annotation"]
+        if annotations:
+            values = [payload for kind, payload, _ in evidence if kind == "value"]
+            if any(_looks_mocked(v) for v in values):
+                return None
+            return _agree([self.annotation_type(term, scope, None) for term, scope in annotations])
+        found: list[_Type | None] = []
+        for kind, payload, scope in evidence:
+            if kind == "value":
+                if payload is None:
+                    continue
+                found.append(self.type_of(payload, self.scopes[scope], depth + 1))
+            elif kind == "self":
+                path, receiver = payload
+                found.append(_Type(receiver, f"{self.module}::{path}", contextual=True) if self.module else None)
+            elif kind in ("import", "from", "class", "def"):
+                qualified = self.qualified(name, where) if len(evidence) == 1 else None
+                found.append(self.classes.symbol(qualified) if qualified else None)
+            else:
+                return None
+        return _agree(found)
+
+    # -- expressions --
+
+    def type_of(self, term: Any, scope: _Scope, depth: int = 0) -> _Type | None:
+        if depth > 12:
+            return None
+        if scope.narrowed and _dotted(term) in scope.narrowed:  # isinstance() & co: unknown
+            return None
+        if type(term) is str:
+            return self.name_type(term, scope, depth)
+        if not term:
+            return None
+        tag = term[0]
+        if tag == ".":
+            base = self.type_of(term[1], scope, depth + 1)
+            found = self.member_type(base, term[2]) if base is not None else None
+            return None if found is None or base is None or self.replaced(term, scope, base, found, depth) else found
+        if tag == "()":
+            return self.call_type(term, scope, depth, awaited=False)
+        if tag == "await" and type(term[1]) is tuple and term[1][:1] == ("()",):
+            return self.call_type(term[1], scope, depth, awaited=True)
+        if tag == ":=":
+            return self.type_of(term[1], scope, depth + 1)
+        return None
+
+    def replaced(self, term: tuple[Any, ...], scope: _Scope, base: _Type, found: _Type, depth: int) -> bool:
+        """Whether code that the read in ``scope`` can follow (see ``_reaches``) assigns
+        attribute ``term`` another object than the type its class gives it (``worker.controller
+        = FakeController()``), on the same expression or on an object of a related class: which
+        one the read sees depends on the order of execution. Assigning ``None`` changes
+        nothing, as in the class."""
+        for _, receiver, number, value in self.stores.get(term[2], ()):
+            if value is None or not _reaches(self.scopes[number], scope):
+                continue
+            if receiver != term[1]:
+                other = self.type_of(receiver, self.scopes[number], depth + 1)
+                if other is None or other.kind != _INSTANCE or not self.classes.related(other.name, base.name):
+                    continue
+            assigned = self.type_of(value, self.scopes[number], depth + 1)
+            if assigned is None or (assigned.kind, assigned.name) != (found.kind, found.name):
+                return True
+        return False
+
+    def call_type(self, term: tuple[Any, ...], scope: _Scope, depth: int, awaited: bool) -> _Type | None:
+        func = term[1]
+        if func == "super" and len(term) == 3 and scope.lookup("super") is None:
+            return None if awaited else self.super_type(term[2], scope, depth)
+        if type(func) is tuple and func[:1] == (".",):
+            receiver = self.type_of(func[1], scope, depth + 1)
+            if receiver is not None and receiver.kind in (_INSTANCE, _CLASS, _SUPER):
+                return self.method_result(receiver, func[2], awaited)
+        callee = self.type_of(func, scope, depth + 1)
+        if callee is None:
+            return None
+        if callee.kind == _CLASS and not awaited:
+            return _Type(_INSTANCE, callee.name, exact=callee.exact)
+        if callee.kind == _FUNCTION:
+            module, _, name = callee.name.partition("::")
+            info = self.index.module_info(module)
+            if info is None or (name in info.async_functions) != awaited:
+                return None
+            return self.annotation_text_type(info.functions.get(name, ""), None)
+        return None
+
+    def super_type(self, args: tuple[Any, ...], scope: _Scope, depth: int) -> _Type | None:
+        if args:
+            if len(args) != 2:
+                return None
+            owner = self.type_of(args[0], scope, depth + 1)
+            return _Type(_SUPER, owner.name, contextual=True) if owner is not None and owner.kind == _CLASS else None
+        if scope.kind != "function" or scope.parent is None or scope.parent.kind != "class":
+            return None
+        receivers = [payload for evidence in scope.bindings.values() for kind, payload, _ in evidence if kind == "self"]
+        if len(receivers) != 1 or not self.module:
+            return None
+        return _Type(_SUPER, f"{self.module}::{receivers[0][0]}", contextual=True)
+
+    def method_result(self, receiver: _Type, name: str, awaited: bool) -> _Type | None:
+        return self.classes.answer(
+            ("result", receiver, name, awaited), lambda: self._method_result(receiver, name, awaited)
+        )
+
+    def _method_result(self, receiver: _Type, name: str, awaited: bool) -> _Type | None:
+        model = self.classes.model(receiver.name)
+        owner = self.classes.member_owner(model, name, receiver.kind) if model is not None else None
+        if owner is None or owner[0] != "method":
+            return None
+        info = self.classes.info(owner[1])
+        if info is None or (name in info.async_methods) != awaited:
+            return None
+        return self.annotation_text_type(info.returns.get(name, ""), receiver.name)
+
+    def member_type(self, base: _Type, name: str) -> _Type | None:
+        return self.classes.answer(("member", base, name), lambda: self._member_type(base, name))
+
+    def _member_type(self, base: _Type, name: str) -> _Type | None:
+        if base.kind == _MODULE:
+            return self.classes.symbol(f"{base.name}.{name}")
+        if base.kind not in (_INSTANCE, _CLASS, _SUPER):
+            return None
+        model = self.classes.model(base.name)
+        owner = self.classes.member_owner(model, name, base.kind) if model is not None else None
+        if model is None or owner is None:
+            return None
+        kind, ref = owner
+        if kind == "class":
+            return _Type(_CLASS, f"{ref}.{name}", exact=True)
+        if kind == "property" and base.kind != _CLASS:
+            info = self.classes.info(ref)
+            return self.annotation_text_type(info.returns.get(name, ""), base.name) if info else None
+        if kind in ("attribute", "self"):
+            evidence = self.classes.attribute_evidence(model, name)
+            return _agree([self.evidence_type(e) for e in evidence]) if evidence else None
+        return None
+
+    def evidence_type(self, evidence: TypeEvidence) -> _Type | None:
+        text = evidence.text
+        if evidence.kind == "annotation":
+            return self.annotation_text_type(text, None)
+        symbol = self.classes.symbol(text)
+        if symbol is None:  # a class's factory method: Store.create()
+            owner, _, method = text.rpartition(".")
+            cls = self.classes.symbol(owner)
+            return self.method_result(cls, method, awaited=False) if cls is not None and cls.kind == _CLASS else None
+        if symbol.kind == _CLASS:
+            return _Type(_INSTANCE, symbol.name)
+        if symbol.kind == _FUNCTION:
+            module, _, name = symbol.name.partition("::")
+            info = self.index.module_info(module)
+            if info is None or name in info.async_functions:
+                return None
+            return self.annotation_text_type(info.functions.get(name, ""), None)
+        return None
+
+    # -- annotations --
+
+    def annotation_text_type(self, text: str, self_class: str | None) -> _Type | None:
+        """An annotation stored by the index (its names already absolute)."""
+        if not text:
+            return None
+        return _annotation_from_text(text, self._resolve_qualified, self_class)
+
+    def _resolve_qualified(self, qualified: str) -> _Type | None:
+        return self.classes.symbol(qualified)
+
+    def annotation_type(self, term: Any, scope: _Scope, self_class: str | None) -> _Type | None:
+        """An annotation written in this file, its names looked up in ``scope``."""
+        return _annotation(term, lambda t: self.qualified(t, scope), self._resolve_qualified, self_class)
+
+
+def _annotation_from_text(text: str, resolve: Callable[[str], _Type | None], self_class: str | None) -> _Type | None:
+    term = _parse_annotation(text)
+    return _annotation(term, _dotted, resolve, self_class) if term is not _UNPARSABLE else None
+
+
+def _annotation(
+    term: Any,
+    qualify: Callable[[Any], str | None],
+    resolve: Callable[[str], _Type | None],
+    self_class: str | None,
+    depth: int = 0,
+) -> _Type | None:
+    """The instance (or, for ``type[C]``, class) type an annotation declares, or None."""
+    if depth > 8:
+        return None
+    tag = term[0] if type(term) is tuple and term else None
+    if tag == "str":
+        inner = _parse_annotation(term[1].strip())
+        return _annotation(inner, qualify, resolve, self_class, depth + 1) if inner is not _UNPARSABLE else None
+    if tag == "|":
+        return _union([term[1], term[2]], qualify, resolve, self_class, depth)
+    if tag == "[]":
+        head = qualify(term[1]) or ""
+        wrapper = head.rpartition(".")[2] if head.startswith(_TYPING) or head.startswith("builtins.") else ""
+        arguments = term[2]
+        if wrapper in ("Optional", "Union"):
+            return _union(arguments, qualify, resolve, self_class, depth)
+        if wrapper in ("Annotated", "ClassVar", "Final") and arguments:
+            return _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
+        if wrapper in ("type", "Type") and len(arguments) == 1:
+            declared = _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
+            return _Type(_CLASS, declared.name) if declared is not None and declared.kind == _INSTANCE else None
+        return None
+    qualified = qualify(term)
+    if qualified is None:
+        return None
+    if qualified in ("typing.Self", "typing_extensions.Self"):
+        return _Type(_INSTANCE, self_class) if self_class else None
+    symbol = resolve(qualified)
+    return _Type(_INSTANCE, symbol.name) if symbol is not None and symbol.kind == _CLASS else None
+
+
+def _union(
+    members: list[Any],
+    qualify: Callable[[Any], str | None],
+    resolve: Callable[[str], _Type | None],
+    self_class: str | None,
+    depth: int,
+) -> _Type | None:
+    """``X | None`` / ``Optional[X]`` / ``Union[X, None]`` is X; a union of classes is unknown."""
+    real = [m for m in members if m is not None and qualify(m) not in ("None", "builtins.None")]
+    if len(real) != 1:
+        return None
+    return _annotation(real[0], qualify, resolve, self_class, depth + 1)
+
+
+def _agree(types: list[_Type | None]) -> _Type | None:
+    """The one type all pieces of evidence give (exact only if all are exact)."""
+    if not types or any(t is None for t in types):
+        return None
+    kinds = {(t.kind, t.name, t.contextual) for t in types if t is not None}
+    if len(kinds) != 1:
+        return None
+    kind, name, contextual = kinds.pop()
+    return _Type(kind, name, exact=all(t.exact for t in types if t is not None), contextual=contextual)
+
+
+def _looks_mocked(value: Any) -> bool:
+    """``x: C = Mock()`` and friends: the annotation describes the spec, not the object."""
+    callee = _dotted(value[1]) if type(value) is tuple and value[:1] == ("()",) else None
+    return callee is not None and any(marker in callee.rpartition(".")[2] for marker in _MOCK_MARKERS)
+
+
+def _declared_builtin(term: Any, scope: _Scope) -> bool:
+    """Whether ``term`` is a name annotated with a builtin type (``obj: object``, ``data:
+    dict[str, int]``): no first-party object, whatever is assigned on it."""
+    found = scope.lookup(term) if type(term) is str else None
+    if found is None:
+        return False
+    annotations = [payload for kind, payload, _ in found[1] if kind == "annotation"]
+    heads = [a[1] if type(a) is tuple and a[:1] == ("[]",) else a for a in annotations]
+    return bool(heads) and all(type(h) is str and h in BUILTIN_TYPES for h in heads)
+
+
+def _reaches(assigned: _Scope, read: _Scope) -> bool:
+    """Whether an assignment made in scope ``assigned`` may run before a read in ``read``: in
+    the same or an enclosing scope, or in another method of the same class (``setUp``)."""
+    owner = (
+        assigned.parent
+        if assigned.kind == "function" and assigned.parent is not None and assigned.parent.kind == "class"
+        else assigned
+    )
+    current: _Scope | None = read
+    while current is not None:
+        if current is assigned or current is owner:
+            return True
+        current = current.parent
+    return False
