@@ -11,7 +11,10 @@ import pytest
 from netra_lint.checker import FileContext, PackError
 from netra_lint.config import load_settings
 from netra_lint.engine import RunOptions
-from netra_lint.rules.broken_imports import NL501, NL502, NL503, BrokenImports
+from netra_lint.rules.broken_imports.broken_imports import BrokenImports
+from netra_lint.rules.broken_imports.nl501_missing_module import NL501
+from netra_lint.rules.broken_imports.nl502_missing_name import NL502
+from netra_lint.rules.broken_imports.nl503_missing_patch_target import NL503
 from netra_lint.runner import run
 from netra_lint.settings import ConfigError
 

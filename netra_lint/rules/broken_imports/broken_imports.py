@@ -1,0 +1,90 @@
+"""The NL5 checker: each import and patch target of a file's summary, through the checks of
+the code it may break (NL501 module, NL502 name, NL503 string target)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import Any
+
+from ...checker import Checker, Diagnostic, FileContext, validate_rename_map
+from ...index import FromImport, ModuleImport, ProjectIndex, absolute_module
+from ...settings import Settings
+from .moves import MODULE_MOVES, NAME_MOVES, _Moves, parse_pack
+from .nl501_missing_module import NL501, _MissingModule
+from .nl502_missing_name import NL502, _MissingName
+from .nl503_missing_patch_target import NL503, _MissingPatchTarget
+
+
+class BrokenImports(Checker):
+    """NL501–NL503 over the project index."""
+
+    rules = (NL501, NL502, NL503)
+    pack_sections = (MODULE_MOVES, NAME_MOVES)
+    uses_index = True
+
+    @classmethod
+    def parse_pack(cls, section: str, value: Any, origin: str) -> list[Any]:
+        return parse_pack(section, value, origin)
+
+    @classmethod
+    def validate_packs(cls, section: str, entries: list[Any]) -> None:
+        validate_rename_map(section, entries)
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._memo_index: ProjectIndex | None = None
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    @cached_property
+    def moves(self) -> _Moves:
+        return _Moves(self.packs(MODULE_MOVES), self.packs(NAME_MOVES))
+
+    def needles(self) -> tuple[str, ...]:
+        return ("import", "patch", "setattr")
+
+    def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
+        index = ctx.index
+        if index is None or ctx.source.path.suffix == ".pyi":
+            return
+        summary = index.summary_for(ctx.source.path, ctx.text) or index.summarize_file(ctx.source.path, ctx.text)
+        if self._memo_index is not index:
+            self._memo_index, self._memo = index, {}
+        yield from _FileRun(ctx, index, summary, self.moves, self._memo).run()
+
+
+class _FileRun(_MissingModule, _MissingName, _MissingPatchTarget):
+    """Every check of one file."""
+
+    def run(self) -> Iterator[Diagnostic]:
+        for record in self.summary.imports:
+            if record.guarded:  # by ``except ImportError``: deliberate
+                continue
+            if isinstance(record, ModuleImport):
+                yield from self.check_import(record.dotted, record.asname, record.position)
+            else:
+                yield from self.check_from(record)
+        if self.ctx.enabled("NL503"):
+            for target in self.summary.targets:
+                if target.kind == "import":
+                    yield from self.check_import_module(target.value, target.position, target.package)
+                else:
+                    yield from self.check_patch(target.value, target.position, target.lenient, target.kind)
+
+    def check_from(self, record: FromImport) -> Iterator[Diagnostic]:
+        """``from m import a, b``: the module (NL501), then its names (NL502)."""
+        module, level, names, stmt_pos = record.module, record.level, record.names, record.statement
+        target = absolute_module(self.summary.module, self.summary.is_package, level, module or None)
+        written = "." * level + module
+        if target is None:
+            yield from self.beyond_the_top(level, written, stmt_pos)
+            return
+        if not level and not self.index.is_first_party(target):
+            return
+        if self.missing(target):
+            if self.ctx.enabled("NL501"):
+                yield self.missing_module(target, written, names, stmt_pos)
+            return
+        if self.index.find_module(target) is None or not self.ctx.enabled("NL502"):
+            return
+        yield from self.missing_names(target, names, stmt_pos)

@@ -1,0 +1,121 @@
+"""Where a missing name or module went: a move a rule pack declares, the one first-party
+module that defines the name (or its public re-export closest to the broken path), or a
+close match of a misspelt module path."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from ...checker import Applicability
+from ...index import ImportedName
+from .file_check import _common_prefix, _FileCheck, _public, _quoted
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where the names of one import go: alias position → (module, new name)."""
+
+    applicability: Applicability
+    destinations: dict[int, tuple[str, str]]
+    title: str
+
+
+class _Destinations(_FileCheck):
+    """Destinations of the names and modules a file's imports can't find."""
+
+    def name_destination(self, module: str, name: str) -> tuple[str, list[tuple[str, str]]]:
+        """Where ``module.name`` went: ('pack'|'unique'|'ambiguous'|'none', candidates)."""
+        key = ("destination", module, name, self.summary.module)
+        if key not in self.memo:
+            self.memo[key] = self._name_destination(module, name)
+        return self.memo[key]  # type: ignore[no-any-return]
+
+    def _name_destination(self, module: str, name: str) -> tuple[str, list[tuple[str, str]]]:
+        index = self.index
+        moved_module = self.moves.module(module)
+        for source in (module, moved_module):  # a renamed name may sit in a moved module
+            moved = self.moves.names.get(f"{source}.{name}") if source else None
+            if moved:
+                target, _, new_name = moved.rpartition(".")
+                if index.member(target, new_name) is not None:
+                    return "pack", [(target, new_name)]
+        if moved_module and index.module_exists(moved_module) and index.member(moved_module, name) is not None:
+            return "pack", [(moved_module, name)]
+        own = self.summary.module
+        binders = [(m, how) for m, how in index.binders(name) if m not in (module, own)]
+        defining = sorted({m for m, how in binders if how != "import"})
+        if len(defining) > 1:  # closest to the broken path first
+            return "ambiguous", [(m, name) for m in sorted(defining, key=lambda m: (-_common_prefix(m, module), m))]
+        if not defining:
+            return "none", []
+        definer = defining[0]
+        ref = index.member(definer, name)
+        if ref is None or ref.kind == "unknown":
+            return "none", []
+        options = [definer] + [
+            m for m, how in binders if how == "import" and _public(m) and index.member(m, name) == ref
+        ]
+        best = max(options, key=lambda m: (_common_prefix(m, module), m == definer, -len(m), m))
+        return "unique", [(best, name)]
+
+    def close_modules(self, module: str, names: list[str]) -> list[str]:
+        """Existing modules close to a misspelt ``module`` that bind every name in ``names``."""
+        key = ("close", module, tuple(names))
+        if key not in self.memo:
+            self.memo[key] = self._close_modules(module, names)
+        return self.memo[key]  # type: ignore[no-any-return]
+
+    def _close_modules(self, module: str, names: list[str]) -> list[str]:
+        parts = module.split(".")
+        size = next((k for k in range(len(parts) - 1, 0, -1) if self.index.module_exists(".".join(parts[:k]))), 0)
+        found: list[str] = []
+        if size:
+            parent = ".".join(parts[:size])
+            for child in difflib.get_close_matches(parts[size], self.index.children(parent), n=3, cutoff=0.6):
+                found.append(".".join([parent, child, *parts[size + 1 :]]))
+        # Elsewhere in the package, a misspelt middle part: same top, depth and last part.
+        depth, top, last = len(parts), parts[0] + ".", "." + parts[-1]
+        peers = [
+            m for m in self.index.modules() if m.endswith(last) and m.startswith(top) and m.count(".") + 1 == depth
+        ]
+        found += difflib.get_close_matches(module, peers, n=3, cutoff=0.8)
+        good = []
+        for candidate in dict.fromkeys(found):
+            if (
+                candidate != module
+                and self.index.module_exists(candidate)
+                and all(n == "*" or self.index.member(candidate, n) is not None for n in names)
+            ):
+                good.append(candidate)
+        return good
+
+    def plan(
+        self, module: str, names: tuple[ImportedName, ...], broken: list[int], partial: bool = False
+    ) -> tuple[_Plan | None, dict[int, tuple[bool, str]]]:
+        """Destinations for the ``broken`` aliases (a fix only if every one is certain, or
+        with ``partial`` for the certain ones), and per alias whether it is certain and what
+        the message should add."""
+        destinations: dict[int, tuple[str, str]] = {}
+        notes: dict[int, tuple[bool, str]] = {}
+        certain = True
+        for i in broken:
+            name = names[i].name
+            status, candidates = self.name_destination(module, name)
+            if status in ("pack", "unique"):
+                destinations[i] = candidates[0]
+                target, new_name = candidates[0]
+                notes[i] = (True, f"; did you mean '{target}.{new_name}'?")
+            else:
+                certain = False
+                defined = _quoted(m for m, _ in candidates)
+                notes[i] = (
+                    False,
+                    f"; '{name}' is defined in {defined}"
+                    if candidates
+                    else f"; no first-party module defines '{name}'",
+                )
+        if not destinations or (not certain and not partial):
+            return None, notes
+        targets = sorted({t for t, _ in destinations.values()})
+        return _Plan(Applicability.SAFE, destinations, f"Import from {_quoted(targets)}"), notes

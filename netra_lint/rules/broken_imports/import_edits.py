@@ -1,0 +1,142 @@
+"""The fix of a ``from`` import whose names go elsewhere: the statement takes the new module
+(written relative when it was), or keeps the names that stay while the moved ones go on
+new lines after it."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from ...checker import Diagnostic, Edit
+from ...index import Position
+from ...lazy import libcst as cst
+from .destinations import _Plan
+from .file_check import _common_prefix, _FileCheck
+
+
+class _ImportEdits(_FileCheck):
+    """The edits of a ``from`` import, built with LibCST when a fix is asked for."""
+
+    def from_diagnostic(
+        self, code: str, message: str, span: tuple[int, int], stmt_pos: Position, plan: _Plan | None
+    ) -> Diagnostic:
+        if plan is None:
+            return self.ctx.diagnostic(code, message, span)
+
+        def fix():
+            return self.from_edits(stmt_pos, plan)
+
+        return self.ctx.diagnostic(code, message, span, fix=fix, applicability=plan.applicability, fix_title=plan.title)
+
+    @cached_property
+    def cst_imports(self) -> dict[int, tuple[cst.ImportFrom, bool]]:
+        """Every ``from`` import by start offset, and whether it may grow extra lines."""
+        found: dict[int, tuple[cst.ImportFrom, bool]] = {}
+        ctx = self.ctx
+
+        class Finder(cst.CSTVisitor):
+            def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+                for stmt in node.body:
+                    if isinstance(stmt, cst.ImportFrom):
+                        found[ctx.cst_span(stmt)[0]] = (stmt, True)
+
+            def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+                for stmt in node.body:
+                    if isinstance(stmt, cst.ImportFrom):
+                        found[ctx.cst_span(stmt)[0]] = (stmt, False)
+
+        ctx.cst_wrapper.visit(Finder())
+        return found
+
+    def module_text(self, target: str, relative: bool) -> str:
+        """``target`` written relative to this file when the import was relative."""
+        own = self.summary.module
+        if not relative or not own:
+            return target
+        package = own.split(".") if self.summary.is_package else own.split(".")[:-1]
+        shared = _common_prefix(".".join(package), target) if package else 0
+        if shared == 0:
+            return target
+        return "." * (len(package) - shared + 1) + ".".join(target.split(".")[shared:])
+
+    def from_edits(self, stmt_pos: Position, plan: _Plan) -> list[Edit]:
+        start, end = self.span(stmt_pos)
+        found = self.cst_imports.get(start)
+        if found is None:
+            return []
+        node, may_split = found
+        relative = bool(node.relative)
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for i, (target, new_name) in plan.destinations.items():
+            groups.setdefault(target, []).append((i, new_name))
+        if isinstance(node.names, cst.ImportStar):
+            (target,) = groups
+            return [Edit(start, end, self.ctx.code_for(self.with_module(node, target, relative)))]
+        aliases = list(node.names)
+        moved_aliases: dict[str, list[cst.ImportAlias]] = {}
+        for target, members in groups.items():
+            for i, new_name in members:
+                moved_aliases.setdefault(target, []).append(self.renamed(aliases[i], new_name))
+        kept = [a for i, a in enumerate(aliases) if i not in plan.destinations]
+        targets = sorted(moved_aliases)
+        if not kept and len(targets) == 1:
+            names = [a.with_changes(comma=aliases[k].comma) for k, a in enumerate(moved_aliases[targets[0]])]
+            return [
+                Edit(
+                    start,
+                    end,
+                    self.ctx.code_for(self.with_module(node, targets[0], relative).with_changes(names=names)),
+                )
+            ]
+        if not may_split:
+            return []
+        first = node
+        if kept:
+            # The last kept name takes the original last comma (and, in parentheses, the
+            # comment and line break that went with it).
+            kept[-1] = kept[-1].with_changes(comma=aliases[-1].comma if node.lpar else cst.MaybeSentinel.DEFAULT)
+            first = node.with_changes(names=kept)
+        else:
+            head = targets.pop(0)
+            first = self.with_module(node, head, relative).with_changes(names=self.plain(moved_aliases[head]))
+        # The new imports go on their own lines after the statement's last line, so a
+        # trailing comment stays with the statement it was written for.
+        source = self.ctx.source
+        line = source.line_text(source.location(start)[0])
+        indent = line[: len(line) - len(line.lstrip())]
+        lines = [
+            f"{indent}from {self.module_text(t, relative)} import "
+            + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
+            for t in targets
+        ]
+        end_row = source.location(end)[0]
+        if source.line_text(end_row).rstrip().endswith("\\"):
+            return []  # a continued line: no safe place for a new statement
+        if end_row < len(source.line_starts):
+            insertion = Edit(
+                source.line_starts[end_row], source.line_starts[end_row], "".join(x + source.newline for x in lines)
+            )
+        else:  # the last line of a file without a final line break
+            insertion = Edit(len(source.text), len(source.text), "".join(source.newline + x for x in lines))
+        return [Edit(start, end, self.ctx.code_for(first)), insertion]
+
+    def with_module(self, node: cst.ImportFrom, target: str, relative: bool) -> cst.ImportFrom:
+        text = self.module_text(target, relative)
+        dots = len(text) - len(text.lstrip("."))
+        rest = text[dots:]
+        module = cst.parse_expression(rest) if rest else None
+        return node.with_changes(relative=[cst.Dot()] * dots, module=module)
+
+    @staticmethod
+    def renamed(alias: cst.ImportAlias, new_name: str) -> cst.ImportAlias:
+        if new_name == "*" or alias.evaluated_name == new_name:
+            return alias
+        old = alias.evaluated_name
+        asname = alias.asname or cst.AsName(name=cst.Name(old))
+        return alias.with_changes(name=cst.Name(new_name), asname=asname)
+
+    @staticmethod
+    def plain(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+        """Aliases for a new one-line import: no trailing comma, single spaces."""
+        result = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in aliases]
+        result[-1] = result[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return result
