@@ -29,7 +29,6 @@ the questions are answered in ``resolution``: all under ``netra_lint.project_ind
 """
 
 from .project_index.layout import StoredSummary
-from .project_index.names import absolute_module
 from .project_index.records import (
     UNKNOWN_REF,
     Binding,
@@ -50,7 +49,8 @@ from .project_index.records import (
 from .project_index.resolution import ProjectIndex
 from .project_index.store import CACHE_NAME, detect_roots
 from .project_index.summarizer import summarize, summarize_text
-from .project_index.syntax import BUILTIN_TYPES, child_fields, dotted_name, expects_error
+from .project_index.syntax import BUILTIN_TYPES, child_fields, expects_error
+from .semantics.names import absolute_module, dotted_name
 
 __all__ = [
     "BUILTIN_TYPES",

@@ -7,8 +7,9 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from ..semantics.names import dotted_name
 from .names import _ImportedNames
-from .syntax import _BLOCK_FIELDS, BUILTIN_TYPES, _flatten, _nodes_of, _target_names, dotted_name
+from .syntax import _BLOCK_FIELDS, BUILTIN_TYPES, _flatten, _nodes_of, _target_names
 
 
 class _ClassSummarizer:

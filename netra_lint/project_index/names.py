@@ -1,27 +1,12 @@
-"""Qualified names in one file: the absolute target of a relative import, the names a
-file's imports bind, and dotted names and annotations made absolute through them."""
+"""Qualified names in one file: the names a file's imports bind, and dotted names and
+annotations made absolute through them."""
 
 from __future__ import annotations
 
 import ast
 import builtins
 
-from .syntax import dotted_name
-
-
-def absolute_module(current: str | None, is_package: bool, level: int, module: str | None) -> str | None:
-    """The absolute name of a (relative) import target, or None if it goes beyond the top."""
-    if level == 0:
-        return module
-    if not current:
-        return None
-    parts = current.split(".")
-    if not is_package:
-        parts = parts[:-1]
-    if level - 1 > len(parts) - 1 or not parts:
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join(base + ([module] if module else []))
+from ..semantics.names import absolute_module, dotted_name
 
 
 class _ImportedNames:

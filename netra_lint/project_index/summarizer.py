@@ -10,6 +10,7 @@ import collections
 import re
 from typing import Any
 
+from ..semantics.names import dotted_name
 from .class_summary import _ClassSummarizer
 from .layout import StoredSummary
 from .names import _ImportedNames
@@ -20,7 +21,6 @@ from .syntax import (
     _pos,
     _suppresses_import_error,
     _target_names,
-    dotted_name,
 )
 
 #: A line without these words has no patch-target call and no dynamic module namespace.

@@ -8,23 +8,13 @@ import builtins
 from collections.abc import Collection, Iterator
 from typing import Any
 
+from ..semantics.names import dotted_name
+
 #: ``object``, ``dict``, ``int``...: an annotation with one of these declares no first-party object.
 BUILTIN_TYPES = frozenset(name for name, value in vars(builtins).items() if isinstance(value, type))
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 #: Fields of statements (and handlers, match cases) that hold nested statements.
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def dotted_name(node: ast.expr) -> str | None:
-    """``a.b.c`` for a Name/Attribute chain, else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _target_names(target: ast.expr) -> Iterator[str]:
