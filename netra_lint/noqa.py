@@ -33,7 +33,7 @@ class NoqaComment:
     row: int
     start: int  # column offsets of the noqa directive within the line
     end: int
-    codes: tuple[str, ...] | None  # None: a bare ``# noqa`` that suppresses everything
+    codes: tuple[str, ...] | None  # None: a bare noqa directive, which suppresses everything
     only_directive: bool = False  # the comment holds nothing but the directive
 
 

@@ -360,7 +360,8 @@ def test_both_keywords_of_a_scope_move_in_one_fix(linters: dict[bool, Linter], t
     assert found[0].fix.edits == found[1].fix.edits  # the same edits, which the engine applies once
     result = lint(linters[True], tmp_path / "example.py", text)
     assert result.fixed == (
-        "LIMIT = 1\n\n\ndef outer():\n    count = 0\n\n    def inner(flag):\n        global LIMIT\n        nonlocal count\n"
+        "LIMIT = 1\n\n\ndef outer():\n    count = 0\n\n"
+        "    def inner(flag):\n        global LIMIT\n        nonlocal count\n"
         "        count = LIMIT\n        if flag:\n            pass\n\n    return inner\n"
     )
     assert compile_error(result.fixed) is None
