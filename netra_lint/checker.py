@@ -26,12 +26,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .focus import blank_unrelated
 from .lazy import libcst as cst
+from .module_names import ModuleName, ModuleNames
 from .source import SourceFile
 
 if TYPE_CHECKING:
     from libcst.metadata import MetadataWrapper
 
     from .index import ProjectIndex
+    from .semantics.model import SemanticModel
+    from .semantics.positions import Locator
     from .settings import Settings
 
 
@@ -258,6 +261,7 @@ class FileContext:
         enabled: Collection[str],
         want_fixes: bool,
         index: ProjectIndex | None = None,
+        modules: ModuleNames | None = None,
     ) -> None:
         self.source = source
         self.path = display_path
@@ -265,6 +269,7 @@ class FileContext:
         self.enabled_codes = frozenset(enabled)
         self.want_fixes = want_fixes
         self.index = index
+        self._modules = modules
         self._trees: dict[bool, _Tree] = {}
         self._focus: dict[Checker, frozenset[str] | None] = {}
 
@@ -279,6 +284,34 @@ class FileContext:
     def ast_tree(self) -> ast.Module:
         """The stdlib AST (about ten times faster than LibCST); raises ``SyntaxError``."""
         return ast.parse(self.source.text, filename=self.path)
+
+    @cached_property
+    def module(self) -> ModuleName:
+        """The module this file is (see ``module_names``): the index's name when there is one."""
+        modules = self._modules if self._modules is not None else ModuleNames(self.settings)
+        return modules.of(self.source.path, self.index)
+
+    @cached_property
+    def semantic_model(self) -> SemanticModel:
+        """What the file's names mean (scopes, bindings, qualified names; see ``semantics``),
+        built once from ``ast_tree``, with what a star import of a first-party module
+        binds when the index knows it; raises ``SyntaxError``."""
+        from .semantics.model import SemanticModel  # imported by the families that ask
+
+        exports = self.index.exported if self.index is not None else None
+        return SemanticModel(self.ast_tree, self.module.name, self.module.is_package, exports)
+
+    @cached_property
+    def locator(self) -> Locator:
+        """Finds the model's node of a LibCST node (``model_node``) and the text of a model node."""
+        from .semantics.positions import Locator
+
+        return Locator(self.semantic_model, self.source)
+
+    def model_node(self, node: cst.CSTNode, kind: type[ast.AST] | tuple[type[ast.AST], ...] = ast.expr) -> Any:
+        """The semantic model's node of ``kind`` that spans exactly what a LibCST node does
+        (a Name, an attribute chain, a call, a string...), or None."""
+        return self.locator.node(*self.cst_span(node), kind)
 
     def file_facts(self) -> Any:
         """The current checker's ``file_facts`` of this text: the index's if it made them

@@ -25,6 +25,7 @@ from .checker import Checker, FileContext
 from .diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits
 from .engine_rules import PARSE_ERROR, UNUSED_NOQA
 from .lazy import libcst as cst
+from .module_names import ModuleNames
 from .noqa import NoqaMap, unused_noqa
 from .registry import all_rules, checker_classes
 from .settings import Settings
@@ -102,16 +103,24 @@ class Linter:
         self.settings = settings
         self.options = options
         self.index = index
+        self.modules = ModuleNames(settings)
         self.checkers: list[tuple[Checker, frozenset[str], tuple[str, ...]]] = []
         for cls in checker_classes():
             codes = frozenset(r.code for r in cls.rules) & settings.enabled
             if codes:
                 checker = cls(settings)
                 self.checkers.append((checker, codes, tuple(checker.needles())))
+        #: The run builds the project index (whose fingerprint covers every module name).
+        self.indexed = any(checker.uses_index for checker, _, _ in self.checkers)
 
     def file_inputs(self, path: Path) -> str:
-        """What decides a file's findings besides its text (see ``Checker.file_inputs``)."""
-        return "".join(checker.file_inputs(path) for checker, _, _ in self.checkers)
+        """What decides a file's findings besides its text (see ``Checker.file_inputs``), and
+        without an index the file's module name (a sub-project's marker file may change it)."""
+        found = "".join(checker.file_inputs(path) for checker, _, _ in self.checkers)
+        if self.indexed:
+            return found
+        module = self.modules.of(path)
+        return f"{found}\0{module.name}:{module.is_package}"
 
     def describe(self, files: Sequence[Path]) -> list[str]:
         """What the checkers assumed for ``files`` (see ``Checker.describe``)."""
@@ -152,7 +161,7 @@ class Linter:
     def _check(
         self, source: SourceFile, result: FileResult, enabled: frozenset[str], want_fixes: bool
     ) -> list[Diagnostic]:
-        ctx = FileContext(source, result.display, self.settings, enabled, want_fixes, self.index)
+        ctx = FileContext(source, result.display, self.settings, enabled, want_fixes, self.index, self.modules)
         found: list[Diagnostic] = []
         applicable = [
             checker
