@@ -301,6 +301,38 @@ def test_forward_references_are_parsed_in_annotations_only() -> None:
     assert all(context_of(code.model, n) == where.ANNOTATION for n in names)
 
 
+def test_strings_typing_reads_as_types_outside_annotations_are_forward_references() -> None:
+    """What type checkers read as types, and LibCST's scope analysis reads as references:
+    ``cast``'s type, what follows a ``TypeVar``'s or ``NewType``'s name, the strings in a
+    subscript of a ``typing`` generic. Not a ``Literal``'s, nor a look-alike's."""
+    code = Code("""
+        import typing as t
+        from typing import NewType, Optional, TypeVar, cast, Literal
+        from app import Client, Mode
+        T = TypeVar("T", "Client", bound="Mode")
+        Id = NewType("Id", "Client")
+        Ref = Optional["Client"]
+        Pair = t.Dict[str, "Client"]
+        Kind = Literal["Client"]
+        def f(x):
+            return cast("Client", x), t.cast("Mode", x)
+        def cast_alike(d, Registry):
+            return d["Client"], Registry["Client"], len("Client")
+        """)
+    strings = [s.value for s in code.model.forward_references]
+    assert sorted(strings) == ["Client", "Client", "Client", "Client", "Client", "Mode", "Mode"]
+    assert "T" not in strings and "Id" not in strings  # the names being defined are no references
+    client = code.model.module_scope.bindings["Client"][0]
+    reads = code.model.reads_of(client)
+    assert len(reads) == 5 and all(context_of(code.model, n) == where.ANNOTATION for n in reads)
+    local = Code("""
+        def cast(kind, value): ...
+        from app import Client
+        cast("Client", 1)
+        """)
+    assert local.model.forward_references == {}
+
+
 def test_references_of_a_binding_and_bound_names() -> None:
     code = Code("""
         from app import Client
@@ -312,6 +344,9 @@ def test_references_of_a_binding_and_bound_names() -> None:
     binding = code.model.module_scope.bindings["Client"][0]
     references = code.model.references[binding]
     assert len(references) == 3  # the forward reference, the return annotation, the call; not g's parameter
+    fresh = Code(code.text).model
+    alone = fresh.reads_of(fresh.module_scope.bindings["Client"][0])  # before `references` is worked out
+    assert alone == fresh.references[fresh.module_scope.bindings["Client"][0]] and len(alone) == 3
     assert sum(n in code.model.string_of for n in references) == 1
     assert {"Client", "f", "g", "c"} <= code.model.bound_names
 

@@ -81,10 +81,17 @@ class Builder:
         self.string_of: dict[ast.Name, ast.Constant] = {}
         self.attribute_stores: list[AttributeStore] = []
         self.string_calls: list[ast.Call] = []
+        #: Calls and subscripts outside annotations whose strings may be types (see
+        #: ``type_strings``); the model keeps those of ``typing``'s helpers.
+        self.type_string_candidates: list[_Item] = []
         self.stack: list[_Item] = []
 
     def run(self) -> Builder:
         self.push_body(self.tree.body, self.module_scope)
+        return self.drain()
+
+    def drain(self) -> Builder:
+        """Walk what is on the stack (the file, then the strings ``type_strings`` parses)."""
         stack = self.stack
         while stack:
             item = stack.pop()
@@ -345,6 +352,8 @@ class Builder:
                 arguments = [*node.args, *(k.value for k in node.keywords)]
                 if any(type(a) is ast.Constant and type(a.value) is str for a in arguments):
                     self.string_calls.append(node)
+                    if not annotation and string is None and _may_take_types(node.func):
+                        self.type_string_candidates.append(_Item(node, scope))
                 if annotation:  # a call's parts are values, even inside an annotation
                     self.stack.extend(_Item(child, scope, False, string) for child in [node.func, *arguments])
                 else:
@@ -363,6 +372,10 @@ class Builder:
             elif annotation and kind is ast.Subscript and _is_literal(node.value):
                 push(node.value)
                 self.stack.append(_Item(node.slice, scope, False, string))
+            elif kind is ast.Subscript and not annotation and string is None and _string_slice(node):
+                self.type_string_candidates.append(_Item(node, scope))
+                push(node.value)
+                push(node.slice)
             else:
                 for name in child_fields(kind):
                     child = getattr(node, name, None)
@@ -381,6 +394,22 @@ class Builder:
             return
         self.forward_references[node] = parsed
         self.stack.append(_Item(parsed, scope, True, node))
+
+    def type_strings(self, item: _Item) -> None:
+        """Parse as forward references the strings type checkers read as types in a call
+        of ``typing.cast`` (its type), ``TypeVar`` or ``NewType`` (what follows the name),
+        or in a subscript of a ``typing`` name outside an annotation (``Ref = Optional["C"]``);
+        ``drain`` walks them."""
+        node = item.node
+        if isinstance(node, ast.Call):
+            arguments = node.args[:1] if _spelled(node.func) == "cast" else node.args[1:]
+            strings = [*arguments, *(k.value for k in node.keywords if _spelled(node.func) != "cast")]
+        else:
+            assert isinstance(node, ast.Subscript)
+            strings = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        for string in strings:
+            if isinstance(string, ast.Constant) and isinstance(string.value, str):
+                self.forward_reference(string, item.scope)
 
     def lambda_(self, node: ast.Lambda, scope: Scope) -> None:
         inner = self.open_scope(LAMBDA, scope, node)
@@ -406,6 +435,28 @@ class Builder:
             is_async = bool(generator.is_async)
             self.target(generator.target, inner, LOOP, generator.iter, _START, is_async=is_async)
             self.push(generator.iter, scope if position == 0 else inner)
+
+
+#: The last name of the callables whose string arguments may be types.
+TYPE_TAKERS = frozenset({"cast", "TypeVar", "NewType"})
+
+
+def _spelled(node: ast.expr) -> str:
+    """The last name of a Name or attribute chain (``typing.cast`` → ``cast``)."""
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _may_take_types(func: ast.expr) -> bool:
+    return _spelled(func) in TYPE_TAKERS
+
+
+def _string_slice(node: ast.Subscript) -> bool:
+    """``Name["..."]`` or ``Name[..., "..."]`` with a capitalised name: a ``typing`` generic
+    (``Optional``, ``List``...) may hold forward references; ``mapping["key"]`` is let go."""
+    if not _spelled(node.value)[:1].isupper():
+        return False
+    items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    return any(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items)
 
 
 def _is_literal(node: ast.expr) -> bool:

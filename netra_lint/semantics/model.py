@@ -22,11 +22,24 @@ from collections.abc import Callable, Collection, Iterator
 from functools import cached_property
 from typing import Any
 
-from .builder import COMPREHENSIONS, Builder, enclosing_function
-from .names import absolute_module
-from .scopes import CLASS, COMPREHENSION, FUNCTION, LAMBDA, Binding, Position, Scope, child_fields, start_of
+from .builder import COMPREHENSIONS, TYPE_TAKERS, Builder, enclosing_function
+from .names import absolute_module, chain_root
+from .scopes import (
+    CLASS,
+    COMPREHENSION,
+    FROM_IMPORT,
+    FUNCTION,
+    IMPORT,
+    LAMBDA,
+    Binding,
+    Position,
+    Scope,
+    child_fields,
+    start_of,
+)
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 
 
 #: Module → the names ``from module import *`` binds, None when unknown (see ``SemanticModel``).
@@ -64,6 +77,10 @@ class SemanticModel:
         self.string_calls = walked.string_calls
         #: Answers worked out from the model, by the modules that ask (see ``memo``).
         self.memo: dict[Any, Any] = {}
+        for candidate in walked.type_string_candidates:  # only now can their callee be known
+            if self._names_typing_helper(candidate.node):
+                walked.type_strings(candidate)
+        walked.drain()
 
     # -- lookup ---------------------------------------------------------------------------
 
@@ -83,6 +100,27 @@ class SemanticModel:
                     return current, found
             current = current.parent
         return None
+
+    def _names_typing_helper(self, node: ast.AST) -> bool:
+        """Whether a call is one of ``typing``'s ``cast``/``TypeVar``/``NewType``, or a
+        subscript one of its generics (not ``Literal``, whose strings are values). Asked
+        through the imports its first name sees, before the model is complete (a
+        string's names are not known yet), hence not with ``references.qualified_name``."""
+        if not isinstance(node, (ast.Call, ast.Subscript)):
+            return False
+        head, parts = chain_root(node.func if isinstance(node, ast.Call) else node.value)
+        found = self.visible(head) if isinstance(head, ast.Name) else None
+        if not found or not found[1]:
+            return False
+        for binding in found[1]:
+            if binding.kind not in (IMPORT, FROM_IMPORT) or binding.target is None:
+                return False
+            module, _, name = ".".join((binding.target, *parts)).rpartition(".")
+            if module not in _TYPING_MODULES or name == "Literal":
+                return False
+            if isinstance(node, ast.Call) and name not in TYPE_TAKERS:
+                return False
+        return True
 
     def binding_scope(self, binding: Binding) -> Scope:
         """The scope a binding binds its name in."""
@@ -139,6 +177,13 @@ class SemanticModel:
             for binding in self.bindings_of(node):
                 found.setdefault(binding, []).append(node)
         return found
+
+    def reads_of(self, binding: Binding) -> list[ast.Name]:
+        """The Name reads that can see ``binding`` (names in forward references too): what
+        ``references`` gives for one binding, without working out every read of the file."""
+        if "references" in vars(self):
+            return self.references.get(binding, [])
+        return [node for node in self.scope_of_name if node.id == binding.name and binding in self.bindings_of(node)]
 
     @cached_property
     def parents(self) -> dict[ast.AST, ast.AST]:
