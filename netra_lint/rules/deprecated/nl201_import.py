@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, NamedTuple
 from ...checker import Applicability, Diagnostic, Edit, RuleInfo
 from ...importedits import add_import, dotted_name, has_import, remove_line, replace_node
 from ...lazy import libcst as cst
+from ...semantics.patching import IMPORT, patch_targets
 from .analysis import _Analysis
 from .pack import Deprecation
-from .resolution import patch_targets
 
 if TYPE_CHECKING:
     from libcst.metadata import BaseAssignment
@@ -29,9 +29,11 @@ RULE = RuleInfo(
 ## What it does
 Reports every import of a name that a rule pack (`[[deprecated-api]]`) declares deprecated,
 under any of its import paths and aliases; references through its module
-(`http_module.Client`); classes inheriting from it; and
-`mock.patch("pkg.module.Old")` / `patch("pkg.module.Old.method")` target strings.
-Names are matched by where they were imported from, never by their spelling.
+(`http_module.Client`); classes inheriting from it; and the target strings of the
+patch-like calls NL503 reads (`mock.patch("pkg.module.Old")`, `patch.dict`,
+`patch.multiple`, `mocker.patch`, `monkeypatch.setattr("pkg.module.Old.method", ...)`,
+`monkeypatch.delattr`). Names are matched by where they were imported from, never by
+their spelling; a call is a patch only if it is one (`requests.patch(...)` is not).
 
 ## Why is this bad?
 The deprecated name will go away, and until it does, new code keeps being written
@@ -61,8 +63,10 @@ file still needs the old class: a constructor or method call that NL202/NL203 re
 re-export (`__all__`, `import X as X`) or a name clash. Annotations, `isinstance` checks
 and `except` clauses are renamed at the pack's level; other uses of the class as a value
 (`Mock(spec=Old)`, passing it around) make the fix unsafe when the new API differs. An
-aliased import keeps its alias. A `mock.patch` string is rewritten only as an unsafe fix:
-the patch is right only once the code under test uses the new name too.
+aliased import keeps its alias. A patch target naming the class is rewritten only as an
+unsafe fix: the patch is right only once the code under test uses the new name too.
+`patch.dict`/`patch.multiple` targets and targets naming a member are reported only: what
+they change inside the target may not exist on the new class.
 """,
     fix="per pack",
 )
@@ -96,10 +100,21 @@ class Usage:
     blockers: list[str] = field(default_factory=list)
 
 
+#: ``patch.dict``/``patch.multiple`` name what they change inside the target (keys,
+#: attributes): the new class may not have them, so such a target is reported, not renamed.
+_KEEPS_MEMBERS = (".dict", ".multiple")
+#: A plain string literal: its prefix, quote and text (without escapes, the target itself).
+_PLAIN_STRING = re.compile(r"(?P<prefix>[rR]?)(?P<quote>'{3}|\"{3}|'|\")(?P<text>.*)(?P=quote)", re.DOTALL)
+
+
 def patch_target_findings(analysis: _Analysis) -> Iterator[Diagnostic]:
-    """``mock.patch("pkg.mod.Old")`` and ``patch("pkg.mod.Old.method")`` strings."""
+    """Strings of ``mock.patch``-like calls (``patching.PATCH_APIS``, as NL503 reads them)
+    that name a deprecated entry (``"pkg.mod.Old"``) or one of its members."""
     ctx = analysis.ctx
-    for target, text in patch_targets(analysis.calls):
+    for target in patch_targets(ctx.semantic_model):
+        if target.kind == IMPORT:
+            continue  # ``import_module`` names a module, never a deprecated class or function
+        text = target.target
         entry = analysis.by_old.get(text)
         member = ""
         if entry is None:
@@ -107,14 +122,20 @@ def patch_target_findings(analysis: _Analysis) -> Iterator[Diagnostic]:
             entry = analysis.by_old.get(head)
             if entry is None:
                 continue
-        span = ctx.cst_span(target)
+        span = ctx.source.ast_span(target.node)
         if member:
             yield ctx.diagnostic(
                 CODE, f"patch target names {entry.old_name}.{member}, which is deprecated: {entry.text()}", span
             )
             continue
-        fixable = entry.fix != "report" and target.prefix.lower() in ("", "r")
-        edit = Edit(span[0], span[1], f"{target.prefix}{target.quote}{entry.new}{target.quote}")
+        literal = _PLAIN_STRING.fullmatch(ctx.text[span[0] : span[1]])
+        fixable = (
+            entry.fix != "report"
+            and not target.api.endswith(_KEEPS_MEMBERS)
+            and literal is not None
+            and literal["text"] == text
+        )
+        edit = Edit(*span, f"{literal['prefix']}{literal['quote']}{entry.new}{literal['quote']}") if literal else None
         yield ctx.diagnostic(
             CODE,
             f"patch target {text} is deprecated: {entry.text()}",

@@ -1,6 +1,6 @@
 """What the references of one file name: qualified names, the deprecated entry a name or an
-annotation refers to, the deprecated class a receiver is an instance of, where a reference
-stands, and ``mock.patch`` target strings.
+annotation refers to, the deprecated class a receiver is an instance of, and where a reference
+stands.
 
 Names are matched by where they were imported from, never by their spelling. The rules
 ask these questions through ``Resolver``; only the import rewriting of NL201 and the
@@ -10,7 +10,7 @@ binds, and whether a name is free).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -50,13 +50,6 @@ class MethodOwner(NamedTuple):
     receiver: str
 
 
-class PatchTarget(NamedTuple):
-    """The target string of a ``mock.patch``-style call."""
-
-    node: cst.SimpleString
-    name: str
-
-
 @cache
 def _transparent() -> tuple[type, ...]:
     """Nodes a deprecated value can sit in and still be the same value (a container, an operand)."""
@@ -73,22 +66,6 @@ def module_package(ctx: FileContext) -> list[str] | None:
             continue
         return parts[:-1]
     return None
-
-
-def patch_targets(calls: Iterable[cst.Call]) -> Iterator[PatchTarget]:
-    """``mock.patch("pkg.mod.Old")`` and ``patch("pkg.mod.Old.method")`` strings."""
-    for call in calls:
-        if dotted_name(call.func).rsplit(".", 1)[-1] != "patch" or not call.args:
-            continue
-        target = next(
-            (a.value for a in call.args if a.keyword is not None and a.keyword.value == "target"),
-            call.args[0].value,
-        )
-        if call.args[0].keyword is not None and target is call.args[0].value and call.args[0].keyword.value != "target":
-            continue
-        if not isinstance(target, cst.SimpleString) or not isinstance(target.evaluated_value, str):
-            continue
-        yield PatchTarget(target, target.evaluated_value)
 
 
 class Resolver:
