@@ -8,7 +8,8 @@ imported from, never by a method name alone) and its arguments bind to the old s
 the way Python binds them.
 
 ``pack`` is the pack model and schema, ``rendering`` binds calls and renders templates,
-``resolution`` answers what names refer to, ``analysis`` holds one file's facts, and each
+``resolution`` maps the semantic model's answers (what names refer to, what a receiver is
+an instance of) through the packs, ``analysis`` holds one file's facts, and each
 ``nlNNN_*`` module holds one code's documentation and checks; ``deprecated_api`` is the
 family's ``Checker``.
 """

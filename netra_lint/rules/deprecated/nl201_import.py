@@ -3,21 +3,22 @@ class or function; fixed for the whole file at once, or not at all."""
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ...checker import Applicability, Diagnostic, Edit, RuleInfo
-from ...importedits import add_import, dotted_name, has_import, remove_line, replace_node
+from ...importedits import add_import, dotted_name, has_import, remove_line
 from ...lazy import libcst as cst
+from ...semantics import names
 from ...semantics.patching import IMPORT, patch_targets
+from ...semantics.references import ANNOTATION, BASE, CALL, EXCEPT, ISINSTANCE, context_of
+from ...semantics.scopes import Binding
 from .analysis import _Analysis
 from .pack import Deprecation
-
-if TYPE_CHECKING:
-    from libcst.metadata import BaseAssignment
 
 CODE = "NL201"
 
@@ -33,7 +34,8 @@ under any of its import paths and aliases; references through its module
 patch-like calls NL503 reads (`mock.patch("pkg.module.Old")`, `patch.dict`,
 `patch.multiple`, `mocker.patch`, `monkeypatch.setattr("pkg.module.Old.method", ...)`,
 `monkeypatch.delattr`). Names are matched by where they were imported from, never by
-their spelling; a call is a patch only if it is one (`requests.patch(...)` is not).
+their spelling; a call is a patch only if it is one (`requests.patch(...)` is not). The
+module that defines the deprecated class is not a user of it.
 
 ## Why is this bad?
 The deprecated name will go away, and until it does, new code keeps being written
@@ -60,13 +62,15 @@ At the level the pack gives (`fix = "safe" | "unsafe" | "report"`). The fix rewr
 import and every reference in the file together, or nothing. It is withheld while the
 file still needs the old class: a constructor or method call that NL202/NL203 report
 (renaming the import first would hide those calls and break them), a subclass, a
-re-export (`__all__`, `import X as X`) or a name clash. Annotations, `isinstance` checks
-and `except` clauses are renamed at the pack's level; other uses of the class as a value
-(`Mock(spec=Old)`, passing it around) make the fix unsafe when the new API differs. An
-aliased import keeps its alias. A patch target naming the class is rewritten only as an
-unsafe fix: the patch is right only once the code under test uses the new name too.
-`patch.dict`/`patch.multiple` targets and targets naming a member are reported only: what
-they change inside the target may not exist on the new class.
+re-export (`__all__`, `import X as X`), a later star import that may rebind the name, or
+a name clash where any reference is read. Annotations (type strings included),
+`isinstance` checks and `except` clauses are renamed at the pack's level; other uses of
+the class as a value (`Mock(spec=Old)`, a type argument, a dictionary key, passing it
+around) make the fix unsafe when the new API differs. An aliased import keeps its alias.
+A patch target naming the class is rewritten only as an unsafe fix: the patch is right
+only once the code under test uses the new name too. `patch.dict`/`patch.multiple`
+targets and targets naming a member are reported only: what they change inside the
+target may not exist on the new class.
 """,
     fix="per pack",
 )
@@ -82,7 +86,7 @@ class ImportedAlias(NamedTuple):
 class Rename(NamedTuple):
     """A reference that the fix renames."""
 
-    node: cst.CSTNode
+    node: ast.Name
     new_name: str
     local: str  # the name the file imported it as
 
@@ -93,13 +97,16 @@ class Usage:
 
     aliases: list[ImportedAlias] = field(default_factory=list)
     renames: list[Rename] = field(default_factory=list)
-    attributes: list[cst.Attribute] = field(default_factory=list)  # ``module.Old`` references
-    bases: list[cst.CSTNode] = field(default_factory=list)  # ``class X(Old)``
+    attributes: list[ast.Attribute] = field(default_factory=list)  # ``module.Old`` references
+    bases: list[ast.expr] = field(default_factory=list)  # ``class X(Old)``
     values: int = 0  # references that are neither annotations nor isinstance checks
     calls: int = 0  # NL202/NL203 findings: calls that still need the old class
     blockers: list[str] = field(default_factory=list)
 
 
+#: Where the class is only named as a type, so the new class can take its place at the
+#: pack's level: annotations, ``isinstance``/``issubclass``, ``except``.
+_TYPE_CONTEXTS = frozenset({ANNOTATION, ISINSTANCE, EXCEPT})
 #: ``patch.dict``/``patch.multiple`` name what they change inside the target (keys,
 #: attributes): the new class may not have them, so such a target is reported, not renamed.
 _KEEPS_MEMBERS = (".dict", ".multiple")
@@ -111,7 +118,7 @@ def patch_target_findings(analysis: _Analysis) -> Iterator[Diagnostic]:
     """Strings of ``mock.patch``-like calls (``patching.PATCH_APIS``, as NL503 reads them)
     that name a deprecated entry (``"pkg.mod.Old"``) or one of its members."""
     ctx = analysis.ctx
-    for target in patch_targets(ctx.semantic_model):
+    for target in patch_targets(analysis.model):
         if target.kind == IMPORT:
             continue  # ``import_module`` names a module, never a deprecated class or function
         text = target.target
@@ -148,20 +155,23 @@ def patch_target_findings(analysis: _Analysis) -> Iterator[Diagnostic]:
 
 def collect_references(analysis: _Analysis, entry: Deprecation, usage: Usage) -> None:
     """Fill ``usage`` with the imports and references of ``entry``, and what blocks the fix."""
-    for node in analysis.import_froms:
-        if isinstance(node.names, cst.ImportStar) or not (node.module or node.relative):
+    last_names = {old.rpartition(".")[2] for old in entry.old}
+    for statement in analysis.import_froms:
+        if isinstance(statement.names, cst.ImportStar):
             continue
-        module = analysis.names.absolute("." * len(node.relative) + dotted_name(node.module))
-        for alias in node.names:
-            if analysis.by_old.get(f"{module}.{dotted_name(alias.name)}") is entry:
-                usage.aliases.append(ImportedAlias(node, alias))
-                _alias_references(analysis, entry, usage, node, alias)
+        for alias in statement.names:
+            binding = analysis.import_binding(alias) if dotted_name(alias.name) in last_names else None
+            if binding is not None and analysis.by_old.get(binding.target or "") is entry:
+                usage.aliases.append(ImportedAlias(statement, alias))
+                _alias_references(analysis, entry, usage, binding, alias)
     for attribute in analysis.attributes:
-        if analysis.names.entry_of(attribute) is entry and dotted_name(attribute):
-            usage.attributes.append(attribute)
-            _classify(analysis, entry, usage, attribute, None, "")
-            if not analysis.name_free(entry.new_name, attribute, entry.new):
-                usage.blockers.append(f"the name {entry.new_name} is already used for something else")
+        node = analysis.ctx.model_node(attribute, ast.Attribute) if attribute.attr.value in last_names else None
+        if node is None or analysis.names.entry_of(node) is not entry:
+            continue
+        usage.attributes.append(node)
+        _classify(analysis, entry, usage, node, None, "")
+        if not analysis.names.name_free(entry.new_name, node, entry.new):
+            usage.blockers.append(f"the name {entry.new_name} is already used for something else")
     if entry.fix == "report":
         usage.blockers.insert(0, entry.guidance or "the pack marks it report-only")
     if usage.calls:
@@ -169,55 +179,34 @@ def collect_references(analysis: _Analysis, entry: Deprecation, usage: Usage) ->
 
 
 def _alias_references(
-    analysis: _Analysis, entry: Deprecation, usage: Usage, node: cst.ImportFrom, alias: cst.ImportAlias
+    analysis: _Analysis, entry: Deprecation, usage: Usage, binding: Binding, alias: cst.ImportAlias
 ) -> None:
-    local = alias.evaluated_alias or dotted_name(alias.name)
+    local = binding.name
     if alias.evaluated_alias == dotted_name(alias.name):
         usage.blockers.append(f"{local} is re-exported here")
     if _in_dunder_all(analysis.ctx.cst_module, local):
         usage.blockers.append(f"{local} is listed in __all__")
-    scope = analysis.scopes.get(node)
-    if scope is None:
-        usage.blockers.append("its scope is unknown")
-        return
     rename = None if alias.asname else entry.new_name
-    for assignment in scope.assignments[local]:
-        if not isinstance(assignment, cst.metadata.ImportAssignment) or assignment.node is not node:
-            continue
-        for access in assignment.references:
-            if any(not _imports_entry(analysis, r, local, entry) for r in access.referents):
-                usage.blockers.append(f"{local} is also bound to something else")
-            _classify(analysis, entry, usage, access.node, rename, local)
-    if rename is not None and not analysis.name_free(rename, node, entry.new):
+    taken = rename is not None and not analysis.names.name_free(rename, binding.node, entry.new)
+    for read in analysis.model.reads_of(binding):
+        if not analysis.names.imports_only(read, entry):
+            usage.blockers.append(f"{local} is also bound to something else (or a star import may rebind it)")
+        _classify(analysis, entry, usage, read, rename, local)
+        taken = taken or (rename is not None and not analysis.names.name_free(rename, read, entry.new))
+    if taken:
         usage.blockers.append(f"the name {rename} is already used for something else")
 
 
-def _imports_entry(analysis: _Analysis, assignment: BaseAssignment, local: str, entry: Deprecation) -> bool:
-    if not isinstance(assignment, cst.metadata.ImportAssignment):
-        return False
-    node = assignment.node
-    if not isinstance(node, cst.ImportFrom):
-        return False
-    if isinstance(node.names, cst.ImportStar):
-        return False
-    module = analysis.names.absolute("." * len(node.relative) + dotted_name(node.module))
-    return any(
-        (a.evaluated_alias or dotted_name(a.name)) == local
-        and analysis.by_old.get(f"{module}.{dotted_name(a.name)}") is entry
-        for a in node.names
-    )
-
-
 def _classify(
-    analysis: _Analysis, entry: Deprecation, usage: Usage, node: cst.CSTNode, rename: str | None, local: str
+    analysis: _Analysis, entry: Deprecation, usage: Usage, node: ast.expr, rename: str | None, local: str
 ) -> None:
-    context = "annotation" if isinstance(node, cst.SimpleString) else analysis.names.context(node)
-    if context == "base":
+    context = context_of(analysis.model, node)
+    if context == BASE:
         usage.bases.append(node)
         usage.blockers.append("a class inherits from it")
-    elif context == "value" or (context == "call" and entry.call is None):
+    elif context not in _TYPE_CONTEXTS and not (context == CALL and entry.call is not None):
         usage.values += 1
-    if rename is not None:
+    if rename is not None and isinstance(node, ast.Name):
         usage.renames.append(Rename(node, rename, local))
 
 
@@ -246,12 +235,13 @@ def reference_findings(analysis: _Analysis, entry: Deprecation, usage: Usage) ->
     fix = (lambda: _import_edits(analysis, entry, usage)) if applicability is not None else None
     title = f"Use {entry.new}"
     # Every import alias and attribute reference shares the one all-or-nothing fix.
-    references = [(alias, alias.name) for _, alias in usage.aliases] + [(a, a) for a in usage.attributes]
-    for node, name in references:
+    references = [(ctx.cst_span(alias), dotted_name(alias.name)) for _, alias in usage.aliases]
+    references += [(analysis.span(a), names.dotted_name(a) or "") for a in usage.attributes]
+    for span, name in references:
         yield ctx.diagnostic(
             CODE,
-            f"{dotted_name(name)} is deprecated: {entry.text()}{suffix}",
-            ctx.cst_span(node),
+            f"{name} is deprecated: {entry.text()}{suffix}",
+            span,
             fix=fix,
             applicability=applicability,
             fix_title=title,
@@ -260,7 +250,7 @@ def reference_findings(analysis: _Analysis, entry: Deprecation, usage: Usage) ->
         yield ctx.diagnostic(
             CODE,
             f"class inherits from deprecated {entry.old_name}: migrate it by hand; {entry.text()}",
-            ctx.cst_span(base),
+            analysis.span(base),
         )
 
 
@@ -284,8 +274,8 @@ def _import_edits(analysis: _Analysis, entry: Deprecation, usage: Usage) -> list
             edits.append(analysis.replace(node, new_node))
             written.add(wanted[0])
             continue
-        line = analysis.parents.get(node)
-        if not isinstance(line, cst.SimpleStatementLine) or analysis.parents.get(line) is not ctx.cst_module:
+        line = _module_line(ctx.cst_module, node)
+        if line is None:
             return []  # sharing a statement below module level: left to a human
         if kept:
             last = node.names[-1]  # type: ignore[index]
@@ -300,16 +290,42 @@ def _import_edits(analysis: _Analysis, entry: Deprecation, usage: Usage) -> list
             if item not in written:
                 edits.extend(add_import(ctx, *item))
                 written.add(item)
-    for ref, name, local in usage.renames:
-        if isinstance(ref, cst.SimpleString):
-            text = re.sub(rf"(?<![\w.]){re.escape(local)}(?!\w)", name, ref.value)
-            edits.append(replace_node(ctx, ref, text))
-        else:
-            edits.append(replace_node(ctx, ref, name))
+    renamed = _rename_edits(analysis, usage.renames)
+    if renamed is None:
+        return []
+    edits.extend(renamed)
     plain = (entry.new_module, entry.new_name, None)
     for attribute in usage.attributes:
-        edits.append(replace_node(ctx, attribute, entry.new_name))
+        edits.append(Edit(*analysis.span(attribute), entry.new_name))
         if plain not in written:
             edits.extend(add_import(ctx, *plain))
             written.add(plain)
     return edits
+
+
+def _rename_edits(analysis: _Analysis, renames: list[Rename]) -> list[Edit] | None:
+    """The renamed references; a forward reference's string is rewritten once, whole. None
+    if a reference's position doesn't hold its name (nothing is renamed then)."""
+    edits: list[Edit] = []
+    strings: set[ast.Constant] = set()
+    text = analysis.ctx.text
+    for ref, name, local in renames:
+        string = analysis.model.string_of.get(ref)
+        if string is None:
+            start, end = analysis.span(ref)
+            if text[start:end] != local:
+                return None
+            edits.append(Edit(start, end, name))
+        elif string not in strings:
+            strings.add(string)
+            start, end = analysis.span(string)
+            edits.append(Edit(start, end, re.sub(rf"(?<![\w.]){re.escape(local)}(?!\w)", name, text[start:end])))
+    return edits
+
+
+def _module_line(module: cst.Module, statement: cst.ImportFrom) -> cst.SimpleStatementLine | None:
+    """The module-level line that holds ``statement``, if it is at module level."""
+    for line in module.body:
+        if isinstance(line, cst.SimpleStatementLine) and any(small is statement for small in line.body):
+            return line
+    return None

@@ -19,11 +19,14 @@ RULE = RuleInfo(
     doc="""\
 ## What it does
 Reports calls of the methods a rule pack declares deprecated, on receivers known to be
-the deprecated class: `x = Old(...)`, `self.attr` assigned or annotated in the class,
-parameters and variables annotated `Old` / `Optional[Old]` / `Old | None` / `"Old"`,
-functions annotated `-> Old` and factories the pack lists. Also calls of a deprecated
-constructor or function that has a `call` entry. A method with the same name on any
-other class is left alone.
+the deprecated class: `x = Old(...)` (or an alias of `Old`), `self.attr` assigned or
+annotated in the class, parameters and variables annotated `Old` / `Optional[Old]` /
+`Old | None` / `"Old"` (an annotation decides, unless the value is a mock), elements of
+typed containers (`list[Old]`, the values of `dict[str, Old]`), `except Old as e`,
+functions annotated `-> Old` (awaited exactly when they are `async`) and factories the
+pack lists. Also calls of a deprecated constructor or function that has a `call` entry.
+A method with the same name on any other class is left alone, and so is a name a later
+star import may rebind, and the module that defines the deprecated class.
 
 ## Why is this bad?
 The old API goes away and the new one has other names, parameters and orders: a rename
@@ -113,7 +116,7 @@ def deprecated_call(analysis: _Analysis, site: CallSite) -> Diagnostic | None:
 
 
 def _call_diagnostic(analysis: _Analysis, site: CallSite, rule: CallRule) -> Diagnostic:
-    call, entry, method, built = site
+    call, node, entry, method, built = site
     ctx = analysis.ctx
     what = f"{entry.old_name}.{method}()" if method else f"{entry.old_name}()"
     span = ctx.cst_span(call)
@@ -125,9 +128,9 @@ def _call_diagnostic(analysis: _Analysis, site: CallSite, rule: CallRule) -> Dia
         return ctx.diagnostic(CODE, f"{what} is deprecated: {advice}", span)
     target = f"{entry.new_name}.{rule.callee}()" if method else f"{entry.new_name}()"
     note = f" {rule.guidance}" if rule.guidance else ""
-    if not plan.problem and method is None and not analysis.name_free(entry.new_name, call, entry.new):
+    if not plan.problem and method is None and not analysis.names.name_free(entry.new_name, node, entry.new):
         plan.problem = f"the name {entry.new_name} is already used for something else in this file"
-    if not plan.problem and analysis.inside(call, cst.FormattedString):
+    if not plan.problem and analysis.in_fstring(node):
         plan.problem = "the call is inside an f-string"
     if not plan.problem and built and entry.call is not None and entry.call.fix == "report":
         plan.problem = f"the receiver is built with {entry.old_name}(...) in this file; migrate that first"
