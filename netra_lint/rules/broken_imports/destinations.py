@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ...checker import Applicability
 from ...index import ImportedName
@@ -19,6 +20,21 @@ class _Plan:
     applicability: Applicability
     destinations: dict[int, tuple[str, str]]
     title: str
+
+
+class _Plans(NamedTuple):
+    """The fixes of one import's broken names: ``safe`` moves the names whose new home is
+    certain, ``unsafe`` (None when it would move no more) also the names defined in several
+    modules; ``notes`` is what each alias's message adds."""
+
+    safe: _Plan | None
+    unsafe: _Plan | None
+    notes: dict[int, str]
+
+    def for_alias(self, i: int) -> _Plan | None:
+        """The fix of alias ``i``'s own finding."""
+        plan = self.safe if self.safe is not None and i in self.safe.destinations else self.unsafe
+        return plan if plan is not None and i in plan.destinations else None
 
 
 class _Destinations(_FileCheck):
@@ -85,37 +101,61 @@ class _Destinations(_FileCheck):
             if (
                 candidate != module
                 and self.index.module_exists(candidate)
-                and all(n == "*" or self.index.member(candidate, n) is not None for n in names)
+                and all(n == "*" or self.known(candidate, n) for n in names)
             ):
                 good.append(candidate)
         return good
 
-    def plan(
-        self, module: str, names: tuple[ImportedName, ...], broken: list[int], partial: bool = False
-    ) -> tuple[_Plan | None, dict[int, tuple[bool, str]]]:
-        """Destinations for the ``broken`` aliases (a fix only if every one is certain, or
-        with ``partial`` for the certain ones), and per alias whether it is certain and what
-        the message should add."""
-        destinations: dict[int, tuple[str, str]] = {}
-        notes: dict[int, tuple[bool, str]] = {}
-        certain = True
+    def known(self, module: str, name: str) -> bool:
+        """Whether the index knows that ``module`` provides ``name`` (not merely that it
+        may: a module ``__getattr__`` or a star import it can't follow)."""
+        ref = self.index.member(module, name)
+        return ref is not None and ref.kind != "unknown"
+
+    def nearest(self, candidates: list[str], module: str) -> str:
+        """Of several modules that define a name, the one nearest in the package tree to
+        this file or to ``module``, where the name used to be imported from."""
+        own = self.summary.module or ""
+
+        def distance(candidate: str) -> tuple[int, int, int, str]:
+            to_file, to_old = _tree_distance(candidate, own), _tree_distance(candidate, module)
+            return min(to_file, to_old), to_old, to_file, candidate
+
+        return min(candidates, key=distance)
+
+    def plans(self, module: str, names: tuple[ImportedName, ...], broken: list[int]) -> _Plans:
+        """Where the ``broken`` aliases of an import of ``module`` go: the safe plan moves
+        the names whose new home is certain, the unsafe one also those defined in several
+        modules (to the nearest); with what each alias's message should add."""
+        certain: dict[int, tuple[str, str]] = {}
+        guessed: dict[int, tuple[str, str]] = {}
+        notes: dict[int, str] = {}
         for i in broken:
             name = names[i].name
             status, candidates = self.name_destination(module, name)
             if status in ("pack", "unique"):
-                destinations[i] = candidates[0]
-                target, new_name = candidates[0]
-                notes[i] = (True, f"; did you mean '{target}.{new_name}'?")
+                certain[i] = candidates[0]
+                notes[i] = "; did you mean '{}.{}'?".format(*candidates[0])
+            elif status == "ambiguous" and (defining := [m for m, _ in candidates if self.known(m, name)]):
+                guessed[i] = (self.nearest(defining, module), name)
+                others = _quoted(m for m, _ in candidates)
+                notes[i] = f"; '{name}' is defined in {others}: did you mean '{guessed[i][0]}.{name}'?"
+            elif candidates:
+                notes[i] = f"; '{name}' is defined in {_quoted(m for m, _ in candidates)}"
             else:
-                certain = False
-                defined = _quoted(m for m, _ in candidates)
-                notes[i] = (
-                    False,
-                    f"; '{name}' is defined in {defined}"
-                    if candidates
-                    else f"; no first-party module defines '{name}'",
-                )
-        if not destinations or (not certain and not partial):
-            return None, notes
-        targets = sorted({t for t, _ in destinations.values()})
-        return _Plan(Applicability.SAFE, destinations, f"Import from {_quoted(targets)}"), notes
+                notes[i] = f"; no first-party module defines '{name}'"
+        unsafe = _plan(Applicability.UNSAFE, certain | guessed) if guessed else None
+        return _Plans(_plan(Applicability.SAFE, certain), unsafe, notes)
+
+
+def _tree_distance(a: str, b: str) -> int:
+    """Steps from module ``a`` to module ``b`` through their common package."""
+    shared = _common_prefix(a, b)
+    return a.count(".") + b.count(".") + 2 - 2 * shared
+
+
+def _plan(applicability: Applicability, destinations: dict[int, tuple[str, str]]) -> _Plan | None:
+    if not destinations:
+        return None
+    targets = sorted({t for t, _ in destinations.values()})
+    return _Plan(applicability, destinations, f"Import from {_quoted(targets)}")

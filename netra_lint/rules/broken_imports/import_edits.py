@@ -5,12 +5,21 @@ new lines after it."""
 from __future__ import annotations
 
 from functools import cached_property
+from typing import NamedTuple
 
 from ...checker import Diagnostic, Edit
 from ...index import Position
 from ...lazy import libcst as cst
 from .destinations import _Plan
 from .file_check import _common_prefix, _FileCheck
+
+
+class _Place(NamedTuple):
+    """Where a ``from`` import sits: whether new lines may follow its line (it ends its
+    logical line, which is not a block header's), and that line's indentation."""
+
+    lines_after: bool
+    indent: str
 
 
 class _ImportEdits(_FileCheck):
@@ -22,27 +31,32 @@ class _ImportEdits(_FileCheck):
         if plan is None:
             return self.ctx.diagnostic(code, message, span)
 
-        def fix():
+        def fix() -> list[Edit]:
             return self.from_edits(stmt_pos, plan)
 
         return self.ctx.diagnostic(code, message, span, fix=fix, applicability=plan.applicability, fix_title=plan.title)
 
     @cached_property
-    def cst_imports(self) -> dict[int, tuple[cst.ImportFrom, bool]]:
-        """Every ``from`` import by start offset, and whether it may grow extra lines."""
-        found: dict[int, tuple[cst.ImportFrom, bool]] = {}
+    def cst_imports(self) -> dict[int, tuple[cst.ImportFrom, _Place]]:
+        """Every ``from`` import by start offset, and where it sits."""
+        found: dict[int, tuple[cst.ImportFrom, _Place]] = {}
         ctx = self.ctx
+
+        def indent_at(node: cst.CSTNode) -> str:
+            line = ctx.source.line_text(ctx.source.location(ctx.cst_span(node)[0])[0])
+            return line[: len(line) - len(line.lstrip())]
 
         class Finder(cst.CSTVisitor):
             def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-                for stmt in node.body:
+                last = len(node.body) - 1
+                for k, stmt in enumerate(node.body):
                     if isinstance(stmt, cst.ImportFrom):
-                        found[ctx.cst_span(stmt)[0]] = (stmt, True)
+                        found[ctx.cst_span(stmt)[0]] = (stmt, _Place(k == last, indent_at(node)))
 
             def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
                 for stmt in node.body:
                     if isinstance(stmt, cst.ImportFrom):
-                        found[ctx.cst_span(stmt)[0]] = (stmt, False)
+                        found[ctx.cst_span(stmt)[0]] = (stmt, _Place(False, ""))
 
         ctx.cst_wrapper.visit(Finder())
         return found
@@ -63,33 +77,26 @@ class _ImportEdits(_FileCheck):
         found = self.cst_imports.get(start)
         if found is None:
             return []
-        node, may_split = found
+        node, place = found
+        node = node.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)  # outside the statement's span
         relative = bool(node.relative)
         groups: dict[str, list[tuple[int, str]]] = {}
-        for i, (target, new_name) in plan.destinations.items():
+        for i, (target, new_name) in sorted(plan.destinations.items()):
             groups.setdefault(target, []).append((i, new_name))
         if isinstance(node.names, cst.ImportStar):
             (target,) = groups
             return [Edit(start, end, self.ctx.code_for(self.with_module(node, target, relative)))]
         aliases = list(node.names)
-        moved_aliases: dict[str, list[cst.ImportAlias]] = {}
-        for target, members in groups.items():
-            for i, new_name in members:
-                moved_aliases.setdefault(target, []).append(self.renamed(aliases[i], new_name))
+        moved_aliases = {
+            target: [self.renamed(aliases[i], new_name) for i, new_name in members]
+            for target, members in groups.items()
+        }
         kept = [a for i, a in enumerate(aliases) if i not in plan.destinations]
         targets = sorted(moved_aliases)
-        if not kept and len(targets) == 1:
+        if not kept and len(targets) == 1:  # every name moves to one module: keep the layout
             names = [a.with_changes(comma=aliases[k].comma) for k, a in enumerate(moved_aliases[targets[0]])]
-            return [
-                Edit(
-                    start,
-                    end,
-                    self.ctx.code_for(self.with_module(node, targets[0], relative).with_changes(names=names)),
-                )
-            ]
-        if not may_split:
-            return []
-        first = node
+            new = self.with_module(node, targets[0], relative).with_changes(names=names)
+            return [Edit(start, end, self.ctx.code_for(new))]
         if kept:
             # The last kept name takes the original last comma (and, in parentheses, the
             # comment and line break that went with it).
@@ -98,23 +105,23 @@ class _ImportEdits(_FileCheck):
         else:
             head = targets.pop(0)
             first = self.with_module(node, head, relative).with_changes(names=self.plain(moved_aliases[head]))
-        # The new imports go on their own lines after the statement's last line, so a
-        # trailing comment stays with the statement it was written for.
-        source = self.ctx.source
-        line = source.line_text(source.location(start)[0])
-        indent = line[: len(line) - len(line.lstrip())]
-        lines = [
-            f"{indent}from {self.module_text(t, relative)} import "
+        statements = [
+            f"from {self.module_text(t, relative)} import "
             + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
             for t in targets
         ]
+        source = self.ctx.source
         end_row = source.location(end)[0]
-        if source.line_text(end_row).rstrip().endswith("\\"):
-            return []  # a continued line: no safe place for a new statement
+        if not place.lines_after or source.line_text(end_row).rstrip().endswith("\\"):
+            # A block header's line, or a logical line that goes on: the new imports
+            # follow the statement after a ``;``.
+            return [Edit(start, end, "; ".join([self.ctx.code_for(first), *statements]))]
+        # The new imports go on their own lines after the statement's last line, so a
+        # trailing comment stays with the statement it was written for.
+        lines = [place.indent + statement for statement in statements]
         if end_row < len(source.line_starts):
-            insertion = Edit(
-                source.line_starts[end_row], source.line_starts[end_row], "".join(x + source.newline for x in lines)
-            )
+            at = source.line_starts[end_row]
+            insertion = Edit(at, at, "".join(x + source.newline for x in lines))
         else:  # the last line of a file without a final line break
             insertion = Edit(len(source.text), len(source.text), "".join(source.newline + x for x in lines))
         return [Edit(start, end, self.ctx.code_for(first)), insertion]
@@ -136,7 +143,6 @@ class _ImportEdits(_FileCheck):
 
     @staticmethod
     def plain(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
-        """Aliases for a new one-line import: no trailing comma, single spaces."""
-        result = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for a in aliases]
-        result[-1] = result[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return result
+        """Aliases for a one-line import, each without its comma (and the comments or line
+        breaks the comma held): the caller joins them with ``", "``."""
+        return [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in aliases]

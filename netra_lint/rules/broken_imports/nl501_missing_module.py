@@ -48,9 +48,12 @@ The fix rewrites only the module of the import. It is safe when the answer is ce
 move declared in a rule pack (`[module-moves]` sections of `rules/*.toml` or the project's
 own `packs`), the only first-party module with the same last name (`import a.b.c as d`),
 or, for `from a.b import Name`, the one first-party module that defines each imported name
-(or one of its public re-exports closest to the broken path). A close match for a misspelt
-module path that binds every imported name is an unsafe fix. With several candidates the
-message lists them and nothing is changed. `import a.b.c` without `as` has no fix (the code
+(or one of its public re-exports closest to the broken path); names defined nowhere stay in
+the statement, still reported, while the others move to new imports. A close match for a
+misspelt module path that binds every imported name is an unsafe fix. A name defined in
+several modules gets an unsafe fix to the one nearest in the package tree to the importing
+file or to the old module, and the message lists the others; a module of the same last name
+found more than once (`import a.b.c as d`) is only listed. `import a.b.c` without `as` has no fix (the code
 goes on using the old dotted name), nor has a relative import that goes beyond the top-level
 package. Imports guarded by `try: ... except ImportError` are deliberate and never reported,
 nor are modules that git ignores where the import looks for them (written at build time).
@@ -115,20 +118,28 @@ class _MissingModule(_Destinations, _ImportEdits):
         plain = [imported.name for imported in names]
         plan: _Plan | None = None
         moved = self.moves.module(target)
+        uncertain = True
         if "*" in plain:
             if moved and self.index.module_exists(moved):
-                plan = _Plan(Applicability.SAFE, {0: (moved, "*")}, f"Import from '{moved}'")
+                plan, uncertain = _Plan(Applicability.SAFE, {0: (moved, "*")}, f"Import from '{moved}'"), False
+                message += f"; did you mean '{moved}'?"
         else:
-            plan, notes = self.plan(target, names, list(range(len(names))))
-            if plan is None:
-                message += "".join(dict.fromkeys(text for certain, text in notes.values() if not certain))
-        if plan is not None:
-            message += f"; did you mean {_quoted(sorted({t for t, _ in plan.destinations.values()}))}?"
-        else:
-            close = self.close_modules(target, plain)
-            if close:
-                plan = _Plan(
-                    Applicability.UNSAFE, {i: (close[0], n) for i, n in enumerate(plain)}, f"Import from '{close[0]}'"
-                )
-                message += f"; did you mean '{close[0]}'?"
+            # Each name goes where it is defined: the certain ones first (safe), then those
+            # defined in several modules (unsafe, to the nearest); names defined nowhere stay,
+            # reported.
+            plans = self.plans(target, names, list(range(len(names))))
+            plan = plans.safe or plans.unsafe
+            if plans.safe is not None:
+                message += f"; did you mean {_quoted(sorted({t for t, _ in plans.safe.destinations.values()}))}?"
+            left = [i for i in range(len(names)) if plans.safe is None or i not in plans.safe.destinations]
+            message += "".join(dict.fromkeys(plans.notes[i] for i in left))
+            uncertain = bool(left)
+        # A close match of a misspelt path that provides every name is a better guess than
+        # a split that leaves names behind.
+        close = self.close_modules(target, plain) if uncertain else []
+        if close:
+            plan = _Plan(
+                Applicability.UNSAFE, {i: (close[0], n) for i, n in enumerate(plain)}, f"Import from '{close[0]}'"
+            )
+            message += f"; did you mean '{close[0]}'?"
         return self.from_diagnostic("NL501", message, self.span(stmt_pos), stmt_pos, plan)

@@ -47,12 +47,14 @@ declared in a rule pack (`[name-moves]`, or `[module-moves]` for its module, in
 `rules/*.toml` or the project's own `packs`), or the one first-party module that defines
 the name (that module, or one of its public re-exports closest to the broken path). Names
 whose new home is certain move even when others of the same statement can't: the
-statement keeps the others and the moved names go to a new import after it. With several
-defining modules the message lists them and nothing is changed. Imports guarded by
+statement keeps the others and the moved names go to a new import after it (after a `;`
+when the statement is on a block's header line). With several defining modules the message
+lists them, and an unsafe fix imports the name from the one nearest in the package tree to
+the importing file or to the module it was imported from. Imports guarded by
 `try: ... except ImportError` are deliberate and never reported. Nothing here depends on a
 Python or library version.
 """,
-    fix="safe if unique",
+    fix="safe if unique / unsafe",
 )
 
 
@@ -67,9 +69,9 @@ class _MissingName(_Destinations, _ImportEdits):
         ]
         if not broken:
             return
-        # The module is fine: names whose new home is certain move even if others can't.
-        plan, notes = self.plan(target, names, broken, partial=True)
+        # The module is fine: names whose new home is known move even if others can't.
+        plans = self.plans(target, names, broken)
         for i in broken:
             name, pos = names[i].name, names[i].position
-            message = f"Cannot import name '{name}' from '{target}': {self.explain_name(target, name)}{notes[i][1]}"
-            yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, plan if notes[i][0] else None)
+            message = f"Cannot import name '{name}' from '{target}': {self.explain_name(target, name)}{plans.notes[i]}"
+            yield self.from_diagnostic("NL502", message, self.span(pos), stmt_pos, plans.for_alias(i))
