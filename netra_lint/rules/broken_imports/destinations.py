@@ -117,9 +117,11 @@ class _Destinations(_FileCheck):
         this file or to ``module``, where the name used to be imported from."""
         own = self.summary.module or ""
 
-        def distance(candidate: str) -> tuple[int, int, int, str]:
+        def distance(candidate: str) -> tuple[int, int, int, float, str]:
             to_file, to_old = _tree_distance(candidate, own), _tree_distance(candidate, module)
-            return min(to_file, to_old), to_old, to_file, candidate
+            # At the same distance, the path most like the old one (a misspelt or renamed part).
+            unlike = -difflib.SequenceMatcher(None, candidate, module).ratio()
+            return min(to_file, to_old), to_old, to_file, unlike, candidate
 
         return min(candidates, key=distance)
 
