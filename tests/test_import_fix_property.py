@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 from hypothesis import given, note
 from hypothesis import strategies as st
+from test_fuzz import describe, fuzz, lint, project
 
 from netra_lint.engine import FIX_WITHHELD
 from netra_lint.index import absolute_module
-from test_fuzz import describe, fuzz, lint, project
 
 #: The first-party project around the file under test, ``pkg/sub/user.py``.
 PROJECT = {
@@ -219,7 +219,7 @@ def test_fixed_imports_compile_and_bind_every_name_where_it_is_defined(generated
             else:  # defined nowhere: left where it was, and reported
                 assert (local, module, name) in before_bindings
         nearest = {"D0": "pkg.sub.delta"}  # of pkg.sub.delta and pkg.far.gamma, nearest to pkg.sub.user
-        for local, module, name in after_bindings:
+        for _, module, name in after_bindings:
             if name in nearest:
                 assert module == nearest[name]
 
