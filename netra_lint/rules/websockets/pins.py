@@ -18,7 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .declarations import LOCKFILES, Declaration, admitted, declarations_in
+from ...requirements import LOCKFILES
+from .declarations import Declaration, admitted, declarations_in
 from .version import ANY, LOWEST, Version, VersionRange, parse_specifier, show, version_problem
 
 #: The key of a ``[tool.netra-lint.per-directory."<dir>"]`` table that this family reads.
