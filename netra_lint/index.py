@@ -6,7 +6,9 @@ Rules ask it questions instead of walking the tree themselves:
   follows CPython's ``PathFinder``/``FileFinder`` on the first-party roots: in one
   directory a package ``x/__init__.py`` wins over a module ``x.py``, which wins over a
   namespace directory ``x/``; namespace portions merge across roots.
-* ``is_first_party(name)`` — does the top-level name belong to the project?
+* ``is_first_party(name)`` — does the top-level name belong to the project? A namespace
+  directory doesn't when a third-party package of that name is declared or installed
+  (``ThirdPartyNames``), nor when it holds no Python code (``missing_dependency``).
 * ``member(module, name)`` — what ``module.name`` is (a ``Ref``), ``UNKNOWN_REF`` when the
   index can't tell (``__getattr__``, unresolved star import, compiled module), ``None``
   when it is certainly missing. Star imports and re-exports are followed.
@@ -50,6 +52,7 @@ from .project_index.resolution import ProjectIndex
 from .project_index.store import CACHE_NAME, detect_roots
 from .project_index.summarizer import summarize, summarize_text
 from .project_index.syntax import BUILTIN_TYPES, child_fields, expects_error
+from .project_index.third_party import ThirdPartyNames
 from .semantics.names import absolute_module, dotted_name
 
 __all__ = [
@@ -71,6 +74,7 @@ __all__ = [
     "Ref",
     "Signature",
     "StoredSummary",
+    "ThirdPartyNames",
     "TypeEvidence",
     "absolute_module",
     "child_fields",

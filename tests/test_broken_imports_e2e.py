@@ -1,14 +1,18 @@
 """End to end: break a real multi-package project's imports, fix it with the CLI, then
-import every module in a fresh interpreter to prove the fixed imports really resolve."""
+import every module in a fresh interpreter to prove the fixed imports really resolve; and
+namespace directories that lose to an installed or declared third-party package."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
 
 SELECT = "NL501,NL502,NL503"
 
@@ -137,3 +141,88 @@ def test_fixed_project_imports_and_patch_targets_resolve(tmp_path: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"ok {len(modules)}"
+
+
+def fake_distribution(site: Path, name: str, top_level: str | None, record: list[str]) -> None:
+    """An installed distribution as ``importlib.metadata`` finds it: metadata only (no code)."""
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    if top_level is not None:
+        (info / "top_level.txt").write_text(top_level + "\n", encoding="utf-8")
+    (info / "RECORD").write_text("".join(f"{line},,\n" for line in record), encoding="utf-8")
+
+
+SHADOWED = {
+    # Namespace directories (no __init__.py) that hold Python code: first-party unless a
+    # third-party package of that name is installed or declared.
+    "tasks/beat.py": "SCHEDULE = {}\n",
+    "queues/worker_conf.py": "PREFETCH = 1\n",
+    "app/__init__.py": "",
+    "app/jobs.py": """\
+        from tasks import Celery
+        from queues.consumer import Consumer
+        from app.missing import thing
+        """,
+}
+
+
+@pytest.mark.parametrize("metadata", ["top_level.txt", "RECORD"])
+def test_a_namespace_directory_loses_to_an_installed_distribution(tmp_path: Path, metadata: str) -> None:
+    """``tasks/`` and ``queues/`` shadow nothing once distributions providing ``tasks`` and
+    ``queues`` are installed on ``sys.path``; the project's own broken import stays."""
+    root, site = tmp_path / "project", tmp_path / "site"
+    for relative, text in SHADOWED.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "pyproject.toml").write_text('[project]\nname = "jobs"\n', encoding="utf-8")
+    before = json.loads(netra(root, "--output-format", "json", "--exit-zero").stdout)
+    assert sorted((d["code"], d["location"]["row"]) for d in before) == [("NL501", 2), ("NL501", 3), ("NL502", 1)]
+
+    for dist, top in (("fake-tasks", "tasks"), ("fake-queues", "queues")):
+        top_level = top if metadata == "top_level.txt" else None
+        fake_distribution(site, dist, top_level, [f"{top}/__init__.py", f"{top}/core.py"])
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    after = subprocess.run(
+        [sys.executable, "-m", "netra_lint", "check", "--select", SELECT, "--no-cache", "-j", "1"]
+        + ["--output-format", "json", "--exit-zero", str(root)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert after.stderr == ""
+    assert [(d["code"], d["location"]["row"]) for d in json.loads(after.stdout)] == [("NL501", 3)]
+
+
+def test_a_declared_dependency_wins_over_a_namespace_directory_and_the_cache_knows(tmp_path: Path) -> None:
+    """Declaring the dependency silences the namespace directory's imports, on a warm cache
+    too: what the project declares is part of each file's cache key."""
+    root = tmp_path / "project"
+    for relative, text in SHADOWED.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "pyproject.toml").write_text('[project]\nname = "jobs"\n', encoding="utf-8")
+
+    def findings() -> list[tuple[str, int]]:
+        result = subprocess.run(
+            [sys.executable, "-m", "netra_lint", "check", "--select", SELECT, "-j", "1"]
+            + ["--output-format", "json", "--exit-zero", str(root)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return sorted((d["code"], d["location"]["row"]) for d in json.loads(result.stdout))
+
+    assert findings() == [("NL501", 2), ("NL501", 3), ("NL502", 1)]
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "jobs"\ndependencies = ["Tasks>=5"]\n[dependency-groups]\ndev = ["queues"]\n',
+        encoding="utf-8",
+    )
+    assert findings() == [("NL501", 3)]

@@ -20,6 +20,7 @@ from typing import Literal
 from . import layout
 from .records import UNKNOWN_REF, ClassInfo, ModuleInfo, ModuleSpec, Ref
 from .store import IndexStore
+from .third_party import ThirdPartyNames, without_python
 
 _EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 _BYTECODE_SUFFIXES = tuple(importlib.machinery.BYTECODE_SUFFIXES)
@@ -137,9 +138,32 @@ class ProjectIndex(IndexStore):
             elif spec.kind != "namespace":
                 known = True
             else:  # a namespace directory loses to any regular package of that name elsewhere
-                known = top not in sys.stdlib_module_names and not _installed(top, self.project_root)
+                known = (
+                    top not in sys.stdlib_module_names
+                    and not self.third_party.provides(top, spec.locations)
+                    and not without_python(spec.locations)
+                )
             self._first_party[top] = known
         return known
+
+    @cached_property
+    def third_party(self) -> ThirdPartyNames:
+        return ThirdPartyNames(self.project_root)
+
+    def missing_dependency(self, name: str) -> bool:
+        """Whether the top-level package of ``name`` is only a project directory without
+        Python code (no ``__init__.py``) that nothing declares or installs: the import
+        needs a third-party package the project doesn't depend on."""
+        top = name.split(".")[0]
+        spec = self.find_module(top)
+        return (
+            spec is not None
+            and spec.kind == "namespace"
+            and top not in sys.stdlib_module_names
+            and top not in _PRELOADED
+            and not self.third_party.provides(top, spec.locations)
+            and without_python(spec.locations)
+        )
 
     # -- module contents --
 
@@ -398,19 +422,3 @@ class ProjectIndex(IndexStore):
                             table.setdefault(target.qualname, set()).add(f"{module}.{local}")
             self._subclasses = {name: sorted(found) for name, found in table.items()}
         return self._subclasses.get(ref.qualname, [])
-
-
-def _installed(name: str, project_root: str) -> bool:
-    """Whether a regular package ``name`` is installed beside netra-lint (outside the project)."""
-    import site
-
-    try:
-        directories = [*site.getsitepackages(), site.getusersitepackages()]
-    except AttributeError:  # pragma: no cover - some embedded interpreters
-        directories = []
-    directories = [d for d in directories if os.path.isdir(d) and not d.startswith(project_root + os.sep)]
-    try:
-        spec = importlib.machinery.PathFinder.find_spec(name, directories)
-    except (ImportError, OSError, ValueError):
-        return False
-    return spec is not None

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from ...checker import Checker, Diagnostic, FileContext, validate_rename_map
-from ...index import FromImport, ModuleImport, ProjectIndex, absolute_module
+from ...index import FromImport, ModuleImport, ProjectIndex, ThirdPartyNames, absolute_module
 from ...settings import Settings
 from .moves import MODULE_MOVES, NAME_MOVES, _Moves, parse_pack
 from .nl501_missing_module import NL501, _MissingModule
@@ -39,6 +40,15 @@ class BrokenImports(Checker):
     @cached_property
     def moves(self) -> _Moves:
         return _Moves(self.packs(MODULE_MOVES), self.packs(NAME_MOVES))
+
+    @cached_property
+    def third_party_key(self) -> str:
+        return ThirdPartyNames(str(self.settings.project_root)).key([str(p) for p in self.settings.src])
+
+    def file_inputs(self, path: Path) -> str:
+        """Which names are third-party decides whether a namespace directory's imports are
+        checked: what the project declares and what is installed."""
+        return self.third_party_key
 
     def needles(self) -> tuple[str, ...]:
         return ("import", "patch", "setattr")
@@ -80,6 +90,7 @@ class _FileRun(_MissingModule, _MissingName, _MissingPatchTarget):
             yield from self.beyond_the_top(level, written, stmt_pos)
             return
         if not level and not self.index.is_first_party(target):
+            yield from self.missing_dependency(target, stmt_pos)
             return
         if self.missing(target):
             if self.ctx.enabled("NL501"):

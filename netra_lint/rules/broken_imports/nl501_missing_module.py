@@ -23,6 +23,13 @@ the project index. Modules are resolved exactly as CPython's path finder does: a
 directory `x/`; namespace packages are first-class. Imports inside functions and under
 `if TYPE_CHECKING:` are checked too; third-party and standard-library imports never are.
 
+A top-level directory without `__init__.py` (an `alembic/` folder of migration scripts)
+loses to a regular package of that name on a later `sys.path` entry, so it is not taken
+as first-party when the project declares that distribution (requirement files,
+`pyproject.toml`, `setup.cfg`, `Pipfile`, lockfiles) or the environment netra-lint runs in
+has one installed that provides the name. Such a directory without any Python code that
+no dependency provides is reported as a missing dependency, not as a missing module.
+
 ## Why is this bad?
 The import raises `ModuleNotFoundError` as soon as the code runs, often only in the
 rarely executed path (a test, a worker, an error handler) after a module was moved.
@@ -66,8 +73,23 @@ Nothing here depends on a Python or library version.
 class _MissingModule(_Destinations, _ImportEdits):
     """NL501's checks: ``import a.b.c``, and ``from`` imports of missing modules."""
 
+    def missing_dependency(self, dotted: str, pos: Position) -> Iterator[Diagnostic]:
+        """An import of a name that only a project directory without Python code provides:
+        not first-party, and no third-party package of that name is declared or installed."""
+        if self.ctx.enabled("NL501") and self.index.missing_dependency(dotted):
+            top = dotted.split(".")[0]
+            yield self.ctx.diagnostic(
+                "NL501",
+                f"No module named '{dotted}': '{top}' is not a first-party module (its directory has no "
+                "Python code and no __init__.py) and no dependency provides it; missing dependency?",
+                self.span(pos),
+            )
+
     def check_import(self, dotted: str, asname: str, alias_pos: Position) -> Iterator[Diagnostic]:
-        if not self.ctx.enabled("NL501") or not self.index.is_first_party(dotted) or not self.missing(dotted):
+        if not self.index.is_first_party(dotted):
+            yield from self.missing_dependency(dotted, alias_pos)
+            return
+        if not self.ctx.enabled("NL501") or not self.missing(dotted):
             return
         span = self.span(alias_pos)
         message = f"No module named '{dotted}': {self.explain_module(dotted)}"

@@ -1,0 +1,94 @@
+"""Whether a top-level name that only namespace directories of the project provide (no
+``__init__.py``) is a third-party package instead: CPython's path finder prefers a regular
+package found on a later ``sys.path`` entry over namespace portions, so ``from alembic
+import op`` works beside an ``alembic/`` folder of migration scripts.
+
+A name is third-party when the project declares a distribution of that name (any
+requirement file, ``pyproject.toml``, ``setup.cfg``, ``Pipfile`` or lockfile in the
+project root or beside the directory) or the environment netra-lint runs in has one
+installed that provides it. Metadata is read; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.metadata
+import os
+from functools import cached_property
+from pathlib import Path
+
+from ..requirements import normalized, requirements_in
+
+#: How many entries of a directory tree are looked at to find a Python file.
+_PYTHON_FILE_SEARCH_LIMIT = 5000
+
+
+class ThirdPartyNames:
+    """Answers about the top-level names of one project, by what it declares and what is
+    installed."""
+
+    def __init__(self, project_root: str) -> None:
+        self.project_root = project_root
+        self._declared: dict[str, frozenset[str]] = {}
+
+    @cached_property
+    def installed(self) -> frozenset[str]:
+        """Top-level names the installed distributions provide (their ``top_level.txt``, or
+        the files of their ``RECORD``)."""
+        try:
+            return frozenset(importlib.metadata.packages_distributions())
+        except (OSError, ValueError):  # pragma: no cover - a broken metadata directory
+            return frozenset()
+
+    def key(self, directories: list[str]) -> str:
+        """What the answers depend on, for the result cache: the names installed and those
+        declared in ``directories`` (the project root and the import roots)."""
+        declared = sorted(set().union(*(self.declared_in(d) for d in [self.project_root, *directories])))
+        digest = hashlib.sha256(repr((sorted(self.installed), declared)).encode())
+        return digest.hexdigest()[:16]
+
+    def declared_in(self, directory: str) -> frozenset[str]:
+        """The normalized names of the distributions one directory's files declare."""
+        found = self._declared.get(directory)
+        if found is None:
+            found = frozenset(normalized(r.name) for r in requirements_in(Path(directory)) if r.name)
+            self._declared[directory] = found
+        return found
+
+    def provides(self, name: str, portions: tuple[str, ...]) -> bool:
+        """Whether ``name`` (whose namespace ``portions`` the project holds) is declared or
+        installed as a third-party package."""
+        if name in self.installed or _installed_package(name, self.project_root):
+            return True
+        directories = {self.project_root, *(os.path.dirname(p) for p in portions)}
+        return any(normalized(name) in self.declared_in(d) for d in directories)
+
+
+def without_python(portions: tuple[str, ...]) -> bool:
+    """Whether no namespace portion holds a Python file at any depth: a folder of data or
+    configuration, not code (looked at up to a bound, beyond which it counts as code)."""
+    seen = 0
+    for portion in portions:
+        for _, _, files in os.walk(portion):
+            seen += len(files) + 1
+            if any(f.endswith((".py", ".pyi")) for f in files) or seen > _PYTHON_FILE_SEARCH_LIMIT:
+                return False
+    return True
+
+
+def _installed_package(name: str, project_root: str) -> bool:
+    """Whether a regular package ``name`` is installed beside netra-lint (outside the
+    project), with or without distribution metadata."""
+    import site
+
+    try:
+        directories = [*site.getsitepackages(), site.getusersitepackages()]
+    except AttributeError:  # pragma: no cover - some embedded interpreters
+        directories = []
+    directories = [d for d in directories if os.path.isdir(d) and not d.startswith(project_root + os.sep)]
+    try:
+        spec = importlib.machinery.PathFinder.find_spec(name, directories)
+    except (ImportError, OSError, ValueError):
+        return False
+    return spec is not None
