@@ -68,21 +68,25 @@ PROJECT = {
 }
 
 
-def make_project(root: Path) -> None:
-    for relative, text in PROJECT.items():
+def make_project(root: Path, files: dict[str, str] = PROJECT) -> None:
+    for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
-def netra(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def netra(
+    root: Path, *args: str, cache: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    caching = [] if cache else ["--no-cache"]
     return subprocess.run(
-        [sys.executable, "-m", "netra_lint", "check", "--select", SELECT, "--no-cache", "-j", "1", *args, str(root)],
+        [sys.executable, "-m", "netra_lint", "check", "--select", SELECT, *caching, "-j", "1", *args, str(root)],
         cwd=root,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,  # the exit code says whether violations remain; the test reads the report
+        env=env,
     )
 
 
@@ -158,6 +162,7 @@ SHADOWED = {
     # third-party package of that name is installed or declared.
     "tasks/beat.py": "SCHEDULE = {}\n",
     "queues/worker_conf.py": "PREFETCH = 1\n",
+    "pyproject.toml": '[project]\nname = "jobs"\n',
     "app/__init__.py": "",
     "app/jobs.py": """\
         from tasks import Celery
@@ -172,28 +177,14 @@ def test_a_namespace_directory_loses_to_an_installed_distribution(tmp_path: Path
     """``tasks/`` and ``queues/`` shadow nothing once distributions providing ``tasks`` and
     ``queues`` are installed on ``sys.path``; the project's own broken import stays."""
     root, site = tmp_path / "project", tmp_path / "site"
-    for relative, text in SHADOWED.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    (root / "pyproject.toml").write_text('[project]\nname = "jobs"\n', encoding="utf-8")
+    make_project(root, SHADOWED)
     before = json.loads(netra(root, "--output-format", "json", "--exit-zero").stdout)
     assert sorted((d["code"], d["location"]["row"]) for d in before) == [("NL501", 2), ("NL501", 3), ("NL502", 1)]
 
     for dist, top in (("fake-tasks", "tasks"), ("fake-queues", "queues")):
         top_level = top if metadata == "top_level.txt" else None
         fake_distribution(site, dist, top_level, [f"{top}/__init__.py", f"{top}/core.py"])
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    after = subprocess.run(
-        [sys.executable, "-m", "netra_lint", "check", "--select", SELECT, "--no-cache", "-j", "1"]
-        + ["--output-format", "json", "--exit-zero", str(root)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
+    after = netra(root, "--output-format", "json", "--exit-zero", env={**os.environ, "PYTHONPATH": str(site)})
     assert after.stderr == ""
     assert [(d["code"], d["location"]["row"]) for d in json.loads(after.stdout)] == [("NL501", 3)]
 
@@ -202,27 +193,15 @@ def test_a_declared_dependency_wins_over_a_namespace_directory_and_the_cache_kno
     """Declaring the dependency silences the namespace directory's imports, on a warm cache
     too: what the project declares is part of each file's cache key."""
     root = tmp_path / "project"
-    for relative, text in SHADOWED.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    (root / "pyproject.toml").write_text('[project]\nname = "jobs"\n', encoding="utf-8")
+    make_project(root, SHADOWED)
 
     def findings() -> list[tuple[str, int]]:
-        result = subprocess.run(
-            [sys.executable, "-m", "netra_lint", "check", "--select", SELECT, "-j", "1"]
-            + ["--output-format", "json", "--exit-zero", str(root)],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = netra(root, "--output-format", "json", "--exit-zero", cache=True)
         return sorted((d["code"], d["location"]["row"]) for d in json.loads(result.stdout))
 
     assert findings() == [("NL501", 2), ("NL501", 3), ("NL502", 1)]
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "jobs"\ndependencies = ["Tasks>=5"]\n[dependency-groups]\ndev = ["queues"]\n',
-        encoding="utf-8",
-    )
+    (root / "requirements.txt").write_text("Tasks>=5\n", encoding="utf-8")  # not configuration: a cache key
+    assert findings() == [("NL501", 2), ("NL501", 3)]
+    (root / "requirements").mkdir()
+    (root / "requirements" / "dev.txt").write_text("queues==1.0\n", encoding="utf-8")
     assert findings() == [("NL501", 3)]
