@@ -1,6 +1,7 @@
 """The fix of a ``from`` import whose names go elsewhere: the statement takes the new module
-(written relative when it was), or keeps the names that stay while the moved ones go on
-new lines after it."""
+(written relative when it was), or keeps the names that stay while the moved ones go to new
+imports, on lines after it (or after a ``;`` where no line may follow: a block header's
+line, a logical line that goes on)."""
 
 from __future__ import annotations
 
