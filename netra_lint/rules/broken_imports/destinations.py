@@ -112,18 +112,20 @@ class _Destinations(_FileCheck):
         ref = self.index.member(module, name)
         return ref is not None and ref.kind != "unknown"
 
-    def nearest(self, candidates: list[str], module: str) -> str:
+    def nearest(self, candidates: list[str], module: str) -> str | None:
         """Of several modules that define a name, the one nearest in the package tree to
-        this file or to ``module``, where the name used to be imported from."""
+        this file or to ``module``, where the name used to be imported from; None when
+        several are as near (a name that many modules define, such as a constant)."""
         own = self.summary.module or ""
 
-        def distance(candidate: str) -> tuple[int, int, int, float, str]:
+        def distance(candidate: str) -> tuple[int, int, int]:
             to_file, to_old = _tree_distance(candidate, own), _tree_distance(candidate, module)
-            # At the same distance, the path most like the old one (a misspelt or renamed part).
-            unlike = -difflib.SequenceMatcher(None, candidate, module).ratio()
-            return min(to_file, to_old), to_old, to_file, unlike, candidate
+            return min(to_file, to_old), to_old, to_file
 
-        return min(candidates, key=distance)
+        ranked = sorted(candidates, key=distance)
+        if not ranked or (len(ranked) > 1 and distance(ranked[0]) == distance(ranked[1])):
+            return None
+        return ranked[0]
 
     def plans(self, module: str, names: tuple[ImportedName, ...], broken: list[int]) -> _Plans:
         """Where the ``broken`` aliases of an import of ``module`` go: the safe plan moves
@@ -138,10 +140,12 @@ class _Destinations(_FileCheck):
             if status in ("pack", "unique"):
                 certain[i] = candidates[0]
                 notes[i] = "; did you mean '{}.{}'?".format(*candidates[0])
-            elif status == "ambiguous" and (defining := [m for m, _ in candidates if self.known(m, name)]):
-                guessed[i] = (self.nearest(defining, module), name)
-                others = _quoted(m for m, _ in candidates)
-                notes[i] = f"; '{name}' is defined in {others}: did you mean '{guessed[i][0]}.{name}'?"
+            elif status == "ambiguous" and (
+                nearest := self.nearest([m for m, _ in candidates if self.known(m, name)], module)
+            ):
+                guessed[i] = (nearest, name)
+                others = _quoted(m for m, _ in candidates if m != nearest)
+                notes[i] = f"; did you mean '{nearest}.{name}'? ('{name}' is also defined in {others})"
             elif candidates:
                 notes[i] = f"; '{name}' is defined in {_quoted(m for m, _ in candidates)}"
             else:

@@ -98,25 +98,24 @@ class _ImportEdits(_FileCheck):
             names = [a.with_changes(comma=aliases[k].comma) for k, a in enumerate(moved_aliases[targets[0]])]
             new = self.with_module(node, targets[0], relative).with_changes(names=names)
             return [Edit(start, end, self.ctx.code_for(new))]
-        if kept:
-            # The last kept name takes the original last comma (and, in parentheses, the
-            # comment and line break that went with it).
-            kept[-1] = kept[-1].with_changes(comma=aliases[-1].comma if node.lpar else cst.MaybeSentinel.DEFAULT)
-            first = node.with_changes(names=kept)
-        else:
-            head = targets.pop(0)
-            first = self.with_module(node, head, relative).with_changes(names=self.plain(moved_aliases[head]))
         statements = [
             f"from {self.module_text(t, relative)} import "
             + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
             for t in targets
         ]
+        if kept:
+            # The last kept name takes the original last comma (and, in parentheses, the
+            # comment and line break that went with it).
+            kept[-1] = kept[-1].with_changes(comma=aliases[-1].comma if node.lpar else cst.MaybeSentinel.DEFAULT)
+            first = self.ctx.code_for(node.with_changes(names=kept))
+        else:  # the statement becomes the first of the new imports
+            first = statements.pop(0)
         source = self.ctx.source
         end_row = source.location(end)[0]
         if not place.lines_after or source.line_text(end_row).rstrip().endswith("\\"):
             # A block header's line, or a logical line that goes on: the new imports
             # follow the statement after a ``;``.
-            return [Edit(start, end, "; ".join([self.ctx.code_for(first), *statements]))]
+            return [Edit(start, end, "; ".join([first, *statements]))]
         # The new imports go on their own lines after the statement's last line, so a
         # trailing comment stays with the statement it was written for.
         lines = [place.indent + statement for statement in statements]
@@ -125,7 +124,7 @@ class _ImportEdits(_FileCheck):
             insertion = Edit(at, at, "".join(x + source.newline for x in lines))
         else:  # the last line of a file without a final line break
             insertion = Edit(len(source.text), len(source.text), "".join(source.newline + x for x in lines))
-        return [Edit(start, end, self.ctx.code_for(first)), insertion]
+        return [Edit(start, end, first), insertion]
 
     def with_module(self, node: cst.ImportFrom, target: str, relative: bool) -> cst.ImportFrom:
         text = self.module_text(target, relative)

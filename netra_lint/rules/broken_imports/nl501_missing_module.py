@@ -59,7 +59,8 @@ or, for `from a.b import Name`, the one first-party module that defines each imp
 the statement, still reported, while the others move to new imports. A close match for a
 misspelt module path that binds every imported name is an unsafe fix. A name defined in
 several modules gets an unsafe fix to the one nearest in the package tree to the importing
-file or to the old module, and the message lists the others; a module of the same last name
+file or to the old module (when one is nearer than the others), and the message lists the
+others; a module of the same last name
 found more than once (`import a.b.c as d`) is only listed. `import a.b.c` without `as` has no fix (the code
 goes on using the old dotted name), nor has a relative import that goes beyond the top-level
 package. Imports guarded by `try: ... except ImportError` are deliberate and never reported,

@@ -50,7 +50,8 @@ whose new home is certain move even when others of the same statement can't: the
 statement keeps the others and the moved names go to a new import after it (after a `;`
 when the statement is on a block's header line). With several defining modules the message
 lists them, and an unsafe fix imports the name from the one nearest in the package tree to
-the importing file or to the module it was imported from. Imports guarded by
+the importing file or to the module it was imported from, when one is nearer than the
+others (a constant that many modules define gets no fix). Imports guarded by
 `try: ... except ImportError` are deliberate and never reported. Nothing here depends on a
 Python or library version.
 """,
