@@ -95,7 +95,11 @@ class _Destinations(_FileCheck):
         peers = [
             m for m in self.index.modules() if m.endswith(last) and m.startswith(top) and m.count(".") + 1 == depth
         ]
-        found += difflib.get_close_matches(module, peers, n=3, cutoff=0.8)
+        found += [
+            peer
+            for peer in difflib.get_close_matches(module, peers, n=3, cutoff=0.8)
+            if all(_similar(a, b) for a, b in zip(parts, peer.split(".")) if a != b)  # not just a long shared path
+        ]
         good = []
         for candidate in dict.fromkeys(found):
             if (
@@ -152,6 +156,11 @@ class _Destinations(_FileCheck):
                 notes[i] = f"; no first-party module defines '{name}'"
         unsafe = _plan(Applicability.UNSAFE, certain | guessed) if guessed else None
         return _Plans(_plan(Applicability.SAFE, certain), unsafe, notes)
+
+
+def _similar(a: str, b: str) -> bool:
+    """Whether one part of a dotted path could be a misspelling of the other."""
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.6
 
 
 def _tree_distance(a: str, b: str) -> int:
