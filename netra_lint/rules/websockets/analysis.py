@@ -62,10 +62,9 @@ class FileAnalysis:
         self.tables = tables
         self.pin = pin
         self.module = ctx.cst_module
-        wrapper = ctx.cst_wrapper
         self.collected = Collector()
         self.module.visit(self.collected)
-        self.resolver = Resolver(wrapper, self.collected)
+        self.resolver = Resolver(ctx, self.collected)
         self.receivers = Receivers(self.resolver)
         self.pending: list[Pending] = []
         self.groups: dict[Any, Group] = {}

@@ -236,7 +236,7 @@ def _alone_at_top_level(analysis: FileAnalysis, statement: cst.CSTNode) -> bool:
     )
 
 
-def _import_below(analysis: FileAnalysis, statement: cst.ImportFrom, text: str) -> Edit:
+def _import_below(analysis: FileAnalysis, statement: cst.Import | cst.ImportFrom, text: str) -> Edit:
     """A new import line right below ``statement``, so it runs where the old one ran."""
     ctx = analysis.ctx
     start, end = ctx.cst_span(statement)
@@ -344,13 +344,18 @@ def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference
     if entry.fix == "with-serve":
         return  # each call is rewritten by NL102, which joins this group
     new_module, new_name = split(entry.new)
-    if new_name in analysis.resolver.bound_names and not has_import(analysis.module, new_module, new_name):
-        text = entry.new
-        imports = lambda: add_import(ctx, new_module)  # noqa: E731
-    else:
-        text = new_name
-        imports = lambda: add_import(ctx, new_module, new_name)  # noqa: E731
     binding, unique = ref.binding, ref.unique
+    if new_name in analysis.resolver.bound_names and not has_import(analysis.module, new_module, new_name):
+        text, needed = entry.new, (new_module, None)
+    else:
+        text, needed = new_name, (new_module, new_name)
+
+    def imports() -> list[Edit]:
+        """The new import; where the module's is optional (``try: import websockets`` /
+        ``except ImportError: websockets = None``), right below it, so that it is as optional."""
+        if unique or not isinstance(binding.node, cst.Import) or has_import(analysis.module, *needed):
+            return add_import(ctx, *needed)
+        return [_import_below(analysis, binding.node, import_line(*needed))]
 
     def produce() -> list[Edit] | None:
         edits = [replace_node(ctx, node, text), *imports()]

@@ -10,17 +10,22 @@ a ``serve()`` argument refers to, and the receivers whose type is known.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ...importedits import dotted_name
 from ...lazy import libcst as cst
+from ...semantics.references import QualifiedName, qualified_name
+from ...semantics.scopes import FROM_IMPORT, IMPORT
 from .groups import Group
 from .syntax import Collector, bound_name, positional
 
 if TYPE_CHECKING:
-    from libcst.metadata import Access, Assignment, ImportAssignment, MetadataWrapper
+    from libcst.metadata import Access, Assignment, ImportAssignment
+
+    from ...checker import FileContext
 
 
 @dataclass
@@ -69,8 +74,10 @@ def strip_optional(node: cst.BaseExpression) -> cst.BaseExpression:
 class Resolver:
     """The scopes of one file, and the questions the checks ask of them."""
 
-    def __init__(self, wrapper: MetadataWrapper, collected: Collector) -> None:
-        scopes = wrapper.resolve(cst.metadata.ScopeProvider)
+    def __init__(self, ctx: FileContext, collected: Collector) -> None:
+        self.ctx = ctx
+        self.model = ctx.semantic_model
+        scopes = ctx.cst_wrapper.resolve(cst.metadata.ScopeProvider)
         self.access_of: dict[cst.CSTNode, Access] = {}
         self.assignments: list[Assignment | ImportAssignment] = []
         for scope in {s for s in scopes.values() if s is not None}:
@@ -105,33 +112,32 @@ class Resolver:
         return ref
 
     def _resolve_name(self, node: cst.Name | cst.Attribute, depth: int) -> Reference | None:
+        """A name's qualified name, as the semantic model gives it (the optional-import idiom,
+        relative and star imports included), and the import binding LibCST rewrites. Only
+        names that come from an import (directly or through a plain alias) resolve: a
+        builtin or a def of the file stays unresolved."""
         access = self.access_of.get(node)
-        name = dotted_name(node)
-        if access is None or not access.referents or not name:
+        if access is None or not access.referents or not dotted_name(node):
             return None
-        found: set[str] = set()
-        binding: ImportAssignment | None = None
-        for referent in access.referents:
-            if isinstance(referent, cst.metadata.ImportAssignment):
-                qualified = self.import_target(referent, name)
-                if qualified is None:
-                    return None
-                found.add(qualified)
-                binding = referent if binding is None else binding
-            elif (
-                isinstance(referent, cst.metadata.Assignment)
-                and len(access.referents) == 1
-                and referent.node in self.collected.aliases
-            ):
-                inner = self.resolve(self.collected.aliases[referent.node], depth + 1)  # type: ignore[index]
-                if inner is None:
-                    return None
-                return Reference(inner.qualified, inner.origin, inner.binding, True, inner.unique)
-            else:
+        found = self._qualified(node)
+        if found is None or found.name is None:
+            return None
+        if found.alias is not None:
+            referents = [r for r in access.referents if r.node in self.collected.aliases]
+            if len(referents) != 1:
                 return None
-        if len(found) != 1:
+            inner = self.resolve(self.collected.aliases[referents[0].node], depth + 1)  # type: ignore[index]
+            if inner is None or inner.qualified != found.name:
+                return None
+            return Reference(inner.qualified, inner.origin, inner.binding, True, inner.unique)
+        imports = [r for r in access.referents if isinstance(r, cst.metadata.ImportAssignment)]
+        if not imports or not any(b.kind in (IMPORT, FROM_IMPORT) for b in found.bindings):
             return None
-        return Reference(found.pop(), node, binding, unique=len(access.referents) == 1)
+        return Reference(found.name, node, imports[0], unique=len(access.referents) == 1)
+
+    def _qualified(self, node: cst.CSTNode) -> QualifiedName | None:
+        located = self.ctx.model_node(node, (ast.Name, ast.Attribute))
+        return qualified_name(self.model, located) if located is not None else None
 
     def import_target(self, assignment: ImportAssignment, name: str) -> str | None:
         """The qualified name an import binds to ``name``."""
