@@ -172,8 +172,14 @@ def _from_import(
         analysis.uses[group] = Uses(entry, [a.node for a in assignment.references])
         group.add(lambda: _remove_alias(analysis, statement, alias))
         return
-    for access in assignment.references:
-        if not isinstance(access.node, cst.Name) or analysis.resolve(access.node) is None:
+    names_in_strings: list[tuple[int, int]] = []
+    for node in dict.fromkeys(access.node for access in assignment.references):
+        if isinstance(node, cst.SimpleString):
+            found = analysis.resolver.names_in_string(node, bound_name(alias), qualified)
+            if found is None:
+                group.block(f"`{bound_name(alias)}` is named in a string that can't be rewritten")
+            names_in_strings.extend(found or ())
+        elif not isinstance(node, cst.Name) or analysis.resolve(node) is None:
             group.block(f"`{bound_name(alias)}` is also bound to something else")
     new_module, new_name = split(entry.new)
     old_name = dotted_name(alias.name)
@@ -193,6 +199,7 @@ def _from_import(
             return None
         if rename_refs:
             edits.extend(replace_node(analysis.ctx, ref, new_name) for ref in refs)
+            edits.extend(Edit(start, end, new_name) for start, end in names_in_strings)
         return edits
 
     group.add(produce)

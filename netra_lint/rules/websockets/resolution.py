@@ -139,6 +139,29 @@ class Resolver:
         located = self.ctx.model_node(node, (ast.Name, ast.Attribute))
         return qualified_name(self.model, located) if located is not None else None
 
+    def names_in_string(self, string: cst.SimpleString, name: str, qualified: str) -> list[tuple[int, int]] | None:
+        """The text spans of ``name`` read as ``qualified`` in a string annotation
+        (``"WebSocketServerProtocol"``, ``"Optional[WebSocketServerProtocol]"``), or None when
+        the string is not one the model reads or its text can't be mapped back (escapes,
+        prefixes, several lines)."""
+        constant = self.ctx.model_node(string, ast.Constant)
+        parsed = self.model.forward_references.get(constant) if constant is not None else None
+        start, end = self.ctx.cst_span(string)
+        text = self.ctx.text[start:end]
+        quote = 3 if text[:3] in ('"""', "'''") else 1
+        content = text[quote:-quote]
+        if parsed is None or text[0] not in "\"'" or "\\" in content or "\n" in content or not content.isascii():
+            return None
+        offset = start + quote + len(content) - len(content.lstrip())
+        spans = []
+        for node in ast.walk(parsed):
+            if isinstance(node, ast.Name) and node.id == name:
+                found = qualified_name(self.model, node)
+                if found is None or found.name != qualified:
+                    return None
+                spans.append((offset + node.col_offset, offset + node.end_col_offset))  # type: ignore[operator]
+        return spans or None
+
     def import_target(self, assignment: ImportAssignment, name: str) -> str | None:
         """The qualified name an import binds to ``name``."""
         statement = assignment.node
