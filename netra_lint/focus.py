@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Collection, Iterator
+from typing import NamedTuple
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
@@ -87,9 +88,11 @@ def _target_identifiers(node: ast.AST) -> set[str]:
     return set()
 
 
-def _argument_identifiers(node: ast.AST, functions: set[str]) -> set[str]:
+def _argument_identifiers(node: ast.AST, functions: set[str], assigned: dict[str, set[str]]) -> set[str]:
     """Functions of the file passed as arguments of calls in ``node`` (``serve(handler)``,
-    ``partial(self.on_message, x)``): callbacks whose parameters the callee decides."""
+    ``partial(self.on_message, x)``), or through a name assigned first (``h = handler``
+    or ``h = partial(handler, x)``, then ``serve(h)``): callbacks whose parameters the
+    callee decides."""
     found: set[str] = set()
     for part in ast.walk(node):
         if isinstance(part, ast.Call):
@@ -98,9 +101,18 @@ def _argument_identifiers(node: ast.AST, functions: set[str]) -> set[str]:
                     value = value.value
                 if isinstance(value, ast.Name):
                     found.add(value.id)
+                    found |= assigned.get(value.id, set())
                 elif isinstance(value, ast.Attribute):
                     found.add(value.attr)
     return found & functions
+
+
+def _identifiers(node: ast.AST) -> set[str]:
+    return {
+        part.id if isinstance(part, ast.Name) else part.attr
+        for part in ast.walk(node)
+        if isinstance(part, (ast.Name, ast.Attribute))
+    }
 
 
 class _Lines:
@@ -129,12 +141,18 @@ class _Lines:
         return self.starts[first - 1], end
 
 
-def _bindings(tree: ast.Module) -> tuple[list[tuple[frozenset[str], ast.AST]], list[ast.AST], set[str]]:
-    """(names bound, the expression they are bound from) pairs, every header expression,
-    and the names of the file's functions."""
-    pairs: list[tuple[frozenset[str], ast.AST]] = []
-    headers: list[ast.AST] = []
-    functions: set[str] = set()
+class _Bindings(NamedTuple):
+    """What ``related_identifiers`` follows through a file."""
+
+    pairs: list[tuple[frozenset[str], ast.AST]]  # (names bound, the expression they are bound from)
+    headers: list[ast.AST]  # every header expression
+    functions: set[str]  # the names of the file's functions
+    assigned: dict[str, set[str]]  # a plain name assigned → the identifiers in its value
+
+
+def _bindings(tree: ast.Module) -> _Bindings:
+    found = _Bindings([], [], set(), {})
+    pairs, headers, functions = found.pairs, found.headers, found.functions
     for stmt in _statements(tree.body):
         headers.extend(_header(stmt))
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -143,6 +161,8 @@ def _bindings(tree: ast.Module) -> tuple[list[tuple[frozenset[str], ast.AST]], l
         elif isinstance(stmt, ast.Assign):
             names = frozenset(set().union(*(_target_identifiers(t) for t in stmt.targets)))
             pairs.append((names, stmt.value))
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                found.assigned.setdefault(stmt.targets[0].id, set()).update(_identifiers(stmt.value))
         elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
             pairs.append((frozenset(_target_identifiers(stmt.target)), stmt))
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
@@ -167,7 +187,7 @@ def _bindings(tree: ast.Module) -> tuple[list[tuple[frozenset[str], ast.AST]], l
             functions.add(stmt.name)
         elif isinstance(stmt, ast.ClassDef):  # a subclass of what we follow
             pairs.extend((frozenset({stmt.name}), base) for base in [*stmt.bases, *stmt.keywords])
-    return pairs, headers, functions
+    return found
 
 
 def _pattern(names: Collection[str]) -> re.Pattern[str]:
@@ -182,7 +202,7 @@ def related_identifiers(tree: ast.Module, text: str, seeds: Collection[str]) -> 
     if not seeds:
         return frozenset()
     lines = _Lines(text)
-    pairs, headers, functions = _bindings(tree)
+    pairs, headers, functions, assigned = _bindings(tree)
     spans = [(names, *lines.span(node)) for names, node in pairs]
     header_spans = [(node, *lines.span(node)) for node in headers]
     found = set(seeds)
@@ -194,7 +214,7 @@ def related_identifiers(tree: ast.Module, text: str, seeds: Collection[str]) -> 
                 grown |= names
         for node, start, end in header_spans:
             if pattern.search(text, start, end):
-                grown |= _argument_identifiers(node, functions)
+                grown |= _argument_identifiers(node, functions, assigned)
         if grown == found:
             return frozenset(found)
         found = grown

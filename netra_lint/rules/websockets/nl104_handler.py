@@ -3,6 +3,8 @@ and their rewrite. The handler's first parameter is a server connection for NL10
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ...checker import RuleInfo
 from ...diagnostics import Edit
 from ...importedits import replace_node
@@ -53,9 +55,10 @@ async def main():
 
 ## Fix safety
 Safe when the handler is a `def`/`async def` of this file passed directly, as
-`self.method`, or through `functools.partial` to `serve`, has exactly two required
-positional parameters (after `self` and the bound ones) and no `*args`, and is not
-called elsewhere. Otherwise, for example `def handler(ws,
+`self.method`, or through `functools.partial` to `serve` (also when stored in a name
+first: `h = handler; serve(h, ...)`), has exactly two required positional parameters
+(after `self` and those `partial` binds, by position or by keyword) and no `*args`,
+and is not called elsewhere. Otherwise, for example `def handler(ws,
 path=None)`, the handler is reported.
 
 Version dependent: the handler of a legacy `serve` is rewritten together with the switch
@@ -77,18 +80,29 @@ def check_handler(analysis: FileAnalysis, call: cst.Call, legacy: Group | None) 
         handler_arg,
     )
     resolver = analysis.resolver
-    function = resolver.function_of(handler_arg.value) if handler_arg is not None else None
-    if function is None:
+    value = resolver.assigned_value(handler_arg.value) if handler_arg is not None else None
+    function = resolver.function_of(value) if value is not None else None
+    if function is None or value is None:
         if legacy is not None:
             legacy.block("the connection handler is not a function of this file")
     else:
-        _handler(analysis, function, resolver.bound_parameters(handler_arg.value), legacy)  # type: ignore[union-attr]
+        _handler(analysis, function, Bound(resolver.bound_parameters(value), resolver.bound_keywords(value)), legacy)
 
 
-def _handler(analysis: FileAnalysis, function: cst.FunctionDef | cst.Lambda, bound: int, legacy: Group | None) -> None:
+class Bound(NamedTuple):
+    """The parameters of a handler that are given before the server calls it: the leading
+    positional ones (``self``, or by functools.partial) and those partial binds by keyword."""
+
+    leading: int
+    keywords: frozenset[str]
+
+
+def _handler(
+    analysis: FileAnalysis, function: cst.FunctionDef | cst.Lambda, bound: Bound, legacy: Group | None
+) -> None:
     resolver = analysis.resolver
     params = function.params
-    parameters = positional(params)[bound:]
+    parameters = [p for p in positional(params)[bound.leading :] if p.name.value not in bound.keywords]
     if not parameters:
         return
     group = legacy if legacy is not None else analysis.group(("handler", function))
@@ -114,7 +128,8 @@ def _handler(analysis: FileAnalysis, function: cst.FunctionDef | cst.Lambda, bou
         and not params.posonly_params
         and not isinstance(params.star_arg, cst.Param)
         and params.star_kwarg is None
-        and not params.kwonly_params
+        and all(p.name.value in bound.keywords for p in params.kwonly_params)
+        and not any(p.name.value in bound.keywords for p in params.params[: params.params.index(second)])
     )
     message = (
         f"handler `{name}` takes `({parameters[0].name.value}, {second.name.value})`: "
@@ -146,14 +161,21 @@ def _handler(analysis: FileAnalysis, function: cst.FunctionDef | cst.Lambda, bou
     group.add(lambda: _handler_edits(analysis, function, parameters[0], second))
 
 
-def _is_handler_argument(analysis: FileAnalysis, node: cst.CSTNode) -> bool:
+def _is_handler_argument(analysis: FileAnalysis, node: cst.CSTNode, depth: int = 0) -> bool:
+    """Whether a read of a handler hands it to serve(): directly, through functools.partial,
+    or through a name assigned once and read only that way."""
     resolver = analysis.resolver
     arg = resolver.parent(node)
     call = resolver.parent(arg) if arg is not None else None
-    if isinstance(call, cst.Call) and isinstance(arg, cst.Arg):
+    if isinstance(call, cst.Call) and isinstance(arg, cst.Arg) and call.args[0] is arg:
         ref = analysis.resolve(call.func)
         if ref is not None and ref.qualified == "functools.partial":
-            arg, call = resolver.parent(call), resolver.parent(resolver.parent(call))  # type: ignore[arg-type]
+            node, arg = call, resolver.parent(call)
+            call = resolver.parent(arg) if arg is not None else None
+    if isinstance(arg, cst.Assign) and arg.value is node and len(arg.targets) == 1 and depth < 8:
+        target = arg.targets[0].target
+        reads = resolver.reads_of_target(target)
+        return bool(reads) and all(_is_handler_argument(analysis, read, depth + 1) for read in reads)
     if not (isinstance(call, cst.Call) and isinstance(arg, cst.Arg)):
         return False
     callee = analysis.callee(call)
@@ -165,7 +187,7 @@ def _handler_edits(
 ) -> list[Edit]:
     ctx = analysis.ctx
     params = function.params
-    kept = list(params.params[: params.params.index(second)])
+    kept = [p for p in params.params if p is not second]
     kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     new_params = params.with_changes(params=kept)
     edits = [replace_node(ctx, params, new_params)]

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from ...checker import FileContext
 
 
+#: How many ``x = y`` assignments are followed to what a name stands for.
+_ALIAS_DEPTH = 8
+
+
 @dataclass
 class Reference:
     """What an expression resolves to: a qualified name, and the import binding behind it."""
@@ -279,6 +283,39 @@ class Resolver:
         if len(found) != 1 or found[0].decorators:
             return None
         return found[0]
+
+    def assigned_value(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """What a name stands for when its only binding is a plain assignment (``h =
+        on_message`` or ``h = functools.partial(...)``, then ``serve(h, ...)``), else itself."""
+        for _ in range(_ALIAS_DEPTH):
+            statement = self.assignment_of(value) if isinstance(value, cst.Name) else None
+            if statement is None:
+                break
+            value = statement.value
+        return value
+
+    def assignment_of(self, name: cst.Name) -> cst.Assign | None:
+        """The ``name = value`` statement that is the only binding a Name read sees."""
+        target = self.binding_node(name)
+        holder = self.parent(target) if target is not None else None
+        statement = self.parent(holder) if holder is not None else None
+        if isinstance(holder, cst.AssignTarget) and isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            return statement
+        return None
+
+    def reads_of_target(self, target: cst.CSTNode) -> list[cst.CSTNode]:
+        """The reads of the name a ``name = value`` statement binds."""
+        binding = next((a for a in self.assignments if a.node is target), None)
+        return [access.node for access in binding.references] if binding is not None else []
+
+    @staticmethod
+    def bound_keywords(value: cst.BaseExpression) -> frozenset[str]:
+        """The parameters functools.partial binds by keyword (``partial(handler, key=value)``)."""
+        found: set[str] = set()
+        while isinstance(value, cst.Call) and value.args:
+            found.update(a.keyword.value for a in value.args[1:] if a.keyword is not None)
+            value = value.args[0].value
+        return frozenset(found)
 
     @staticmethod
     def bound_parameters(value: cst.BaseExpression) -> int:
