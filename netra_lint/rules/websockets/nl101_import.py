@@ -352,6 +352,7 @@ def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference
         return  # each call is rewritten by NL102, which joins this group
     new_module, new_name = split(entry.new)
     binding, unique = ref.binding, ref.unique
+    needed: tuple[str, str | None]
     if new_name in analysis.resolver.bound_names and not has_import(analysis.module, new_module, new_name):
         text, needed = entry.new, (new_module, None)
     else:

@@ -14,6 +14,7 @@ from ...importedits import add_import, dotted_name, has_import, replace_node
 from ...lazy import libcst as cst
 from .analysis import FileAnalysis
 from .groups import Group, block
+from .instances import TypedReceivers
 from .pack import SIDE, LegacyAttribute
 from .version import show
 
@@ -96,8 +97,11 @@ def _state_safe_parents() -> tuple[type, ...]:
 
 
 def check_receiver_attributes(analysis: FileAnalysis) -> None:
+    typed = TypedReceivers(analysis)  # asked once every check has bound the direct receivers
     for node in analysis.collected.attributes:
         found = analysis.receivers.of(node.value)
+        if found is None and node.attr.value in analysis.tables.attribute_names:
+            found = typed.of(node.value)
         if found is None:
             continue
         kind, legacy = found.kind, found.legacy
@@ -118,7 +122,7 @@ def _check_attribute(
     analysis: FileAnalysis, node: cst.Attribute, spec: LegacyAttribute, side: str, legacy: Group | None
 ) -> None:
     code = "NL105" if spec.receiver in ("invalid-status", "connection-closed") else "NL103"
-    receiver = dotted_name(node.value)
+    receiver = dotted_name(node.value) or _text(analysis, node.value)  # `clients[key].open`
     shown = f"`{receiver}.{spec.name}`"
     group = legacy if legacy is not None else Group()
     if spec.action == "keep":
@@ -156,6 +160,11 @@ def _check_attribute(
         else:
             group.make_unsafe()
             group.add(edit)
+
+
+def _text(analysis: FileAnalysis, node: cst.CSTNode) -> str:
+    start, end = analysis.ctx.cst_span(node)
+    return analysis.ctx.text[start:end]
 
 
 def _attribute_replacement(

@@ -127,10 +127,10 @@ class Resolver:
         if found is None or found.name is None:
             return None
         if found.alias is not None:
-            referents = [r for r in access.referents if r.node in self.collected.aliases]
-            if len(referents) != 1:
+            targets = [getattr(r, "node", None) for r in access.referents]
+            if len(targets) != 1 or targets[0] not in self.collected.aliases:
                 return None
-            inner = self.resolve(self.collected.aliases[referents[0].node], depth + 1)  # type: ignore[index]
+            inner = self.resolve(self.collected.aliases[targets[0]], depth + 1)
             if inner is None or inner.qualified != found.name:
                 return None
             return Reference(inner.qualified, inner.origin, inner.binding, True, inner.unique)
