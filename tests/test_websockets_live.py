@@ -120,6 +120,8 @@ def test_safe_fixes_alone_leave_an_unsafe_migration_untouched(name: str, tmp_pat
 # program -> (the release its directory pins, what it must print once fixed)
 VERSION_CASES = {
     "app.py": ("newest", ["token=s3cret"]),
+    "optional.py": ("newest", ["path=/feed?x=1 open=True", "closed True"]),
+    "services/analytics/optional.py": ("13.1", ["a path=/feed?x=1 open=True", "closed True"]),
     "services/analytics/app.py": (
         "13.1",
         ["path=/feed?since=3 open=True token=s3cret", "server analytics/1", "clients 1", "closed True"],

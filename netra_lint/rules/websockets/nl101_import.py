@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ...checker import RuleInfo
 from ...diagnostics import Edit
-from ...importedits import add_import, dotted_name, has_import, import_line, remove_line, replace_node
+from ...importedits import dotted_name, has_import, import_line, remove_line, replace_node
 from ...lazy import libcst as cst
 from .analysis import FileAnalysis, Uses
 from .groups import Group
@@ -230,7 +230,7 @@ def _rewrite_import(
     removal = _remove_alias(analysis, statement, alias)
     if removal is None:
         return None
-    return [*removal, _import_below(analysis, statement, import_line(module, name, asname))]
+    return [*removal, analysis.import_below(statement, import_line(module, name, asname))]
 
 
 def _alone_at_top_level(analysis: FileAnalysis, statement: cst.CSTNode) -> bool:
@@ -241,19 +241,6 @@ def _alone_at_top_level(analysis: FileAnalysis, statement: cst.CSTNode) -> bool:
         and len(line.body) == 1
         and isinstance(analysis.resolver.parent(line), cst.Module)
     )
-
-
-def _import_below(analysis: FileAnalysis, statement: cst.Import | cst.ImportFrom, text: str) -> Edit:
-    """A new import line right below ``statement``, so it runs where the old one ran."""
-    ctx = analysis.ctx
-    start, end = ctx.cst_span(statement)
-    source = ctx.source
-    row = source.location(start)[0]
-    indent = ctx.text[source.line_starts[row - 1] : start]
-    end_row = source.location(end)[0]
-    offset = source.line_starts[end_row] if end_row < len(source.line_starts) else len(ctx.text)
-    prefix = "" if ctx.text[offset - 1 : offset] in ("\n", "\r") else source.newline
-    return Edit(offset, offset, f"{prefix}{indent}{text}{source.newline}")
 
 
 def _remove_alias(
@@ -359,11 +346,7 @@ def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference
         text, needed = new_name, (new_module, new_name)
 
     def imports() -> list[Edit]:
-        """The new import; where the module's is optional (``try: import websockets`` /
-        ``except ImportError: websockets = None``), right below it, so that it is as optional."""
-        if unique or not isinstance(binding.node, cst.Import) or has_import(analysis.module, *needed):
-            return add_import(ctx, *needed)
-        return [_import_below(analysis, binding.node, import_line(*needed))]
+        return analysis.add_import(*needed)
 
     def produce() -> list[Edit] | None:
         edits = [replace_node(ctx, node, text), *imports()]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from ...checker import RuleInfo
 from ...diagnostics import Edit
-from ...importedits import add_import, dotted_name, has_import, replace_node
+from ...importedits import dotted_name, has_import, replace_node
 from ...lazy import libcst as cst
 from .analysis import FileAnalysis
 from .groups import Group, block
@@ -271,9 +271,9 @@ def _factory_edits(analysis: FileAnalysis, arg: cst.Arg, keyword: str, new: str)
     ctx = analysis.ctx
     module, name = split(new)
     if name in analysis.resolver.bound_names and not has_import(analysis.module, module, name):
-        callee, imports = new, add_import(ctx, module)
+        callee, imports = new, analysis.add_import(module)
     else:
-        callee, imports = name, add_import(ctx, module, name)
+        callee, imports = name, analysis.add_import(module, name)
     return [replace_node(ctx, arg.keyword, keyword), replace_node(ctx, arg.value.func, callee), *imports]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from ...checker import RuleInfo
 from ...diagnostics import Edit
-from ...importedits import add_import, dotted_name, has_import, replace_node
+from ...importedits import dotted_name, has_import, replace_node
 from ...lazy import libcst as cst
 from .analysis import FileAnalysis
 from .groups import Group, block
@@ -193,4 +193,4 @@ def _state_attribute(
         group.block("`State` is already bound to something else in this file")
         return
     ctx = analysis.ctx
-    group.add(lambda: [replace_node(ctx, target, text), *add_import(ctx, "websockets.protocol", "State")])
+    group.add(lambda: [replace_node(ctx, target, text), *analysis.add_import("websockets.protocol", "State")])
