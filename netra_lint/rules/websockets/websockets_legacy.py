@@ -102,7 +102,7 @@ class WebSocketsLegacy(Checker):
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         pin = self.pins.for_file(ctx.source.path)
         tables = self.tables(pin.top_level)
-        if not tables.worth_analysing(ctx.ast_tree):
+        if not tables.worth_analysing(ctx.ast_tree) or _inside_websockets(ctx):
             return []
         analysis = FileAnalysis(tables, ctx, pin)
         analyse(analysis)
@@ -114,6 +114,13 @@ class WebSocketsLegacy(Checker):
         tables = self.tables(self.pins.for_file(ctx.source.path).top_level)
         seeds = {"websockets", *tables.new_names, *flows.broadcast_identifiers(ctx.ast_tree)}
         return related_identifiers(ctx.ast_tree, ctx.text, seeds)
+
+
+def _inside_websockets(ctx: FileContext) -> bool:
+    """Whether the file is a module of websockets itself, whose legacy implementation is its
+    own code, not a use to migrate (its relative imports name the legacy modules too)."""
+    name = ctx.module.name or ""
+    return name == "websockets" or name.startswith("websockets.")
 
 
 def analyse(analysis: FileAnalysis) -> None:
