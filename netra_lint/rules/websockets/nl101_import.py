@@ -9,6 +9,7 @@ from ...checker import RuleInfo
 from ...diagnostics import Edit
 from ...importedits import dotted_name, has_import, import_line, remove_line, replace_node
 from ...lazy import libcst as cst
+from ...semantics.references import ALIAS, ANNOTATION, BASE, CALL, EXCEPT, ISINSTANCE
 from .analysis import FileAnalysis, Uses
 from .groups import Group
 from .pack import CALLABLE_ROLES, LegacyName
@@ -378,22 +379,19 @@ def check_uses_of_legacy_names(analysis: FileAnalysis) -> None:
 
 
 def _check_use(analysis: FileAnalysis, node: cst.CSTNode, entry: LegacyName, group: Group) -> None:
-    resolver = analysis.resolver
-    parent = resolver.parent(node)
+    context = analysis.resolver.context(node)
     if entry.role in CALLABLE_ROLES:
-        if isinstance(parent, cst.Call) and parent.func is node:
-            return
-        if isinstance(parent, cst.Assign) and parent.value is node and node in analysis.collected.aliases.values():
+        if context in (CALL, ALIAS):
             return
         group.block(f"`{dotted_name(node)}` is used other than in a call")
     elif entry.fix == "types":
-        if resolver.in_annotation(node) or resolver.in_isinstance(node):
+        if context in (ANNOTATION, ISINSTANCE):
             return
-        if resolver.in_bases(node):
+        if context == BASE:
             group.block(f"`{dotted_name(node)}` is subclassed; port the subclass by hand")
         else:
             group.block(f"`{dotted_name(node)}` is used at runtime, not only in annotations")
-    elif entry.fix == "with-connect" and not resolver.in_except(node):
+    elif entry.fix == "with-connect" and context != EXCEPT:
         group.block(f"`{dotted_name(node)}` is used outside an except clause")
     elif entry.fix == "with-serve" and node not in analysis.rewritten_factories:
         group.block(f"`{dotted_name(node)}` is used other than in a `create_protocol=` that can be rewritten")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ...importedits import dotted_name
 from ...lazy import libcst as cst
-from ...semantics.references import QualifiedName, qualified_name
+from ...semantics.references import QualifiedName, context_of, qualified_name
 from ...semantics.scopes import FROM_IMPORT, IMPORT
 from .groups import Group
 from .syntax import Collector, bound_name, positional
@@ -328,45 +328,11 @@ class Resolver:
 
     # -- where a reference stands ---------------------------------------------------------------
 
-    def in_annotation(self, node: cst.CSTNode) -> bool:
-        for ancestor in self.ancestors(node):
-            if isinstance(ancestor, cst.Annotation):
-                return True
-            if isinstance(ancestor, (cst.BaseStatement, cst.BaseSmallStatement)):
-                return False
-        return False
-
-    def in_isinstance(self, node: cst.CSTNode) -> bool:
-        child = node
-        for ancestor in self.ancestors(node):
-            if isinstance(ancestor, (cst.Tuple, cst.Element)):
-                child = ancestor
-                continue
-            if isinstance(ancestor, cst.Arg):
-                call = self.parent(ancestor)
-                return (
-                    isinstance(call, cst.Call)
-                    and isinstance(call.func, cst.Name)
-                    and call.func.value in ("isinstance", "issubclass")
-                    and self.resolve(call.func) is None
-                    and len(call.args) == 2
-                    and call.args[1] is ancestor
-                    and ancestor.value is child
-                )
-            return False
-        return False
-
-    def in_bases(self, node: cst.CSTNode) -> bool:
-        parent = self.parent(node)
-        return isinstance(parent, cst.Arg) and isinstance(self.parent(parent), cst.ClassDef)
-
-    def in_except(self, node: cst.CSTNode) -> bool:
-        for ancestor in self.ancestors(node):
-            if isinstance(ancestor, cst.ExceptHandler):
-                return True
-            if not isinstance(ancestor, (cst.Tuple, cst.Element)):
-                return False
-        return False
+    def context(self, node: cst.CSTNode) -> str | None:
+        """Where a reference stands (``semantics.references``: annotation, isinstance,
+        except, base, call, value...), or None when the model has no such expression."""
+        located = self.ctx.model_node(node, (ast.Name, ast.Attribute))
+        return context_of(self.model, located) if located is not None else None
 
     def in_async_function(self, node: cst.CSTNode) -> bool:
         for ancestor in self.ancestors(node):
