@@ -5,6 +5,8 @@ legacy exception) is reported with NL105 by the same checks."""
 
 from __future__ import annotations
 
+import ast
+
 from ...checker import RuleInfo
 from ...diagnostics import Edit
 from ...importedits import dotted_name, has_import, import_line, remove_line, replace_node
@@ -181,7 +183,7 @@ def _from_import(
                 group.block(f"`{bound_name(alias)}` is named in a string that can't be rewritten")
             names_in_strings.extend(found or ())
         elif not isinstance(node, cst.Name) or analysis.resolve(node) is None:
-            group.block(f"`{bound_name(alias)}` is also bound to something else")
+            group.block(_rebound(analysis, statement, bound_name(alias)))
     new_module, new_name = split(entry.new)
     old_name = dotted_name(alias.name)
     asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
@@ -204,6 +206,14 @@ def _from_import(
         return edits
 
     group.add(produce)
+
+
+def _rebound(analysis: FileAnalysis, statement: cst.ImportFrom, name: str) -> str:
+    """Why a read of an imported name isn't known to read the import."""
+    located = analysis.ctx.model_node(statement, ast.ImportFrom)
+    if located is not None and analysis.resolver.model.star_may_bind(name, located):
+        return f"a star import below it may rebind `{name}`"
+    return f"`{name}` is also bound to something else"
 
 
 def _rewrite_import(
