@@ -15,7 +15,7 @@ from ...lazy import libcst as cst
 from .groups import Group
 from .pack import CALLABLE_ROLES, RECEIVER_OF_ROLE, LegacyName
 from .pins import AssumedVersion
-from .resolution import Receiver, Receivers, Reference, Resolver, strip_optional
+from .resolution import ClassAttribute, Receiver, Receivers, Reference, Resolver, strip_optional
 from .syntax import Collector, bound_name, positional, root_name
 from .tables import Tables
 
@@ -243,8 +243,13 @@ class FileAnalysis:
                     found = self.connection_annotation(param.annotation)
                     if found is not None:
                         self.receivers.bindings[param] = found
+        declared: dict[ClassAttribute, list[Receiver | None]] = {}
         for statement in self.collected.annotated:
-            found = self.connection_annotation(statement.annotation)
             owner = self.resolver.attribute_owner(statement)
-            if found is not None and owner is not None:
-                self.receivers.class_attributes[owner] = found
+            if owner is not None:
+                declared.setdefault(owner, []).append(self.connection_annotation(statement.annotation))
+        for owner, receivers in declared.items():
+            # Every annotation of the attribute must declare the same receiver.
+            first = receivers[0]
+            if first is not None and all(other == first for other in receivers):
+                self.receivers.class_attributes[owner] = first

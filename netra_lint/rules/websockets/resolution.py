@@ -2,10 +2,13 @@
 which values are known to be connections.
 
 Everything here answers questions about one file's syntax and scopes and knows nothing
-of legacy websockets: the qualified name of a reference (through every import form,
-simple re-binding and attribute chains, never from text), the binding behind a name, the
-context of a reference (annotation, ``isinstance``, ``except``, class bases), the function
-a ``serve()`` argument refers to, and the receivers whose type is known.
+of legacy websockets. What a reference names (its qualified name, through every import
+form, the optional-import idiom, plain aliases and attribute chains, never from text) and
+where it stands (annotation, ``isinstance``, ``except``, class base, call...) are the
+semantic layer's answers (``netra_lint.semantics``), asked through the LibCST node's
+position. LibCST's scopes still give the bindings the fixes rewrite (the import binding
+behind a name, the reads of a binding) and the receivers bound directly; the function a
+``serve()`` argument refers to is followed through names assigned once.
 """
 
 from __future__ import annotations
