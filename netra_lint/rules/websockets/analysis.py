@@ -16,7 +16,7 @@ from .groups import Group
 from .pack import CALLABLE_ROLES, RECEIVER_OF_ROLE, LegacyName
 from .pins import AssumedVersion
 from .resolution import ClassAttribute, Receiver, Receivers, Reference, Resolver, strip_optional
-from .syntax import Collector, bound_name, positional, root_name
+from .syntax import Collector, positional, root_name
 from .tables import Tables
 
 
@@ -140,13 +140,10 @@ class FileAnalysis:
         if isinstance(ref.origin, cst.Attribute):
             return ("chain", dotted_name(root_name(ref.origin)), entry)
         binding = ref.binding
-        if (
-            binding is None
-            or not isinstance(binding.node, cst.ImportFrom)
-            or isinstance(binding.node.names, cst.ImportStar)
-        ):
+        statement = self.resolver.names.node_of(binding) if binding is not None else None
+        if binding is None or not isinstance(statement, cst.ImportFrom) or isinstance(statement.names, cst.ImportStar):
             return None
-        return next((a for a in binding.node.names if bound_name(a) == binding.name), None)
+        return self.resolver.names.cst_at(binding.node, cst.ImportAlias)
 
     def group(self, key: Any) -> Group:
         if key not in self.groups:

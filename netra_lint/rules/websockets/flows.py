@@ -94,10 +94,9 @@ def _annotated_parameters(analysis: FileAnalysis) -> None:
 
 
 def _calls_of(analysis: FileAnalysis, function: cst.FunctionDef) -> Iterable[cst.Call]:
-    defined = next((a for a in analysis.resolver.assignments if a.node is function), None)
-    for access in defined.references if defined is not None else ():
-        call = analysis.resolver.parent(access.node)
-        if isinstance(call, cst.Call) and call.func is access.node:
+    for read in analysis.resolver.reads(function):
+        call = analysis.resolver.parent(read) if read is not None else None
+        if isinstance(call, cst.Call) and call.func is read:
             yield call
 
 
@@ -184,10 +183,10 @@ class _Flow:
         resolver = self.resolver
         if isinstance(node, cst.Name):
             binding = resolver.binding_node(node)
-            assignment = next((a for a in resolver.assignments if a.node is binding), None)
-            if not isinstance(binding, cst.Name) or assignment is None:
+            reads = resolver.reads(binding) if isinstance(binding, cst.Name) else [None]
+            if not isinstance(binding, cst.Name) or None in reads:
                 return None
-            return binding, [binding, *(a.node for a in assignment.references)]
+            return binding, [binding, *(read for read in reads if read is not None)]
         owner = resolver.self_class(node.value)
         if owner is None:
             return None

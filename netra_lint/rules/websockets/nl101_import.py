@@ -142,9 +142,9 @@ def _legacy_module_import(
     analysis: FileAnalysis, statement: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, qualified: str
 ) -> None:
     """A legacy import: reported; removed once nothing uses it, if it is a top-level statement."""
-    assignment = analysis.resolver.import_assignment(statement, alias)
+    binding = analysis.resolver.names.import_binding(alias)
     group = None
-    if assignment is not None and not assignment.references and _alone_at_top_level(analysis, statement):
+    if binding is not None and not analysis.resolver.names.reads(binding) and _alone_at_top_level(analysis, statement):
         group = analysis.group(alias)
         group.add(lambda: _remove_alias(analysis, statement, alias))
     text = f"`{qualified}` belongs to the legacy implementation: {analysis.tables.module_advice}"
@@ -155,8 +155,9 @@ def _from_import(
     analysis: FileAnalysis, statement: cst.ImportFrom, alias: cst.ImportAlias, qualified: str, entry: LegacyName
 ) -> None:
     group = analysis.group(alias)
-    assignment = analysis.resolver.import_assignment(statement, alias)
-    unused = assignment is not None and not assignment.references and _alone_at_top_level(analysis, statement)
+    binding = analysis.resolver.names.import_binding(alias)
+    reads = analysis.resolver.names.reads(binding) if binding is not None else []
+    unused = binding is not None and not reads and _alone_at_top_level(analysis, statement)
     if entry.fix in ("report", "with-serve") and unused:
         analysis.report(entry.code, message(analysis, qualified, entry) + "; the import is unused", alias, group)
         group.add(lambda: _remove_alias(analysis, statement, alias))
@@ -166,17 +167,21 @@ def _from_import(
         group.block(f"`{split(qualified)[1]}` has no mechanical replacement")
         return
     _report_name(analysis, qualified, entry, alias, group)
-    if assignment is None:
+    if binding is None:
         group.block("the imported name could not be resolved")
         return
+    if None in reads:
+        group.block(f"`{bound_name(alias)}` is read in code this check leaves out")
     if entry.fix == "with-serve":  # each call is rewritten by NL102, which joins this group
-        if not assignment.references:
+        if not reads:
             group.block(f"`{bound_name(alias)}` is imported but not called here")
-        analysis.uses[group] = Uses(entry, [a.node for a in assignment.references])
+        analysis.uses[group] = Uses(entry, [node for node in reads if node is not None])
         group.add(lambda: _remove_alias(analysis, statement, alias))
         return
     names_in_strings: list[tuple[int, int]] = []
-    for node in dict.fromkeys(access.node for access in assignment.references):
+    for node in reads:
+        if node is None:
+            continue
         if isinstance(node, cst.SimpleString):
             found = analysis.resolver.names_in_string(node, bound_name(alias), qualified)
             if found is None:
@@ -193,7 +198,7 @@ def _from_import(
             asname = old_name  # keep the old spelling through an alias
         else:
             rename_refs = True
-    refs = [a.node for a in assignment.references if isinstance(a.node, cst.Name)]
+    refs = [node for node in reads if isinstance(node, cst.Name)]
     analysis.uses[group] = Uses(entry, list(refs))
 
     def produce() -> list[Edit] | None:
@@ -317,7 +322,7 @@ def _reported_import(analysis: FileAnalysis, ref: Reference) -> bool:
     binding = ref.binding
     if binding is None:
         return False
-    target = analysis.resolver.import_target(binding, binding.name) or ""
+    target = binding.target or ""
     return analysis.is_legacy_module(target) or analysis.legacy_entry(target) is not None
 
 
@@ -362,16 +367,17 @@ def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference
     def produce() -> list[Edit] | None:
         edits = [replace_node(ctx, node, text), *imports()]
         consumed = {part for n in entry_uses for part in chain_parts(n)}
-        statement = binding.node
+        statement = analysis.resolver.names.node_of(binding)
+        reads = analysis.resolver.names.reads(binding)
         if (
             unique
-            and binding.references
-            and all(a.node in consumed for a in binding.references)
+            and reads
+            and all(read in consumed for read in reads)
             and isinstance(statement, (cst.Import, cst.ImportFrom))
             and not isinstance(statement.names, cst.ImportStar)
         ):
-            alias = next(a for a in statement.names if bound_name(a) == binding.name)
-            edits.extend(_remove_alias(analysis, statement, alias) or [])
+            alias = analysis.resolver.names.cst_at(binding.node, cst.ImportAlias)
+            edits.extend(_remove_alias(analysis, statement, alias) or [] if isinstance(alias, cst.ImportAlias) else [])
         return edits
 
     group.add(produce)

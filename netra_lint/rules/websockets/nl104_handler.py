@@ -141,8 +141,7 @@ def _handler(
         return
     assert isinstance(function, cst.FunctionDef)
     analysis.report("NL104", message, second, group)
-    defined = next((a for a in resolver.assignments if a.node is function), None)
-    uses = [a.node for a in defined.references] if defined is not None else []
+    uses = resolver.reads(function)
     if resolver.is_method(function):
         owner = resolver.parent(resolver.parent(function))  # type: ignore[arg-type]
         uses += [
@@ -161,9 +160,11 @@ def _handler(
     group.add(lambda: _handler_edits(analysis, function, parameters[0], second))
 
 
-def _is_handler_argument(analysis: FileAnalysis, node: cst.CSTNode, depth: int = 0) -> bool:
+def _is_handler_argument(analysis: FileAnalysis, node: cst.CSTNode | None, depth: int = 0) -> bool:
     """Whether a read of a handler hands it to serve(): directly, through functools.partial,
-    or through a name assigned once and read only that way."""
+    or through a name assigned once and read only that way (None: a read left out)."""
+    if node is None:
+        return False
     resolver = analysis.resolver
     arg = resolver.parent(node)
     call = resolver.parent(arg) if arg is not None else None
@@ -174,7 +175,7 @@ def _is_handler_argument(analysis: FileAnalysis, node: cst.CSTNode, depth: int =
             call = resolver.parent(arg) if arg is not None else None
     if isinstance(arg, cst.Assign) and arg.value is node and len(arg.targets) == 1 and depth < 8:
         target = arg.targets[0].target
-        reads = resolver.reads_of_target(target)
+        reads = resolver.reads(target)
         return bool(reads) and all(_is_handler_argument(analysis, read, depth + 1) for read in reads)
     if not (isinstance(call, cst.Call) and isinstance(arg, cst.Arg)):
         return False
@@ -191,8 +192,7 @@ def _handler_edits(
     kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     new_params = params.with_changes(params=kept)
     edits = [replace_node(ctx, params, new_params)]
-    used = next((a for a in analysis.resolver.assignments if a.node is second and a.references), None)
-    if used is None:
+    if not analysis.resolver.reads(second):
         return edits
     body = function.body
     assert isinstance(body, cst.IndentedBlock)

@@ -87,12 +87,10 @@ def _run_until_complete(analysis: FileAnalysis, call: cst.Call) -> bool:
         return True
     if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
         target = parent.targets[0].target
-        for assignment in resolver.assignments:
-            if assignment.node is target:
-                for access in assignment.references:
-                    arg = resolver.parent(access.node)
-                    if isinstance(arg, cst.Arg) and _is_run_until_complete(resolver.parent(arg)):
-                        return True
+        for read in resolver.reads(target):
+            arg = resolver.parent(read) if read is not None else None
+            if isinstance(arg, cst.Arg) and _is_run_until_complete(resolver.parent(arg)):
+                return True
     return False
 
 

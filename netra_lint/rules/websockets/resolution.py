@@ -2,13 +2,14 @@
 which values are known to be connections.
 
 Everything here answers questions about one file's syntax and scopes and knows nothing
-of legacy websockets. What a reference names (its qualified name, through every import
-form, the optional-import idiom, plain aliases and attribute chains, never from text) and
-where it stands (annotation, ``isinstance``, ``except``, class base, call...) are the
-semantic layer's answers (``netra_lint.semantics``), asked through the LibCST node's
-position. LibCST's scopes still give the bindings the fixes rewrite (the import binding
-behind a name, the reads of a binding) and the receivers bound directly; the function a
-``serve()`` argument refers to is followed through names assigned once.
+of legacy websockets. The answers are the semantic layer's (``netra_lint.semantics``),
+asked through the LibCST nodes the fixes rewrite (``bindings``): what a reference names
+(its qualified name, through every import form, the optional-import idiom, plain aliases
+and attribute chains, never from text), the binding behind a name and the reads of a
+binding, and where a reference stands (annotation, ``isinstance``, ``except``, class
+base, call...). On top of them: the function a ``serve()`` argument refers to (followed
+through names assigned once), the class of a method's ``self``, and the receivers the
+checks bind directly.
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from ...importedits import dotted_name
 from ...lazy import libcst as cst
 from ...semantics.references import QualifiedName, context_of, qualified_name
-from ...semantics.scopes import FROM_IMPORT, IMPORT
+from ...semantics.scopes import FROM_IMPORT, IMPORT, Binding
+from .bindings import ModelBindings
 from .groups import Group
-from .syntax import Collector, bound_name, positional
+from .syntax import Collector, positional
 
 if TYPE_CHECKING:
-    from libcst.metadata import Access, Assignment, ImportAssignment
-
     from ...checker import FileContext
 
 
@@ -41,7 +41,7 @@ class Reference:
 
     qualified: str
     origin: cst.CSTNode  # the expression written in the code (a Name or an attribute chain)
-    binding: ImportAssignment | None
+    binding: Binding | None  # the import that binds its first name
     via_alias: bool = False
     unique: bool = True  # the name has exactly one binding (so an unused import may be removed)
 
@@ -79,23 +79,15 @@ def strip_optional(node: cst.BaseExpression) -> cst.BaseExpression:
 
 
 class Resolver:
-    """The scopes of one file, and the questions the checks ask of them."""
+    """The questions the checks ask of one file's names, answered by its semantic model."""
 
     def __init__(self, ctx: FileContext, collected: Collector) -> None:
         self.ctx = ctx
         self.model = ctx.semantic_model
-        scopes = ctx.cst_wrapper.resolve(cst.metadata.ScopeProvider)
-        self.access_of: dict[cst.CSTNode, Access] = {}
-        self.assignments: list[Assignment | ImportAssignment] = []
-        for scope in {s for s in scopes.values() if s is not None}:
-            for access in scope.accesses:
-                self.access_of[access.node] = access
-            self.assignments.extend(
-                a for a in scope.assignments if isinstance(a, (cst.metadata.Assignment, cst.metadata.ImportAssignment))
-            )
-        self.bound_names = {a.name for a in self.assignments}
         self.collected = collected
         self.parents = collected.parents
+        self.names = ModelBindings(ctx, collected.parents)
+        self.bound_names = self.model.bound_names
         self._resolved: dict[cst.CSTNode, Reference | None] = {}
         self.self_params = self._method_selves()
 
@@ -105,9 +97,8 @@ class Resolver:
         if node in self._resolved:
             return self._resolved[node]
         ref: Reference | None = None
-        if node in self.access_of and depth < 8:
-            # a Name, or the dotted name of `import a.b.c` (LibCST records that as one access)
-            ref = self._resolve_name(node, depth)  # type: ignore[arg-type]
+        if isinstance(node, cst.Name) and depth < _ALIAS_DEPTH:
+            ref = self._resolve_name(node, depth)
         elif isinstance(node, cst.Attribute):
             base = self.resolve(node.value, depth)
             if base is not None:
@@ -118,29 +109,26 @@ class Resolver:
         self._resolved[node] = ref
         return ref
 
-    def _resolve_name(self, node: cst.Name | cst.Attribute, depth: int) -> Reference | None:
+    def _resolve_name(self, node: cst.Name, depth: int) -> Reference | None:
         """A name's qualified name, as the semantic model gives it (the optional-import idiom,
-        relative and star imports included), and the import binding LibCST rewrites. Only
-        names that come from an import (directly or through a plain alias) resolve: a
+        relative and star imports included), and the import binding the fixes rewrite.
+        Only names that come from an import (directly or through a plain alias) resolve: a
         builtin or a def of the file stays unresolved."""
-        access = self.access_of.get(node)
-        if access is None or not access.referents or not dotted_name(node):
-            return None
         found = self._qualified(node)
         if found is None or found.name is None:
             return None
         if found.alias is not None:
-            targets = [getattr(r, "node", None) for r in access.referents]
-            if len(targets) != 1 or targets[0] not in self.collected.aliases:
-                return None
-            inner = self.resolve(self.collected.aliases[targets[0]], depth + 1)
+            assert found.alias.value is not None
+            value = self.names.cst_at(found.alias.value, (cst.Name, cst.Attribute))
+            inner = self.resolve(value, depth + 1) if value is not None else None
             if inner is None or inner.qualified != found.name:
                 return None
             return Reference(inner.qualified, inner.origin, inner.binding, True, inner.unique)
-        imports = [r for r in access.referents if isinstance(r, cst.metadata.ImportAssignment)]
-        if not imports or not any(b.kind in (IMPORT, FROM_IMPORT) for b in found.bindings):
+        owners = self.names.owners(node, list(found.bindings))
+        imports = [b for b in owners if b.kind in (IMPORT, FROM_IMPORT)]
+        if not imports:
             return None
-        return Reference(found.name, node, imports[0], unique=len(access.referents) == 1)
+        return Reference(found.name, node, imports[0], unique=len(owners) == 1)
 
     def _qualified(self, node: cst.CSTNode) -> QualifiedName | None:
         located = self.ctx.model_node(node, (ast.Name, ast.Attribute))
@@ -169,39 +157,6 @@ class Resolver:
                 spans.append((offset + node.col_offset, offset + node.end_col_offset))  # type: ignore[operator]
         return spans or None
 
-    def import_target(self, assignment: ImportAssignment, name: str) -> str | None:
-        """The qualified name an import binds to ``name``."""
-        statement = assignment.node
-        if isinstance(statement, cst.Import):
-            for alias in statement.names:
-                if alias.asname is not None and bound_name(alias) == name:
-                    return dotted_name(alias.name)
-                dotted = dotted_name(alias.name)
-                if alias.asname is None and (dotted == name or dotted.startswith(name + ".")):
-                    return name
-        elif (
-            isinstance(statement, cst.ImportFrom)
-            and not statement.relative
-            and not isinstance(statement.names, cst.ImportStar)
-        ):
-            module = dotted_name(statement.module)
-            for alias in statement.names:
-                if bound_name(alias) == name:
-                    return f"{module}.{dotted_name(alias.name)}"
-        return None
-
-    def import_assignment(self, statement: cst.CSTNode, alias: cst.ImportAlias) -> ImportAssignment | None:
-        """The binding one name of an import statement makes."""
-        name = bound_name(alias)
-        for assignment in self.assignments:
-            if (
-                isinstance(assignment, cst.metadata.ImportAssignment)
-                and assignment.node is statement
-                and assignment.name == name
-            ):
-                return assignment
-        return None
-
     # -- bindings, classes and functions --------------------------------------------------------
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
@@ -214,12 +169,16 @@ class Resolver:
             current = self.parent(current)
 
     def binding_node(self, node: cst.BaseExpression) -> cst.CSTNode | None:
-        """The node that binds a Name, when exactly one binding reaches it."""
-        access = self.access_of.get(node) if isinstance(node, cst.Name) else None
-        if access is None or len(access.referents) != 1:
-            return None
-        (referent,) = access.referents
-        return getattr(referent, "node", None)
+        """The node that binds a Name (see ``ModelBindings.node_of``), when the read sees
+        exactly one binding."""
+        seen = self.names.seen_by(node) if isinstance(node, cst.Name) else None
+        return self.names.node_of(seen[0]) if seen is not None and len(seen) == 1 else None
+
+    def reads(self, node: cst.CSTNode) -> list[cst.CSTNode | None]:
+        """The reads of what a binding node (a def, a parameter, a target Name) binds; None
+        for a read in code the focused tree leaves out."""
+        binding = self.names.binding_at(node)
+        return self.names.reads(binding) if binding is not None else []
 
     def self_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
         """The class whose method has ``node`` as its first parameter (`self`)."""
@@ -305,11 +264,6 @@ class Resolver:
         if isinstance(holder, cst.AssignTarget) and isinstance(statement, cst.Assign) and len(statement.targets) == 1:
             return statement
         return None
-
-    def reads_of_target(self, target: cst.CSTNode) -> list[cst.CSTNode]:
-        """The reads of the name a ``name = value`` statement binds."""
-        binding = next((a for a in self.assignments if a.node is target), None)
-        return [access.node for access in binding.references] if binding is not None else []
 
     @staticmethod
     def bound_keywords(value: cst.BaseExpression) -> frozenset[str]:

@@ -28,7 +28,6 @@ class Collector(CstVisitor):
         self.imports: list[cst.Import | cst.ImportFrom] = []
         self.calls: list[cst.Call] = []
         self.attributes: list[cst.Attribute] = []
-        self.aliases: dict[cst.Name, cst.BaseExpression] = {}
         self.handlers: list[ExceptClause] = []
         self.functions: list[cst.FunctionDef] = []
         self.annotated: list[cst.AnnAssign] = []
@@ -63,14 +62,6 @@ class Collector(CstVisitor):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if not self._in_import:
             self.attributes.append(node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if (
-            len(node.targets) == 1
-            and isinstance(node.targets[0].target, cst.Name)
-            and isinstance(node.value, (cst.Name, cst.Attribute))
-        ):
-            self.aliases[node.targets[0].target] = node.value
 
     def visit_Try(self, node: cst.Try) -> None:
         self.handlers.extend(ExceptClause(node, h) for h in node.handlers)
