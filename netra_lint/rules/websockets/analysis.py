@@ -119,7 +119,7 @@ class FileAnalysis:
             if handler.type is not None
             for element in (handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type])
         }
-        return bool(caught & {"ImportError", "ModuleNotFoundError", "builtins.ImportError"})
+        return bool(caught & {"ImportError", "ModuleNotFoundError"})
 
     def import_below(self, statement: cst.Import | cst.ImportFrom, text: str) -> Edit:
         """A new import line right below ``statement``, so it runs where the old one ran."""

@@ -361,11 +361,8 @@ def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference
     else:
         text, needed = new_name, (new_module, new_name)
 
-    def imports() -> list[Edit]:
-        return analysis.add_import(*needed)
-
     def produce() -> list[Edit] | None:
-        edits = [replace_node(ctx, node, text), *imports()]
+        edits = [replace_node(ctx, node, text), *analysis.add_import(*needed)]
         consumed = {part for n in entry_uses for part in chain_parts(n)}
         statement = analysis.resolver.names.node_of(binding)
         reads = analysis.resolver.names.reads(binding)
@@ -377,7 +374,8 @@ def _chain_reference(analysis: FileAnalysis, node: cst.Attribute, ref: Reference
             and not isinstance(statement.names, cst.ImportStar)
         ):
             alias = analysis.resolver.names.cst_at(binding.node, cst.ImportAlias)
-            edits.extend(_remove_alias(analysis, statement, alias) or [] if isinstance(alias, cst.ImportAlias) else [])
+            if isinstance(alias, cst.ImportAlias):
+                edits.extend(_remove_alias(analysis, statement, alias) or [])
         return edits
 
     group.add(produce)
