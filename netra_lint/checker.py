@@ -7,7 +7,8 @@ A checker:
 
 * describes its rules (``rules``: code, name, summary, documentation, fix safety);
 * says what a file must contain to be worth parsing (``needles``), so files that can't
-  match are never parsed;
+  match are never parsed, and may say from the stdlib ``ast`` whether a file that does may
+  hold a finding at all (``candidate``), before the costly analysis;
 * reads the file through a ``FileContext``, which parses lazily and at most once
   (stdlib ``ast`` for fast questions, LibCST for lossless rewrites);
 * yields ``Diagnostic`` objects, with ``Fix`` edits only when ``ctx.want_fixes``.
@@ -129,6 +130,15 @@ class Checker:
     def needles(self) -> Collection[str]:
         """Substrings of which a file must contain one to be worth checking; empty: every file."""
         return ()
+
+    def candidate(self, ctx: FileContext) -> bool:
+        """Whether a file that holds a needle may hold a finding, asked before ``check``: a
+        look at the stdlib ``ast`` and the semantic model that reads the same tables and
+        names as the rules, so that LibCST only reads the files that need it. It must never
+        say no to a file that ``check`` reports something in: when unsure, yes. Default: yes.
+        (``NETRA_LINT_NO_CANDIDATE_FILTER=1`` makes the engine skip the question, so a test can
+        show that the answers change no finding and no fix.)"""
+        return True
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         raise NotImplementedError

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from .index import ProjectIndex
 
 MAX_FIX_PASSES = 10
+#: Set to 1 to check every file that holds a checker's needles, without asking the checker
+#: first whether it may hold a finding: the answers must change nothing, and tests show it.
+NO_CANDIDATE_FILTER = "NETRA_LINT_NO_CANDIDATE_FILTER"
 FIX_WITHHELD = "fix withheld: it produced invalid code (a bug in netra-lint — please report it)"
 
 
@@ -112,6 +115,8 @@ class Linter:
                 self.checkers.append((checker, codes, tuple(checker.needles())))
         #: The run builds the project index (whose fingerprint covers every module name).
         self.indexed = any(checker.uses_index for checker, _, _ in self.checkers)
+        #: Whether a checker first says if a file may hold a finding (``Checker.candidate``).
+        self.filter_candidates = os.environ.get(NO_CANDIDATE_FILTER, "") in ("", "0")
 
     def file_inputs(self, path: Path) -> str:
         """What decides a file's findings besides its text (see ``Checker.file_inputs``), and
@@ -166,7 +171,9 @@ class Linter:
         applicable = [
             checker
             for checker, codes, needles in self.checkers
-            if codes & enabled and (not needles or any(n in source.text for n in needles))
+            if codes & enabled
+            and (not needles or any(n in source.text for n in needles))
+            and (not self.filter_candidates or _candidate(checker, ctx))
         ]
         for checker in applicable:
             ctx.use_checker(checker, applicable)
@@ -326,6 +333,15 @@ class Linter:
             result.original, result.fixed, result.fixes_applied = original, text, applied
             result.raw = source.raw
         return diagnostics
+
+
+def _candidate(checker: Checker, ctx: FileContext) -> bool:
+    """The checker's ``candidate`` answer; yes when it can't tell (the file doesn't parse,
+    or a bug): ``check`` then reports what it finds, or why it couldn't."""
+    try:
+        return checker.candidate(ctx)
+    except Exception:
+        return True
 
 
 class _FixKey(NamedTuple):

@@ -21,6 +21,7 @@ from . import (
     nl107_event_loop,
 )
 from .analysis import FileAnalysis
+from .candidates import may_report
 from .groups import Group
 from .pack import SECTIONS, parse_section, validate_section
 from .pins import ProjectPins, per_directory_problem
@@ -99,12 +100,15 @@ class WebSocketsLegacy(Checker):
     def describe(self, files: Sequence[Path]) -> list[str]:
         return self.pins.describe(files)
 
+    def candidate(self, ctx: FileContext) -> bool:
+        pin = self.pins.for_file(ctx.source.path)
+        return not _inside_websockets(ctx) and may_report(self.tables(pin.top_level), pin, ctx.semantic_model)
+
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         pin = self.pins.for_file(ctx.source.path)
-        tables = self.tables(pin.top_level)
-        if not tables.worth_analysing(ctx.ast_tree) or _inside_websockets(ctx):
+        if _inside_websockets(ctx):
             return []
-        analysis = FileAnalysis(tables, ctx, pin)
+        analysis = FileAnalysis(self.tables(pin.top_level), ctx, pin)
         analyse(analysis)
         return analysis.emit()
 

@@ -1,0 +1,249 @@
+"""Whether a file may hold a websockets finding, decided from the stdlib ``ast`` and the
+semantic model before LibCST reads it.
+
+A file that mentions websockets is worth the LibCST analysis only if some reference in it
+means something the rules report: a legacy name or module, a call of a websockets callable
+with a legacy argument, a ``serve`` call (its handler and callbacks are checked), or an
+attribute that is legacy on a connection, server or exception read from a name bound from
+code that names one of websockets (an ``async with connect(...) as ws``, a parameter
+annotated with a connection class, an ``except ConnectionClosed as e``). The answers come
+from the pack's ``Tables`` and the semantic model's qualified names, the same tables and
+names the rules read; where the model may know less than the rules (a name a star import
+may rebind) or the shape is one the receiver checks follow in ways this look doesn't
+(``self.attr``, a handler through ``functools.partial``), the file is a candidate.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from functools import cached_property
+
+from ...semantics.model import SemanticModel
+from ...semantics.names import chain_root
+from ...semantics.references import qualified_name
+from ...semantics.scopes import ASSIGNMENT, NAMING_KINDS, PARAMETER, Binding
+from .pins import AssumedVersion
+from .tables import Tables
+
+_SERVE_ROLES = frozenset({"serve", "unix_serve"})
+_CALLBACKS = ("process_request", "select_subprotocol")
+#: Second parameters of a callback with the legacy signature.
+_LEGACY_SECOND = (["request_headers"], ["headers"], ["server_subprotocols"])
+#: A function a ``serve`` argument may be, and how many of its parameters are bound already.
+_Function = tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, int]
+
+
+class _File:
+    """One file's questions, with the tables and release the rules read it with."""
+
+    def __init__(self, tables: Tables, pin: AssumedVersion, model: SemanticModel) -> None:
+        self.tables = tables
+        self.model = model
+        #: The names of an attribute's finding on some receiver: a legacy attribute, or one
+        #: the new connection has only from a release the project may not run.
+        self.attributes = {
+            name
+            for (name, _), spec in tables.attributes.items()
+            if spec.action != "keep" or not pin.guarantees(spec.since)
+        }
+        #: Names that some binding gives a qualified name through (an import, a def) or may
+        #: pass one on through (a plain alias): no other name resolves to websockets.
+        self.followed = frozenset(
+            name
+            for scope in model.scopes
+            for name, bindings in scope.bindings.items()
+            if any(b.target is not None or (b.kind == ASSIGNMENT and b.value is not None) for b in bindings)
+        )
+
+    @cached_property
+    def defined(self) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
+        """The file's functions by name."""
+        found: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        for node in ast.walk(self.model.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found.setdefault(node.name, []).append(node)
+        return found
+
+    @cached_property
+    def attribute_owners(self) -> frozenset[str]:
+        """Names whose attribute of a legacy name is read somewhere in the file."""
+        return frozenset(
+            node.value.id
+            for node in ast.walk(self.model.tree)
+            if isinstance(node, ast.Attribute) and node.attr in self.attributes and isinstance(node.value, ast.Name)
+        )
+
+    def may_report(self) -> bool:
+        for node in _walk(self.model, self.model.tree):
+            if isinstance(node, ast.Import):
+                if any(self.tables.is_legacy_module(alias.name) for alias in node.names):
+                    return True
+            elif isinstance(node, ast.ImportFrom):
+                if self.legacy_import(node):
+                    return True
+            elif isinstance(node, ast.Call):
+                if self.reported_call(node):
+                    return True
+            elif isinstance(node, (ast.Name, ast.Attribute)):
+                if any(self.legacy(name) for name in self.names(node)):
+                    return True
+                if isinstance(node, ast.Attribute) and node.attr in self.attributes and self.typed_receiver(node.value):
+                    return True
+        return False
+
+    def legacy_import(self, node: ast.ImportFrom) -> bool:
+        """A ``from websockets... import`` that the import check reports."""
+        module = node.module or ""
+        if node.level or module.split(".")[0] != "websockets":
+            return False
+        tables = self.tables
+        for alias in node.names:
+            qualified = f"{module}.{alias.name}"
+            if qualified in tables.names or tables.is_legacy_module(qualified) or tables.is_legacy_module(module):
+                return True
+        return False
+
+    def legacy(self, name: str) -> bool:
+        """A legacy name or module that is reported wherever it is named (not one that is
+        legacy in only some of the releases the project admits)."""
+        return name not in self.tables.ambiguous and (name in self.tables.names or self.tables.is_legacy_module(name))
+
+    def role(self, name: str) -> str | None:
+        """The role of a new websockets callable, or of one that is legacy in only some of
+        the releases the project admits (reported only where the code needs one of them: a
+        legacy argument, a handler, an attribute of what it returns)."""
+        if name in self.tables.ambiguous:
+            return self.tables.names[name].role
+        return self.tables.modern_callables.get(name)
+
+    def reported_call(self, call: ast.Call) -> bool:
+        """A call of a websockets callable that the argument, handler or callback checks
+        look at: ``serve``, or a legacy keyword or positional argument."""
+        tables = self.tables
+        for name in self.names(call.func):
+            role = self.role(name)
+            if role is None:
+                continue
+            if role in _SERVE_ROLES and self.reported_serve(call):
+                return True
+            if any((keyword.arg, role) in tables.arguments for keyword in call.keywords if keyword.arg is not None):
+                return True
+            if any((role, index) in tables.positional for index in range(len(call.args))):
+                return True
+        return False
+
+    def reported_serve(self, call: ast.Call) -> bool:
+        """A ``serve`` call whose handler, callbacks or place the handler, callback and
+        event-loop checks may report: a handler that may take two parameters or whose
+        first parameter has a legacy attribute read, a callback that may have a legacy
+        parameter name, a call outside a coroutine."""
+        if not self.in_coroutine(call):
+            return True
+        handler = next((a for a in call.args if not isinstance(a, ast.Starred)), None)
+        for keyword in call.keywords:
+            if keyword.arg in ("ws_handler", "handler"):
+                handler = keyword.value
+            elif keyword.arg in _CALLBACKS and self.legacy_callback(keyword.value):
+                return True
+        return handler is not None and self.reported_handler(handler)
+
+    def in_coroutine(self, node: ast.AST) -> bool:
+        for ancestor in self.model.ancestors(node):
+            if isinstance(ancestor, (ast.Lambda, ast.FunctionDef)):
+                return False
+            if isinstance(ancestor, ast.AsyncFunctionDef):
+                return True
+        return False
+
+    def functions(self, value: ast.expr) -> list[_Function] | None:
+        """The functions a handler or callback may be (None: any), with how many of their
+        leading parameters are bound already."""
+        if isinstance(value, ast.Lambda):
+            return [(value, 0)]
+        if isinstance(value, ast.Name):
+            return [(f, 0) for f in self.defined.get(value.id, [])]
+        if isinstance(value, ast.Attribute):
+            return [(f, 1) for f in self.defined.get(value.attr, [])]
+        return None if isinstance(value, ast.Call) else []
+
+    def reported_handler(self, value: ast.expr) -> bool:
+        functions = self.functions(value)
+        if functions is None:
+            return True
+        for function, bound in functions:
+            parameters = _positional(function)[bound:]
+            if len(parameters) > 1 or (parameters and parameters[0] in self.attribute_owners):
+                return True
+        return False
+
+    def legacy_callback(self, value: ast.expr) -> bool:
+        functions = self.functions(value)
+        if functions is None:
+            return True
+        for function, bound in functions:
+            names = _positional(function)[bound:]
+            if names[:1] in (["path"], ["client_subprotocols"]) or names[1:2] in _LEGACY_SECOND:
+                return True
+        return False
+
+    def typed_receiver(self, value: ast.expr) -> bool:
+        """Whether the object an attribute is read from may be one the receiver checks know:
+        a name bound from code that names something of websockets, or ``self.attr``."""
+        if isinstance(value, ast.Attribute):  # ``self.attr`` in a method
+            owner = value.value
+            return isinstance(owner, ast.Name) and any(
+                b.kind == PARAMETER and self.model.binding_scope(b).receiver == owner.id
+                for b in self.model.bindings_of(owner)
+            )
+        return isinstance(value, ast.Name) and any(self.typed_binding(b) for b in self.model.bindings_of(value))
+
+    def typed_binding(self, binding: Binding) -> bool:
+        for source in (binding.annotation, binding.value):
+            if source is not None and any(
+                self.role(name) is not None or name in self.tables.receiver_classes or name in self.tables.names
+                for node in _walk(self.model, source)
+                if isinstance(node, (ast.Name, ast.Attribute))
+                for name in self.names(node)
+            ):
+                return True
+        return False
+
+    def names(self, node: ast.expr) -> frozenset[str]:
+        """The qualified names a Name or attribute chain may stand for, asked only where its
+        first name is one an import or alias binds."""
+        head, parts = chain_root(node)
+        if not isinstance(head, ast.Name) or head.id not in self.followed:
+            return frozenset()
+        found = qualified_name(self.model, node)
+        if found is not None:
+            return found.names
+        if not self.model.module_scope.stars:
+            return frozenset()
+        # The model leaves a name unknown that a star import after its import may rebind;
+        # the rules follow the import.
+        return frozenset(
+            ".".join((b.target, *parts))
+            for b in self.model.bindings_of(head)
+            if b.kind in NAMING_KINDS and b.target is not None
+        )
+
+
+def _positional(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[str]:
+    return [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+
+
+def may_report(tables: Tables, pin: AssumedVersion, model: SemanticModel) -> bool:
+    """Whether the websockets rules may report something in the file of ``model``."""
+    if not tables.worth_analysing(model.tree):
+        return False
+    return _File(tables, pin, model).may_report()
+
+
+def _walk(model: SemanticModel, node: ast.AST) -> Iterator[ast.AST]:
+    """Every node below ``node``, and below the string annotations the model parsed there."""
+    for inner in ast.walk(node):
+        yield inner
+        parsed = model.forward_references.get(inner) if isinstance(inner, ast.Constant) else None
+        if parsed is not None:
+            yield from _walk(model, parsed)
