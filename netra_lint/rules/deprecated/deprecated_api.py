@@ -3,7 +3,6 @@ analysis, and runs the three codes over it."""
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -11,10 +10,11 @@ from ...checker import Checker, Diagnostic, FileContext, PackError
 from ...focus import related_identifiers
 from . import nl201_import, nl202_call, nl203_member
 from .analysis import _Analysis
+from .candidates import may_report
 from .nl201_import import Usage, collect_references, patch_target_findings, reference_findings
 from .nl202_call import deprecated_call
 from .nl203_member import missing_member
-from .pack import DOTTED, SECTION, Deprecation, parse_entry, validate_all
+from .pack import SECTION, Deprecation, parse_entry, validate_all
 
 
 class DeprecatedApiChecker(Checker):
@@ -53,12 +53,18 @@ class DeprecatedApiChecker(Checker):
         seeds = {*self.needles(), *(entry.new_name for entry in self.by_old.values())}
         return related_identifiers(ctx.ast_tree, ctx.text, seeds)
 
+    def candidate(self, ctx: FileContext) -> bool:
+        needles = {n for entry in self._mentioned(ctx.text) for n in self.entry_needles[entry]}
+        return bool(needles) and may_report(ctx.semantic_model, self.by_old, self.factories, needles)
+
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
-        text = ctx.text
-        entries = [entry for entry, found in self.entry_needles.items() if any(n in text for n in found)]
-        if not entries or not _named_in_code(ctx.ast_tree, {n for e in entries for n in self.entry_needles[e]}):
-            return
-        yield from _findings(_Analysis(ctx, self.by_old, self.factories), entries)
+        entries = self._mentioned(ctx.text)
+        if entries:
+            yield from _findings(_Analysis(ctx, self.by_old, self.factories), entries)
+
+    def _mentioned(self, text: str) -> list[Deprecation]:
+        """The entries whose names the text holds."""
+        return [entry for entry, found in self.entry_needles.items() if any(n in text for n in found)]
 
 
 def _findings(analysis: _Analysis, entries: Sequence[Deprecation]) -> Iterator[Diagnostic]:
@@ -77,23 +83,3 @@ def _findings(analysis: _Analysis, entries: Sequence[Deprecation]) -> Iterator[D
         collect_references(analysis, entry, usage)
     for entry, usage in usages.items():
         yield from reference_findings(analysis, entry, usage)
-
-
-def _named_in_code(tree: ast.AST, names: set[str]) -> bool:
-    """Whether the names occur in code or in a dotted string (a patch target), not only in
-    comments and prose: a cheap stdlib-AST look before the LibCST parse and scope analysis."""
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Name) and node.id in names) or (
-            isinstance(node, ast.Attribute) and node.attr in names
-        ):
-            return True
-        if isinstance(node, ast.alias) and node.name.rsplit(".", 1)[-1] in names:
-            return True
-        if (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and DOTTED.match(node.value)
-            and names.intersection(node.value.split("."))
-        ):
-            return True
-    return False
