@@ -22,7 +22,7 @@ from functools import cached_property
 from ...semantics.model import SemanticModel
 from ...semantics.names import chain_root
 from ...semantics.references import qualified_name
-from ...semantics.scopes import ASSIGNMENT, NAMING_KINDS, PARAMETER, Binding
+from ...semantics.scopes import ASSIGNMENT, FROM_IMPORT, IMPORT, NAMING_KINDS, PARAMETER, Binding
 from .pins import AssumedVersion
 from .tables import Tables
 
@@ -47,14 +47,7 @@ class _File:
             for (name, _), spec in tables.attributes.items()
             if spec.action != "keep" or not pin.guarantees(spec.since)
         }
-        #: Names that some binding gives a qualified name through (an import, a def) or may
-        #: pass one on through (a plain alias): no other name resolves to websockets.
-        self.followed = frozenset(
-            name
-            for scope in model.scopes
-            for name, bindings in scope.bindings.items()
-            if any(b.target is not None or (b.kind == ASSIGNMENT and b.value is not None) for b in bindings)
-        )
+        self.followed = _followed(model)
 
     @cached_property
     def defined(self) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
@@ -209,7 +202,7 @@ class _File:
 
     def names(self, node: ast.expr) -> frozenset[str]:
         """The qualified names a Name or attribute chain may stand for, asked only where its
-        first name is one an import or alias binds."""
+        first name may stand for something of websockets."""
         head, parts = chain_root(node)
         if not isinstance(head, ast.Name) or head.id not in self.followed:
             return frozenset()
@@ -225,6 +218,27 @@ class _File:
             for b in self.model.bindings_of(head)
             if b.kind in NAMING_KINDS and b.target is not None
         )
+
+
+def _followed(model: SemanticModel) -> frozenset[str]:
+    """The names an import of websockets binds, and the plain aliases of them (``x =
+    websockets.legacy``): no other name resolves to something of websockets."""
+    bindings = [b for scope in model.scopes for found in scope.bindings.values() for b in found]
+    followed = {
+        b.name for b in bindings if b.kind in (IMPORT, FROM_IMPORT) and (b.target or "").split(".")[0] == "websockets"
+    }
+    aliases = [
+        (b.name, root.id)
+        for b in bindings
+        if b.kind == ASSIGNMENT
+        and isinstance(b.value, (ast.Name, ast.Attribute))
+        and isinstance(root := chain_root(b.value)[0], ast.Name)
+    ]
+    while True:
+        grown = {name for name, root in aliases if root in followed}
+        if grown <= followed:
+            return frozenset(followed)
+        followed |= grown
 
 
 def _positional(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[str]:
