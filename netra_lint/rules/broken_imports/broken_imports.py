@@ -3,7 +3,7 @@ the code it may break (NL501 module, NL502 name, NL503 string target)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,11 @@ class BrokenImports(Checker):
 
     def needles(self) -> tuple[str, ...]:
         return ("import", "patch", "setattr")
+
+    def focus(self, ctx: FileContext) -> Collection[str]:
+        """The fixes rewrite ``from`` imports, the only code read with LibCST: a body
+        without an import statement is blanked (see ``focus``)."""
+        return ("import",)
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         index = ctx.index
