@@ -28,10 +28,9 @@ from .tables import Tables
 
 _SERVE_ROLES = frozenset({"serve", "unix_serve"})
 _CALLBACKS = ("process_request", "select_subprotocol")
-#: Second parameters of a callback with the legacy signature.
+#: First and second parameters of a callback with the legacy signature.
+_LEGACY_FIRST = (["path"], ["client_subprotocols"])
 _LEGACY_SECOND = (["request_headers"], ["headers"], ["server_subprotocols"])
-#: A function a ``serve`` argument may be, and how many of its parameters are bound already.
-_Function = tuple[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, int]
 
 
 class _File:
@@ -147,36 +146,24 @@ class _File:
                 return True
         return False
 
-    def functions(self, value: ast.expr) -> list[_Function] | None:
-        """The functions a handler or callback may be (None: any), with how many of their
-        leading parameters are bound already."""
+    def parameters(self, value: ast.expr) -> list[list[str]] | None:
+        """The positional parameters (those not bound already) of each function a handler or
+        callback may be; None: it may be any function."""
         if isinstance(value, ast.Lambda):
-            return [(value, 0)]
+            return [_positional(value)]
         if isinstance(value, ast.Name):
-            return [(f, 0) for f in self.defined.get(value.id, [])]
-        if isinstance(value, ast.Attribute):
-            return [(f, 1) for f in self.defined.get(value.attr, [])]
+            return [_positional(f) for f in self.defined.get(value.id, [])]
+        if isinstance(value, ast.Attribute):  # a method: ``self`` is bound
+            return [_positional(f)[1:] for f in self.defined.get(value.attr, [])]
         return None if isinstance(value, ast.Call) else []
 
     def reported_handler(self, value: ast.expr) -> bool:
-        functions = self.functions(value)
-        if functions is None:
-            return True
-        for function, bound in functions:
-            parameters = _positional(function)[bound:]
-            if len(parameters) > 1 or (parameters and parameters[0] in self.attribute_owners):
-                return True
-        return False
+        found = self.parameters(value)
+        return found is None or any(len(p) > 1 or (len(p) == 1 and p[0] in self.attribute_owners) for p in found)
 
     def legacy_callback(self, value: ast.expr) -> bool:
-        functions = self.functions(value)
-        if functions is None:
-            return True
-        for function, bound in functions:
-            names = _positional(function)[bound:]
-            if names[:1] in (["path"], ["client_subprotocols"]) or names[1:2] in _LEGACY_SECOND:
-                return True
-        return False
+        found = self.parameters(value)
+        return found is None or any(p[:1] in _LEGACY_FIRST or p[1:2] in _LEGACY_SECOND for p in found)
 
     def typed_receiver(self, value: ast.expr) -> bool:
         """Whether the object an attribute is read from may be one the receiver checks know:
