@@ -101,3 +101,36 @@ def test_generated_tree_is_the_same_without_the_filter(
     assert filtered == unfiltered
     assert filtered[0], "the tree has findings"
     assert False in asked and True in asked, "the filter answered both ways"
+
+
+_CLIENT = "from websockets.asyncio.client import ClientConnection, connect\n"
+#: Receivers the attribute check knows through instance evidence, one shape a file, so that
+#: nothing else in the file makes it a candidate.
+RECEIVER_SHAPES = {
+    "set_attribute.py": "class Hub:\n    clients: set[ClientConnection]\n\n    def show(self):\n"
+    "        for c in self.clients:\n            print(c.path)\n",
+    "dict_attribute.py": "class Hub:\n    named: dict[str, ClientConnection]\n\n    def show(self):\n"
+    '        print(self.named["a"].open)\n',
+    "other_method.py": "class Hub:\n    async def start(self, uri):\n        self.ws = await connect(uri)\n\n"
+    "    def show(self):\n        print(self.ws.host)\n",
+    "alias.py": "def alias(ws: ClientConnection):\n    conn = ws\n    return conn.path\n",
+    "list_parameter.py": "def holder(clients: list[ClientConnection]):\n    return [c.closed for c in clients]\n",
+    "dict_get.py": 'def holder(clients: dict[str, ClientConnection]):\n    return clients.get("a").closed\n',
+}
+
+
+def test_receivers_known_through_instance_evidence_are_candidates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["websockets>=14.2"]\n')
+    for name, body in RECEIVER_SHAPES.items():
+        (root / name).write_text(_CLIENT + "\n\n" + body)
+    (root / "handler_alias.py").write_text(
+        "from websockets.asyncio.server import serve\n\n\nasync def handler(websocket):\n    conn = websocket\n"
+        '    print(conn.path)\n\n\nasync def main():\n    async with serve(handler, "", 1):\n        pass\n'
+    )
+    filtered, unfiltered = _both_ways(root, ["NL1"], monkeypatch, fix=False)
+    assert filtered == unfiltered
+    assert {Path(f[0]).name for f in filtered[0]} == {*RECEIVER_SHAPES, "handler_alias.py"}

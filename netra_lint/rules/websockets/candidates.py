@@ -18,19 +18,47 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple, cast
 
+from ...semantics.instances import InstanceTyper
 from ...semantics.model import SemanticModel
 from ...semantics.names import chain_root
 from ...semantics.references import qualified_name
 from ...semantics.scopes import ASSIGNMENT, FROM_IMPORT, IMPORT, NAMING_KINDS, PARAMETER, Binding
+from .instances import _HANDLER, ConnectionPolicy
 from .pins import AssumedVersion
 from .tables import Tables
+
+if TYPE_CHECKING:
+    from .analysis import FileAnalysis
 
 _SERVE_ROLES = frozenset({"serve", "unix_serve"})
 _CALLBACKS = ("process_request", "select_subprotocol")
 #: First and second parameters of a callback with the legacy signature.
 _LEGACY_FIRST = (["path"], ["client_subprotocols"])
 _LEGACY_SECOND = (["request_headers"], ["headers"], ["server_subprotocols"])
+
+
+class _TablesOnly(NamedTuple):
+    """What ``ConnectionPolicy`` reads of a file's analysis to say what websockets'
+    callables give and which classes are connections: the tables."""
+
+    tables: Tables
+
+
+class _CandidatePolicy(ConnectionPolicy):
+    """The rules' instance policy, before any check has run: the first parameter of every
+    function a ``serve`` call may be given as its handler is a connection (of every
+    function, when the handler can't be told)."""
+
+    def __init__(self, tables: Tables, handlers: frozenset[ast.AST] | None) -> None:
+        super().__init__(cast("FileAnalysis", _TablesOnly(tables)))
+        self.handlers = handlers
+
+    def parameter(self, binding: Binding) -> str | None:
+        if self.handlers is None or binding.node in self.handlers:
+            return _HANDLER + "server-connection"
+        return None
 
 
 class _File:
@@ -130,12 +158,9 @@ class _File:
         parameter name, a call outside a coroutine."""
         if not self.in_coroutine(call):
             return True
-        handler = next((a for a in call.args if not isinstance(a, ast.Starred)), None)
-        for keyword in call.keywords:
-            if keyword.arg in ("ws_handler", "handler"):
-                handler = keyword.value
-            elif keyword.arg in _CALLBACKS and self.legacy_callback(keyword.value):
-                return True
+        if any(k.arg in _CALLBACKS and self.legacy_callback(k.value) for k in call.keywords):
+            return True
+        handler = _handler(call)
         return handler is not None and self.reported_handler(handler)
 
     def in_coroutine(self, node: ast.AST) -> bool:
@@ -165,9 +190,47 @@ class _File:
         found = self.parameters(value)
         return found is None or any(p[:1] in _LEGACY_FIRST or p[1:2] in _LEGACY_SECOND for p in found)
 
+    @cached_property
+    def policy(self) -> _CandidatePolicy:
+        """The rules' policy, with the first parameters of the functions ``serve`` is given."""
+        handlers: set[ast.AST] = set()
+        for node in ast.walk(self.model.tree):
+            if isinstance(node, ast.Call) and any(self.role(n) in _SERVE_ROLES for n in self.names(node.func)):
+                value = _handler(node)
+                if value is None:
+                    continue
+                if self.parameters(value) is None:
+                    return _CandidatePolicy(self.tables, None)
+                handlers.update(self.first_parameters(value))
+        return _CandidatePolicy(self.tables, frozenset(handlers))
+
+    @cached_property
+    def typer(self) -> InstanceTyper:
+        """The rules' instance evidence (typed containers, aliases, attributes set in other
+        methods, a handler's connection)."""
+        return InstanceTyper(self.model, self.policy)
+
+    def first_parameters(self, value: ast.expr) -> list[ast.arg]:
+        """The first parameter (not bound already) of each function a handler may be."""
+        if isinstance(value, ast.Lambda):
+            functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = [value]
+        else:
+            key = value.id if isinstance(value, ast.Name) else value.attr if isinstance(value, ast.Attribute) else ""
+            functions = list(self.defined.get(key, []))
+        bound = 1 if isinstance(value, ast.Attribute) else 0
+        return [args[bound] for f in functions if len(args := [*f.args.posonlyargs, *f.args.args]) > bound]
+
     def typed_receiver(self, value: ast.expr) -> bool:
         """Whether the object an attribute is read from may be one the receiver checks know:
-        a name bound from code that names something of websockets, or ``self.attr``."""
+        a name bound from code that names something of websockets, ``self.attr``, or what
+        the rules' instance evidence says is a connection or server."""
+        if self.bound_receiver(value):
+            return True
+        found = self.typer.instance_of(value)
+        return found is not None and self.policy.kind(found.cls) is not None
+
+    def bound_receiver(self, value: ast.expr) -> bool:
+        """A name bound from code that names something of websockets, or ``self.attr``."""
         if isinstance(value, ast.Attribute):  # ``self.attr`` in a method
             owner = value.value
             return isinstance(owner, ast.Name) and any(
@@ -226,6 +289,15 @@ def _followed(model: SemanticModel) -> frozenset[str]:
         if grown <= followed:
             return frozenset(followed)
         followed |= grown
+
+
+def _handler(call: ast.Call) -> ast.expr | None:
+    """The handler a ``serve`` call is given: its first argument or ``handler=``."""
+    found = next((a for a in call.args if not isinstance(a, ast.Starred)), None)
+    for keyword in call.keywords:
+        if keyword.arg in ("ws_handler", "handler"):
+            found = keyword.value
+    return found
 
 
 def _positional(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[str]:
