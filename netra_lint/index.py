@@ -9,6 +9,8 @@ Rules ask it questions instead of walking the tree themselves:
 * ``is_first_party(name)`` — does the top-level name belong to the project? A namespace
   directory doesn't when a third-party package of that name is declared or installed
   (``ThirdPartyNames``), nor when it holds no Python code (``missing_dependency``).
+* ``in_shared_namespace(name)`` — may another distribution's portion of a namespace
+  package provide ``name``, which the project lacks (``shared_namespaces``)?
 * ``member(module, name)`` — what ``module.name`` is (a ``Ref``), ``UNKNOWN_REF`` when the
   index can't tell (``__getattr__``, unresolved star import, compiled module), ``None``
   when it is certainly missing. Star imports and re-exports are followed.

@@ -140,6 +140,9 @@ def _lockfile(path: Path) -> Iterator[Requirement]:
                 yield Requirement(path, package["name"], locked=package.get("version"))
 
 
+_PROJECT_FILES = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "Pipfile": _pipfile}
+
+
 def _files(directory: Path) -> tuple[set[str], set[str]]:
     """The names of a directory's files and subdirectories (one listing)."""
     files: set[str] = set()
@@ -156,19 +159,24 @@ def _files(directory: Path) -> tuple[set[str], set[str]]:
     return files, directories
 
 
-def requirements_in(directory: Path) -> Iterator[Requirement]:
-    """Every requirement of one directory's files: lockfiles first, then the project files,
-    then the requirement files by name."""
+def requirement_files(directory: Path) -> list[Path]:
+    """The files of one directory that declare requirements: lockfiles first, then the
+    project files, then the requirement files by name."""
     files, directories = _files(directory)
-    for name in LOCKFILES:
-        if name in files:
-            yield from _lockfile(directory / name)
-    for name, read in (("pyproject.toml", _pyproject), ("setup.cfg", _setup_cfg), ("Pipfile", _pipfile)):
-        if name in files:
-            yield from read(directory / name)
+    found = [directory / name for name in (*LOCKFILES, *_PROJECT_FILES) if name in files]
     requirement_files = [directory / n for n in files if fnmatch.fnmatch(n, "requirements*.txt")]
     if "requirements" in directories:
         inner = _files(directory / "requirements")[0]
         requirement_files += [directory / "requirements" / n for n in inner if n.endswith(".txt")]
-    for path in sorted(requirement_files):
-        yield from _lines(path, (_read_text(path) or "").splitlines())
+    return found + sorted(requirement_files)
+
+
+def requirements_in(directory: Path) -> Iterator[Requirement]:
+    """Every requirement of one directory's files (``requirement_files``)."""
+    for path in requirement_files(directory):
+        if path.name in LOCKFILES:
+            yield from _lockfile(path)
+        elif path.name in _PROJECT_FILES:
+            yield from _PROJECT_FILES[path.name](path)
+        else:
+            yield from _lines(path, (_read_text(path) or "").splitlines())

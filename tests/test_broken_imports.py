@@ -189,3 +189,92 @@ def test_a_warm_run_loads_no_index_and_a_changed_module_rechecks_its_importers(
     assert builds == [1]
     assert [(Path(d.path).name, d.code) for d in changed.diagnostics] == [("views.py", "NL502")]
     assert lint(in_tmp).cache_hits == 3 and builds == [1]
+
+
+SHARED_NAMESPACE = {
+    "src/acme/tools/parser/__init__.py": """\
+        from acme import abstract
+        from acme.tools.parser.util import Missing
+        """,
+    "src/acme/tools/parser/util.py": "PRESENT = 1\n",
+    "src/acme/tools/parser/show.py": """\
+        from unittest import mock
+
+        import acme.metaparser.util
+        from acme.tools.sdk.apis import configure
+        from acme.tools.parser.gone import Gone
+
+        PATCHES = [mock.patch("acme.metaparser.MetaParser.parse"), mock.patch("acme.tools.parser.show.Missing")]
+        """,
+    # A second package beside ``parser``: not the shape of one portion.
+    "src/acme/tools/clean/__init__.py": "",
+}
+#: Every finding of the project when nothing says ``acme`` is shared.
+UNSHARED_FINDINGS = [
+    ("src/acme/tools/parser/__init__.py", 1, "NL502"),
+    ("src/acme/tools/parser/__init__.py", 2, "NL502"),
+    ("src/acme/tools/parser/show.py", 3, "NL501"),
+    ("src/acme/tools/parser/show.py", 4, "NL501"),
+    ("src/acme/tools/parser/show.py", 5, "NL501"),
+    ("src/acme/tools/parser/show.py", 7, "NL503"),
+    ("src/acme/tools/parser/show.py", 7, "NL503"),
+]
+#: What stays when ``acme`` and ``acme.tools`` may hold other distributions' portions: the
+#: names and modules missing inside the project's own regular package.
+SHARED_FINDINGS = [
+    ("src/acme/tools/parser/__init__.py", 2, "NL502"),
+    ("src/acme/tools/parser/show.py", 5, "NL501"),
+    ("src/acme/tools/parser/show.py", 7, "NL503"),
+]
+
+
+@pytest.mark.parametrize(
+    ("declaration", "expected"),
+    [
+        ({"setup.py": "from setuptools import setup\nsetup(name='acme')\n"}, UNSHARED_FINDINGS),
+        (
+            {"setup.py": "import setuptools\nsetuptools.setup(packages=setuptools.find_namespace_packages('src'))\n"},
+            SHARED_FINDINGS,
+        ),
+        ({"setup.py": "from setuptools import find_namespace_packages as f\nf(where='lib')\n"}, UNSHARED_FINDINGS),
+        (
+            {"setup.py": "from setuptools import setup\nsetup(namespace_packages=['acme'], package_dir={'': 'src'})\n"},
+            SHARED_FINDINGS,
+        ),
+        (
+            {"setup.cfg": "[options]\npackages = find_namespace:\n\n[options.packages.find]\nwhere = src\n"},
+            SHARED_FINDINGS,
+        ),
+        ({"setup.cfg": "[options]\npackages = find:\n\n[options.packages.find]\nwhere = src\n"}, UNSHARED_FINDINGS),
+        ({"pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["src"]\n'}, SHARED_FINDINGS),
+        (
+            {"pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["src"]\nnamespaces = false\n'},
+            UNSHARED_FINDINGS,
+        ),
+    ],
+)
+def test_a_namespace_package_declared_to_the_build_backend_may_hold_other_portions(
+    in_tmp: Path, declaration: dict[str, str], expected: list[tuple[str, int, str]]
+) -> None:
+    """``find_namespace_packages`` (or its setup.cfg/pyproject forms) says the project's
+    namespace packages are portions: what other distributions add to ``acme`` and
+    ``acme.tools`` is not reported, what the project's own package lacks still is."""
+    write(in_tmp, {**SHARED_NAMESPACE, **declaration})
+    outcome = lint(in_tmp)
+    assert outcome.errors == []
+    assert sorted((Path(d.path).as_posix(), d.row, d.code) for d in outcome.diagnostics) == expected
+
+
+def test_a_pkg_resources_namespace_package_may_hold_other_portions(in_tmp: Path) -> None:
+    """``declare_namespace`` extends ``__path__`` as ``extend_path`` does: below it nothing is
+    certainly missing; a package that declares nothing is checked."""
+    write(
+        in_tmp,
+        {
+            "acme/__init__.py": "__import__('pkg_resources').declare_namespace(__name__)\n",
+            "acme/parser/__init__.py": "from acme.metaparser import MetaParser\nfrom other.gone import Gone\n",
+            "other/__init__.py": "import pkg_resources\n\nDECLARE = pkg_resources.declare_namespace\n",
+        },
+    )
+    found = [(Path(d.path).as_posix(), d.row, d.code) for d in lint(in_tmp).diagnostics]
+    assert found == [("acme/parser/__init__.py", 2, "NL501")]

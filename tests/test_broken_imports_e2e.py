@@ -205,3 +205,33 @@ def test_a_declared_dependency_wins_over_a_namespace_directory_and_the_cache_kno
     (root / "requirements").mkdir()
     (root / "requirements" / "dev.txt").write_text("queues==1.0\n", encoding="utf-8")
     assert findings() == [("NL501", 3)]
+
+
+def test_the_cache_knows_the_declarations_of_a_sub_project(tmp_path: Path) -> None:
+    """The declarations the index reads beside a sub-project's root (its setup.py, its
+    requirement files) are part of every result's cache key, as the project root's are."""
+    root = tmp_path / "project"
+    make_project(
+        root,
+        {
+            "pyproject.toml": '[project]\nname = "mono"\n',
+            "services/parser/setup.py": "from setuptools import setup\nsetup(name='acme.parser')\n",
+            "services/parser/src/acme/parser/__init__.py": """\
+                from acme.metaparser import MetaParser
+                from tasks.gone import SCHEDULE
+                """,
+            "services/parser/src/acme/clean/__init__.py": "",
+            "services/parser/src/tasks/beat.py": "SCHEDULE = {}\n",
+        },
+    )
+
+    def findings() -> list[tuple[str, int]]:
+        result = netra(root, "--output-format", "json", "--exit-zero", cache=True)
+        return sorted((d["code"], d["location"]["row"]) for d in json.loads(result.stdout))
+
+    assert findings() == [("NL501", 1), ("NL501", 2)]
+    (root / "services" / "parser" / "requirements.txt").write_text("tasks\n", encoding="utf-8")
+    assert findings() == [("NL501", 1)]
+    setup_cfg = "[options]\npackages = find_namespace:\n\n[options.packages.find]\nwhere = src\n"
+    (root / "services" / "parser" / "setup.cfg").write_text(setup_cfg, encoding="utf-8")
+    assert findings() == []

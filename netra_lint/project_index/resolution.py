@@ -19,6 +19,7 @@ from typing import Literal
 
 from . import layout
 from .records import UNKNOWN_REF, ClassInfo, ModuleInfo, ModuleSpec, Ref
+from .shared_namespaces import declaration_directories, namespace_roots
 from .store import IndexStore
 from .third_party import ThirdPartyNames, without_python
 
@@ -64,6 +65,8 @@ class ProjectIndex(IndexStore):
         self._listings: dict[str, frozenset[str]] = {}
         self._specs: dict[str, ModuleSpec | None] = {}
         self._first_party: dict[str, bool] = {}
+        self._shared_tops: dict[str, bool] = {}
+        self._namespace_roots: dict[str, frozenset[str]] = {}
         self._modules: dict[str, ModuleInfo] = {}
         self._binders: dict[str, list[tuple[str, str]]] | None = None
         self._subclasses: dict[str, list[str]] | None = None
@@ -164,6 +167,55 @@ class ProjectIndex(IndexStore):
             and not self.third_party.provides(top, spec.locations)
             and without_python(spec.locations)
         )
+
+    def in_shared_namespace(self, dotted: str) -> bool:
+        """Whether the deepest existing module on the way to ``dotted`` is a namespace
+        package that other distributions may add portions to (see ``shared_namespaces``):
+        a submodule the project lacks there may come from one of them."""
+        parts = dotted.split(".")
+        found = 0
+        for size in range(1, len(parts)):
+            spec = self.find_module(".".join(parts[:size]))
+            if spec is None:
+                break
+            if spec.kind != "namespace":
+                return False
+            found = size
+        return found > 0 and self._shared_top(parts[0])
+
+    def _shared_top(self, top: str) -> bool:
+        """Whether the top-level namespace package ``top`` is declared to a build backend
+        as a namespace package, or has the shape of one distribution's portion."""
+        known = self._shared_tops.get(top)
+        if known is None:
+            spec = self.find_module(top)
+            roots = {os.path.dirname(p) for p in spec.locations} if spec is not None else set()
+            known = any(self._declared_namespace_root(r) for r in roots) or self._one_chain(top)
+            self._shared_tops[top] = known
+        return known
+
+    def _declared_namespace_root(self, root: str) -> bool:
+        for directory in declaration_directories(root, self.project_root):
+            if directory not in self._namespace_roots:
+                self._namespace_roots[directory] = namespace_roots(directory)
+            if os.path.normpath(root) in self._namespace_roots[directory]:
+                return True
+        return False
+
+    def _one_chain(self, name: str) -> bool:
+        """Whether ``name`` leads through namespace directories that each hold no module and
+        one subdirectory only, down to a regular package (``genie/libs/parser/``)."""
+        spec = self.find_module(name)
+        if spec is None or spec.kind != "namespace":
+            return spec is not None and spec.kind == "package"
+        children: set[str] = set()
+        for portion in spec.locations:
+            for entry in self._listing(portion):
+                if entry.endswith((*_EXTENSION_SUFFIXES, ".py", ".pyi")):
+                    return False
+                if entry.isidentifier() and entry != "__pycache__" and os.path.isdir(os.path.join(portion, entry)):
+                    children.add(entry)
+        return len(children) == 1 and self._one_chain(f"{name}.{children.pop()}")
 
     # -- module contents --
 

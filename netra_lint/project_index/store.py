@@ -25,15 +25,17 @@ from typing import Any, NamedTuple, TypeVar
 from .. import __version__
 from ..cache import file_stat, load_shards, relative_key, save_shards
 from ..discovery import discover
+from ..requirements import requirement_files
 from ..settings import Settings
 from ..source import DecodeError, SourceFile
 from . import layout
 from .layout import ModulePart, Part
 from .records import FileSummary
+from .shared_namespaces import DECLARATION_FILES, declaration_directories
 from .summarizer import summarize, summarize_text
 
 CACHE_NAME = "project-index"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v10"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v11"
 _STATE_NAME = "state"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -219,7 +221,7 @@ class IndexStore:
             gone = cached.keys() - index._entries.keys()
             _save(cache_file, index._entries, changed | gone, index.project_root)
             stats = {key: entry.stat for key, entry in index._entries.items()}
-            state = _state_key(roots, files, wanted, lambda key: stats.get(key))
+            state = _state_key(roots, files, wanted, lambda key: stats.get(key), index.project_root)
             _write_state(cache_file / _STATE_NAME, (_CACHE_MAGIC, state, index.fingerprint))
         return index
 
@@ -269,7 +271,7 @@ class IndexStore:
             isinstance(saved, tuple) and len(saved) == 3 and saved[0] == _CACHE_MAGIC and isinstance(saved[2], str)
         ):
             return None
-        current = _state_key(cls._roots(settings, files), files, set(facts or ()), stat)
+        current = _state_key(cls._roots(settings, files), files, set(facts or ()), stat, str(settings.project_root))
         return saved[2] if saved[1] == current else None
 
     @classmethod
@@ -296,6 +298,7 @@ class IndexStore:
         changes. Paths count relative to the project root: a checkout elsewhere is the same."""
         digest = hashlib.blake2b(digest_size=16)
         digest.update(repr([relative_key(root, self.project_root) for root in self.roots]).encode())
+        digest.update(declarations_digest(self.roots, self.project_root))
         for path in sorted(self._entries):
             entry = self._entries[path]
             where = relative_key(path, self.project_root)
@@ -419,16 +422,39 @@ def _run_jobs(todo: list[_Job], jobs: int | None) -> Iterator[_Extracted]:
 
 
 def _state_key(
-    roots: list[Path], files: list[Path], wanted: set[str], stat: Callable[[str], tuple[int, int] | None]
+    roots: list[Path],
+    files: list[Path],
+    wanted: set[str],
+    stat: Callable[[str], tuple[int, int] | None],
+    project_root: str,
 ) -> bytes:
     """A digest of what decides a build's result when every file keeps its ``stat``: the
-    roots, the facts asked for, and the path and ``stat`` of every module."""
+    roots, their declarations, the facts asked for, and the path and ``stat`` of every module."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((roots, sorted(wanted))).encode("utf-8", "surrogatepass"))
+    digest.update(declarations_digest([str(r) for r in roots], project_root))
     for path in files:
         key = str(path)
         if key.endswith(".py"):
             digest.update(f"{key}\0{stat(key)}\n".encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def declarations_digest(roots: list[str], project_root: str) -> bytes:
+    """A digest of the files whose declarations the index's answers read (which top-level
+    names are third-party, which namespace packages other distributions share): those of
+    every root and of the directories up from it to the project root."""
+    digest = hashlib.blake2b(digest_size=16)
+    directories = sorted({d for root in roots for d in declaration_directories(root, project_root)})
+    for directory in directories:
+        paths = {*requirement_files(Path(directory)), *(Path(directory, n) for n in DECLARATION_FILES)}
+        for path in sorted(paths):
+            try:
+                content = path.read_bytes()
+            except OSError:
+                continue
+            digest.update(f"{relative_key(str(path), project_root)}\0{len(content)}\0".encode("utf-8", "surrogatepass"))
+            digest.update(content)
     return digest.digest()
 
 

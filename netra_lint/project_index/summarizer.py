@@ -128,7 +128,7 @@ class _Summarizer:
                 func = dotted_name(stmt.value.func) or ""
                 if func in ("__all__.extend", "__all__.append"):
                     self.extend_all(stmt.value.args)
-                elif func.startswith("__path__."):
+                elif func.startswith("__path__.") or _declares_namespace(stmt.value):
                     self.dynamic_path = True
             elif type(stmt).__name__ == "TypeAlias":
                 self.bind(stmt.name.id, ("value",))  # type: ignore[attr-defined]
@@ -252,6 +252,13 @@ class _Summarizer:
         called = collections.Counter(_CALLED_NAME.findall(text))
         called.subtract(m[1] for m in _CLASS_HEADER.finditer(text) if not _word_before(text, m.start()))
         return sorted(name for name, count in called.items() if count > 0)
+
+
+def _declares_namespace(call: ast.Call) -> bool:
+    """``pkg_resources.declare_namespace(__name__)``, also as ``__import__("pkg_resources")
+    .declare_namespace``: the package's ``__path__`` merges every distribution's portion."""
+    func = call.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) == "declare_namespace"
 
 
 def _word_before(text: str, offset: int) -> bool:

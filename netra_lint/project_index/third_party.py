@@ -5,7 +5,7 @@ import op`` works beside an ``alembic/`` folder of migration scripts.
 
 A name is third-party when the project declares a distribution of that name (any
 requirement file, ``pyproject.toml``, ``setup.cfg``, ``Pipfile`` or lockfile in the
-project root or beside the directory) or the environment netra-lint runs in has one
+project root, beside the directory or in a directory up from there) or the environment netra-lint runs in has one
 installed that provides it. Metadata is read; nothing is imported.
 """
 
@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..requirements import normalized, requirements_in
+from .shared_namespaces import declaration_directories
 
 #: How many entries of a directory tree are looked at to find a Python file.
 _PYTHON_FILE_SEARCH_LIMIT = 5000
@@ -41,12 +42,10 @@ class ThirdPartyNames:
         except (OSError, ValueError):  # pragma: no cover - a broken metadata directory
             return frozenset()
 
-    def key(self, directories: list[str]) -> str:
-        """What the answers depend on, for the result cache: the names installed and those
-        declared in ``directories`` (the project root and the import roots)."""
-        declared = sorted(set().union(*(self.declared_in(d) for d in [self.project_root, *directories])))
-        digest = hashlib.sha256(repr((sorted(self.installed), declared)).encode())
-        return digest.hexdigest()[:16]
+    def key(self) -> str:
+        """The names installed, for the result cache (what the project declares is part of
+        the index's fingerprint)."""
+        return hashlib.sha256(repr(sorted(self.installed)).encode()).hexdigest()[:16]
 
     def declared_in(self, directory: str) -> frozenset[str]:
         """The normalized names of the distributions one directory's files declare."""
@@ -61,7 +60,8 @@ class ThirdPartyNames:
         installed as a third-party package."""
         if name in self.installed or _installed_package(name, self.project_root):
             return True
-        directories = {self.project_root, *(os.path.dirname(p) for p in portions)}
+        roots = {os.path.dirname(p) for p in portions}
+        directories = {self.project_root, *(d for r in roots for d in declaration_directories(r, self.project_root))}
         return any(normalized(name) in self.declared_in(d) for d in directories)
 
 

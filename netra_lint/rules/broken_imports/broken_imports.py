@@ -43,11 +43,11 @@ class BrokenImports(Checker):
 
     @cached_property
     def third_party_key(self) -> str:
-        return ThirdPartyNames(str(self.settings.project_root)).key([str(p) for p in self.settings.src])
+        return ThirdPartyNames(str(self.settings.project_root)).key()
 
     def file_inputs(self, path: Path) -> str:
-        """Which names are third-party decides whether a namespace directory's imports are
-        checked: what the project declares and what is installed."""
+        """Which names are installed decides whether a namespace directory's imports are
+        checked (what the project declares is part of the index's fingerprint)."""
         return self.third_party_key
 
     def needles(self) -> tuple[str, ...]:

@@ -56,8 +56,14 @@ class _FileCheck:
 
     def missing(self, module: str) -> bool:
         """True when ``module`` certainly can't be imported (no dynamic ``__path__`` on the
-        way, and not a file that git ignores because a build writes it)."""
-        return not self.index.module_exists(module) and not self.dynamic(module) and not self.generated(module)
+        way, not in a namespace package other distributions share, and not a file that git
+        ignores because a build writes it)."""
+        return (
+            not self.index.module_exists(module)
+            and not self.dynamic(module)
+            and not self.index.in_shared_namespace(module)
+            and not self.generated(module)
+        )
 
     def generated(self, module: str) -> bool:
         """Whether ``module``'s file would be one that git ignores where the import looks for

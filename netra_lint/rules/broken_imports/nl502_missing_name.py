@@ -66,7 +66,9 @@ class _MissingName(_Destinations, _ImportEdits):
         broken = [
             i
             for i, imported in enumerate(names)
-            if imported.name != "*" and self.index.member(target, imported.name) is None
+            if imported.name != "*"
+            and self.index.member(target, imported.name) is None
+            and not self.index.in_shared_namespace(f"{target}.{imported.name}")
         ]
         if not broken:
             return

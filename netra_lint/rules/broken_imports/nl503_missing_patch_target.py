@@ -104,6 +104,8 @@ class _MissingPatchTarget(_Destinations):
         parts = value.split(".")
         if ref is not None or (lenient and resolved == len(parts) - 1) or self.dynamic(value):
             return
+        if self.index.in_shared_namespace(".".join(parts[: resolved + 1])):
+            return
         owner, missing = ".".join(parts[:resolved]), parts[resolved]
         owner_ref = self.index.resolve(owner)
         if (
