@@ -10,6 +10,7 @@ first-party project, fixed with ``--fix --unsafe-fixes``. Then:
 * the fixed file compiles, and only its imports changed;
 * every name the file imported is still bound, each to where the project defines it (a
   name defined nowhere stays where it was, reported);
+* every comment of the original survives, and a name's comment stays on that name's line;
 * a second run changes nothing.
 
 CI runs a bounded number of examples with a fixed seed (see ``test_fuzz.fuzz``).
@@ -18,6 +19,8 @@ CI runs a bounded number of examples with a fixed seed (see ``test_fuzz.fuzz``).
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from collections import Counter
 from dataclasses import dataclass
 
@@ -170,6 +173,12 @@ class Binding:
         return found
 
 
+def comments(text: str) -> Counter[str]:
+    """Every comment of a text."""
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return Counter(token.string for token in tokens if token.type == tokenize.COMMENT)
+
+
 def definers(name: str) -> set[str]:
     return {module for module, names in DEFINED.items() if name in names}
 
@@ -207,6 +216,12 @@ def test_fixed_imports_compile_and_bind_every_name_where_it_is_defined(generated
         note(after)
         compile(after, USER, "exec", dont_inherit=True)
         assert other_statements(after) == other_statements(text)
+        assert comments(after) == comments(text)
+        for line in after.splitlines():
+            code, _, comment = line.partition("#")
+            named = comment.strip()
+            if named in (*MOVING, *AMBIGUOUS, *NOWHERE, *(n for names in SOURCES.values() for n in names)):
+                assert named in code.replace(",", " ").split(), f"'# {named}' is not on the line of {named}"
 
         before_bindings, after_bindings = Binding.of(text), Binding.of(after)
         # Every local name is bound as often as before.

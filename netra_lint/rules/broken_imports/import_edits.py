@@ -13,6 +13,7 @@ from ...index import Position
 from ...lazy import libcst as cst
 from .destinations import _Plan
 from .file_check import _common_prefix, _FileCheck
+from .import_comments import comments_of, import_text, with_names
 
 
 class _Place(NamedTuple):
@@ -92,25 +93,27 @@ class _ImportEdits(_FileCheck):
             target: [self.renamed(aliases[i], new_name) for i, new_name in members]
             for target, members in groups.items()
         }
-        kept = [a for i, a in enumerate(aliases) if i not in plan.destinations]
+        kept = [i for i in range(len(aliases)) if i not in plan.destinations]
         targets = sorted(moved_aliases)
         if not kept and len(targets) == 1:  # every name moves to one module: keep the layout
             names = [a.with_changes(comma=aliases[k].comma) for k, a in enumerate(moved_aliases[targets[0]])]
             new = self.with_module(node, targets[0], relative).with_changes(names=names)
             return [Edit(start, end, self.ctx.code_for(new))]
+        source = self.ctx.source
+        comments = comments_of(node)
         statements = [
-            f"from {self.module_text(t, relative)} import "
-            + ", ".join(self.ctx.code_for(a) for a in self.plain(moved_aliases[t]))
+            import_text(
+                f"from {self.module_text(t, relative)} import ",
+                [self.ctx.code_for(a) for a in self.plain(moved_aliases[t])],
+                [comments.names[i] for i, _ in groups[t]],
+                place.indent,
+                source.newline,
+                comments if not kept and t == targets[0] else None,  # the statement's own, if it goes
+            )
             for t in targets
         ]
-        if kept:
-            # The last kept name takes the original last comma (and, in parentheses, the
-            # comment and line break that went with it).
-            kept[-1] = kept[-1].with_changes(comma=aliases[-1].comma if node.lpar else cst.MaybeSentinel.DEFAULT)
-            first = self.ctx.code_for(node.with_changes(names=kept))
-        else:  # the statement becomes the first of the new imports
-            first = statements.pop(0)
-        source = self.ctx.source
+        # Without a name that stays, the statement becomes the first of the new imports.
+        first = self.ctx.code_for(with_names(node, kept)) if kept else statements.pop(0)
         end_row = source.location(end)[0]
         if not place.lines_after or source.line_text(end_row).rstrip().endswith("\\"):
             # A block header's line, or a logical line that goes on: the new imports
