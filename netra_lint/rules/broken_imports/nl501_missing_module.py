@@ -30,6 +30,15 @@ as first-party when the project declares that distribution (requirement files,
 has one installed that provides the name. Such a directory without any Python code that
 no dependency provides is reported as a missing dependency, not as a missing module.
 
+A namespace package that other distributions may add portions to (every directory up
+from it a namespace directory too, and the project tells its build backend so:
+`find_namespace_packages` in `setup.py`, read without running it, `find_namespace:` in
+`setup.cfg`, `[tool.setuptools.packages.find]`; or its directories are one chain down to
+one package, `genie/libs/parser/`, the shape of one distribution's portion) doesn't
+certainly lack a submodule the project doesn't have: `genie.metaparser` may come from
+another distribution. Nor does a package whose `__init__.py` extends `__path__`
+(`extend_path`, `declare_namespace`).
+
 ## Why is this bad?
 The import raises `ModuleNotFoundError` as soon as the code runs, often only in the
 rarely executed path (a test, a worker, an error handler) after a module was moved.
