@@ -3,14 +3,19 @@
 Edits are small and local so that fixes of several rules can be applied in one pass:
 a new import is one new line in the module's import block, beside the imports of its own
 package (identical insertions from several fixes merge into one), and a removed import
-deletes exactly its own line(s).
+deletes exactly its own line(s). Where the file imports the migrated library optionally
+(``try: import lib`` / ``except ImportError: ...``), a new import goes right below that
+import instead (``OptionalImports``): at the top, it would make the module fail to import
+where the library is absent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import TypeGuard
 
-from .checker import FileContext
+from .checker import CstVisitor, FileContext
 from .diagnostics import Edit
 from .lazy import libcst as cst
 
@@ -148,3 +153,81 @@ def replace_node(ctx: FileContext, old: cst.CSTNode, new: cst.CSTNode | str) -> 
     start, end = ctx.cst_span(old)
     content = new if isinstance(new, str) else ctx.code_for(new)
     return Edit(start, end, content)
+
+
+def import_below(ctx: FileContext, statement: cst.Import | cst.ImportFrom, text: str) -> Edit:
+    """A new import line right below ``statement``, so it runs where the old one ran."""
+    start, end = ctx.cst_span(statement)
+    source = ctx.source
+    row = source.location(start)[0]
+    indent = ctx.text[source.line_starts[row - 1] : start]
+    end_row = source.location(end)[0]
+    offset = source.line_starts[end_row] if end_row < len(source.line_starts) else len(ctx.text)
+    prefix = "" if ctx.text[offset - 1 : offset] in ("\n", "\r") else source.newline
+    return Edit(offset, offset, f"{prefix}{indent}{text}{source.newline}")
+
+
+def imported_modules(statement: cst.Import | cst.ImportFrom) -> list[str]:
+    """The absolute modules an import statement names ("" for a relative one)."""
+    if isinstance(statement, cst.Import):
+        return [dotted_name(alias.name) for alias in statement.names]
+    return [dotted_name(statement.module) if statement.module and not statement.relative else ""]
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+class _GuardedImports(CstVisitor):
+    """The imports in the body of a ``try`` that catches ImportError (or ModuleNotFoundError)."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.Import | cst.ImportFrom] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Try) and _catches_import_error(node) and isinstance(node.body, cst.IndentedBlock):
+            for line in node.body.body:
+                if isinstance(line, cst.SimpleStatementLine):
+                    self.found.extend(s for s in line.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        return True
+
+
+def _catches_import_error(guard: cst.Try) -> bool:
+    caught = {
+        dotted_name(element.value if isinstance(element, cst.Element) else element)
+        for handler in guard.handlers
+        if handler.type is not None
+        for element in (handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type])
+    }
+    return bool(caught & _IMPORT_ERRORS)
+
+
+class OptionalImports:
+    """Where the imports a fix adds go, so that they are as optional as the file's import of
+    the library the fix migrates away from."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    @cached_property
+    def _guarded(self) -> list[cst.Import | cst.ImportFrom]:
+        visitor = _GuardedImports()
+        self.ctx.cst_module.visit(visitor)
+        return sorted(visitor.found, key=lambda statement: self.ctx.cst_span(statement)[0])
+
+    def guard(self, wanted: Callable[[str], bool]) -> cst.Import | cst.ImportFrom | None:
+        """The first import of a ``wanted`` module in the body of a ``try`` that catches
+        ImportError, in text order."""
+        for statement in self._guarded:
+            if any(wanted(module) for module in imported_modules(statement)):
+                return statement
+        return None
+
+    def add(
+        self, wanted: Callable[[str], bool], module: str, name: str | None = None, asname: str | None = None
+    ) -> list[Edit]:
+        """The import a fix needs: none if it is there; where a ``wanted`` module is imported
+        optionally, right below that import; else with the file's imports."""
+        guard = self.guard(wanted)
+        if guard is None or has_import(self.ctx.cst_module, module, name, asname):
+            return add_import(self.ctx, module, name, asname)
+        return [import_below(self.ctx, guard, import_line(module, name, asname))]

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from ...checker import CstVisitor, Edit, FileContext
+from ...importedits import OptionalImports
 from ...lazy import libcst as cst
 from ...semantics.scopes import Binding
 from .pack import Deprecation
@@ -56,6 +57,7 @@ class _Analysis:
         self.import_froms: list[cst.ImportFrom] = []
         self.attributes: list[cst.Attribute] = []
         ctx.cst_module.visit(_Collector(self))
+        self.optional_imports = OptionalImports(ctx)
 
     def call_sites(self) -> Iterator[CallSite]:
         """The calls that reach a deprecated entry, in text order."""
@@ -88,6 +90,11 @@ class _Analysis:
         """The binding a name of a ``from ... import`` statement makes."""
         node = self.ctx.model_node(alias, ast.alias)
         return self._imports.get(node) if node is not None else None
+
+    def add_import(self, entry: Deprecation, asname: str | None = None) -> list[Edit]:
+        """The import of ``entry``'s new name a fix needs, as optional as the file's import of
+        the old one (see ``OptionalImports``)."""
+        return self.optional_imports.add(entry.provides_old, entry.new_module, entry.new_name, asname)
 
     def in_fstring(self, node: ast.AST) -> bool:
         return any(isinstance(parent, ast.JoinedStr) for parent in self.model.ancestors(node))

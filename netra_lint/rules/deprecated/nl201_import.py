@@ -298,7 +298,7 @@ def _import_edits(analysis: _Analysis, entry: Deprecation, usage: Usage) -> list
     for attribute in usage.attributes:
         edits.append(Edit(*analysis.span(attribute), entry.new_name))
         if plain not in written:
-            edits.extend(add_import(ctx, *plain))
+            edits.extend(analysis.add_import(entry))
             written.add(plain)
     return edits
 

@@ -4,7 +4,6 @@ by binding its arguments to the old signature."""
 from __future__ import annotations
 
 from ...checker import Applicability, Diagnostic, Edit, RuleInfo
-from ...importedits import add_import
 from ...lazy import libcst as cst
 from .analysis import CallSite, _Analysis
 from .pack import CallRule
@@ -145,7 +144,7 @@ def _call_diagnostic(analysis: _Analysis, site: CallSite, rule: CallRule) -> Dia
     def edits() -> list[Edit]:
         found = [analysis.replace(call, render_call(call, rule, plan, func))]
         if method is None:
-            found.extend(add_import(ctx, entry.new_module, entry.new_name))
+            found.extend(analysis.add_import(entry))
         return found
 
     return ctx.diagnostic(

@@ -176,6 +176,10 @@ class Deprecation:
         """True if the new name behaves like the old one (no call or method differs)."""
         return self.call is None and not self.methods
 
+    def provides_old(self, module: str) -> bool:
+        """True if importing ``module`` can bring an old name (its module or a package of it)."""
+        return any(old.startswith(f"{module}.") for old in self.old)
+
     def text(self) -> str:
         text = f"{self.message.rstrip('.')} (see {self.url})" if self.url else self.message.rstrip(".")
         return f"{text}."

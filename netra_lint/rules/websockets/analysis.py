@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from ...checker import FileContext
 from ...diagnostics import Diagnostic, Edit
-from ...importedits import add_import, dotted_name, has_import, import_line
+from ...importedits import OptionalImports, dotted_name
 from ...lazy import libcst as cst
 from .groups import Group
 from .pack import CALLABLE_ROLES, RECEIVER_OF_ROLE, LegacyName
@@ -55,6 +54,10 @@ class Uses:
     nodes: list[cst.CSTNode] = field(default_factory=list)
 
 
+def _is_websockets(module: str) -> bool:
+    return module == "websockets" or module.startswith("websockets.")
+
+
 class FileAnalysis:
     """What the checks of one file share; each check reads it and adds findings and groups."""
 
@@ -74,6 +77,7 @@ class FileAnalysis:
         self.reported_callbacks: set[cst.CSTNode] = set()
         #: References to a legacy factory whose call NL102 rewrites (see `with-serve` in the pack).
         self.rewritten_factories: set[cst.CSTNode] = set()
+        self.optional_imports = OptionalImports(ctx)
 
     def resolve(self, node: cst.CSTNode) -> Reference | None:
         return self.resolver.resolve(node)
@@ -87,51 +91,9 @@ class FileAnalysis:
     # -- imports a fix adds ----------------------------------------------------------------------
 
     def add_import(self, module: str, name: str | None = None) -> list[Edit]:
-        """The import a fix needs: none if it is there; where the file imports websockets
-        optionally (``try: import websockets`` / ``except ImportError: ...``), right below
-        that import, so that the new one is as optional; else with the file's imports."""
-        optional = self.optional_import
-        if optional is None or has_import(self.module, module, name):
-            return add_import(self.ctx, module, name)
-        return [self.import_below(optional, import_line(module, name))]
-
-    @cached_property
-    def optional_import(self) -> cst.Import | cst.ImportFrom | None:
-        """The first import of websockets in the body of a ``try`` that catches ImportError."""
-        for statement in self.collected.imports:
-            if isinstance(statement, cst.Import):
-                modules = [dotted_name(alias.name) for alias in statement.names]
-            else:
-                modules = [dotted_name(statement.module) if statement.module and not statement.relative else ""]
-            if any(m == "websockets" or m.startswith("websockets.") for m in modules) and self._guarded(statement):
-                return statement
-        return None
-
-    def _guarded(self, statement: cst.CSTNode) -> bool:
-        line = self.resolver.parent(statement)
-        block = self.resolver.parent(line) if line is not None else None
-        guard = self.resolver.parent(block) if block is not None else None
-        if not isinstance(guard, cst.Try) or guard.body is not block:
-            return False
-        caught = {
-            dotted_name(element.value if isinstance(element, cst.Element) else element)
-            for handler in guard.handlers
-            if handler.type is not None
-            for element in (handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type])
-        }
-        return bool(caught & {"ImportError", "ModuleNotFoundError"})
-
-    def import_below(self, statement: cst.Import | cst.ImportFrom, text: str) -> Edit:
-        """A new import line right below ``statement``, so it runs where the old one ran."""
-        ctx = self.ctx
-        start, end = ctx.cst_span(statement)
-        source = ctx.source
-        row = source.location(start)[0]
-        indent = ctx.text[source.line_starts[row - 1] : start]
-        end_row = source.location(end)[0]
-        offset = source.line_starts[end_row] if end_row < len(source.line_starts) else len(ctx.text)
-        prefix = "" if ctx.text[offset - 1 : offset] in ("\n", "\r") else source.newline
-        return Edit(offset, offset, f"{prefix}{indent}{text}{source.newline}")
+        """The import a fix needs, as optional as the file's websockets import (see
+        ``OptionalImports``)."""
+        return self.optional_imports.add(_is_websockets, module, name)
 
     # -- groups and findings -------------------------------------------------------------------
 

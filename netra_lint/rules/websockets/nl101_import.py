@@ -9,7 +9,7 @@ import ast
 
 from ...checker import RuleInfo
 from ...diagnostics import Edit
-from ...importedits import dotted_name, has_import, import_line, remove_line, replace_node
+from ...importedits import dotted_name, has_import, import_below, import_line, remove_line, replace_node
 from ...lazy import libcst as cst
 from ...semantics.references import ALIAS, ANNOTATION, BASE, CALL, EXCEPT, ISINSTANCE
 from .analysis import FileAnalysis, Uses
@@ -246,7 +246,7 @@ def _rewrite_import(
     removal = _remove_alias(analysis, statement, alias)
     if removal is None:
         return None
-    return [*removal, analysis.import_below(statement, import_line(module, name, asname))]
+    return [*removal, import_below(analysis.ctx, statement, import_line(module, name, asname))]
 
 
 def _alone_at_top_level(analysis: FileAnalysis, statement: cst.CSTNode) -> bool:
