@@ -171,7 +171,7 @@ class InstanceTyper:
         if isinstance(node, ast.Name):
             return self.name(node, depth)
         if isinstance(node, ast.Attribute):
-            owner = self.self_class(node.value)
+            owner = self.model.instance_owner(node.value)
             return self.attribute(owner, node.attr, depth) if owner is not None else None
         if isinstance(node, ast.Subscript):
             return self.element(self.declared(node.value, depth), "index")
@@ -187,7 +187,7 @@ class InstanceTyper:
             value = self.element(self.declared(func.value, depth), "get") if func.attr == "get" else None
             if value is not None and use == CALLED:
                 return value
-            owner = self.self_class(func.value)
+            owner = self.model.instance_owner(func.value)
             if owner is not None:
                 return self.returns(self.method(owner, func.attr), use)
         if isinstance(func, ast.Name):
@@ -296,18 +296,6 @@ class InstanceTyper:
 
     # -- attributes of self ---------------------------------------------------------------------
 
-    def self_class(self, node: ast.expr) -> Scope | None:
-        """The class scope whose method has ``node`` (a Name) as its instance receiver."""
-        if not isinstance(node, ast.Name):
-            return None
-        bindings = self.model.bindings_of(node)
-        if len(bindings) != 1:
-            return None
-        scope = self.model.binding_scope(bindings[0])
-        if bindings[0].kind != PARAMETER or scope.receiver != node.id or scope.receiver_is_class:
-            return None
-        return scope.owner
-
     def attribute(self, owner: Scope, name: str, depth: int) -> Instance | None:
         key = (owner, f".{name}")
         if key not in self._names:
@@ -319,7 +307,7 @@ class InstanceTyper:
         """Every assignment of attribute ``name`` in the class body or on ``self`` in its methods."""
         found: list[AttributeStore | Binding] = list(owner.bindings.get(name, ()))
         for store in self.model.attribute_stores:
-            if store.node.attr == name and self.self_class(store.node.value) is owner:
+            if store.node.attr == name and self.model.instance_owner(store.node.value) is owner:
                 found.append(store)
         return found
 
@@ -363,7 +351,7 @@ class InstanceTyper:
                 for b in self.model.bindings_of(node)
                 if b.annotation is not None and b.kind in (PARAMETER, ANNOTATED)
             ]
-        elif isinstance(node, ast.Attribute) and (owner := self.self_class(node.value)) is not None:
+        elif isinstance(node, ast.Attribute) and (owner := self.model.instance_owner(node.value)) is not None:
             annotations = [s.annotation for s in self.stores(owner, node.attr) if s.annotation is not None]
         else:
             return None

@@ -31,6 +31,7 @@ from .scopes import (
     FUNCTION,
     IMPORT,
     LAMBDA,
+    PARAMETER,
     Binding,
     Position,
     Scope,
@@ -151,6 +152,19 @@ class SemanticModel:
         """The bindings a Name read sees (see ``visible``; empty when unbound or not a read)."""
         found = self.visible(node)
         return found[1] if found is not None else []
+
+    def instance_owner(self, node: ast.expr) -> Scope | None:
+        """The class scope whose method has ``node`` (a Name read) as its instance receiver
+        (``self``; not ``cls`` of a classmethod, nothing in a staticmethod)."""
+        if not isinstance(node, ast.Name):
+            return None
+        bindings = self.bindings_of(node)
+        if len(bindings) != 1:
+            return None
+        scope = self.binding_scope(bindings[0])
+        if bindings[0].kind != PARAMETER or scope.receiver != node.id or scope.receiver_is_class:
+            return None
+        return scope.owner
 
     def star_may_bind(self, name: str, before: ast.AST | None = None) -> bool:
         """Whether a module-level ``from m import *`` may bind ``name`` (written after

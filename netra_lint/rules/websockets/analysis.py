@@ -12,10 +12,10 @@ from ...diagnostics import Diagnostic, Edit
 from ...importedits import OptionalImports, dotted_name
 from ...lazy import libcst as cst
 from .groups import Group
-from .pack import CALLABLE_ROLES, RECEIVER_OF_ROLE, LegacyName
+from .pack import CALLABLE_ROLES, LegacyName
 from .pins import AssumedVersion
-from .resolution import ClassAttribute, Receiver, Receivers, Reference, Resolver, strip_optional
-from .syntax import Collector, positional, root_name
+from .resolution import Receivers, Reference, Resolver
+from .syntax import Collector, root_name
 from .tables import Tables
 
 
@@ -180,35 +180,3 @@ class FileAnalysis:
             return Callee(entry.role, group, entry)
         role = self.tables.modern_callables.get(ref.qualified)
         return Callee(role, None, None) if role else None
-
-    def connection_annotation(self, annotation: cst.Annotation) -> Receiver | None:
-        """The receiver an annotation declares (legacy class: with its group; new class: without)."""
-        ref = self.resolve(strip_optional(annotation.annotation))
-        if ref is None:
-            return None
-        entry = self.legacy_entry(ref.qualified)
-        if entry is not None and entry.role in RECEIVER_OF_ROLE:
-            group = self.groups.get(self.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
-            return Receiver(RECEIVER_OF_ROLE[entry.role], group)
-        kind = self.tables.receiver_classes.get(ref.qualified)
-        return Receiver(kind, None) if kind is not None and kind != "connection-closed" else None
-
-    def collect_annotated_receivers(self) -> None:
-        """Parameters annotated with a connection class, and class attributes declared with one."""
-        for function in self.collected.functions:
-            params = function.params
-            for param in [*positional(params), *params.kwonly_params]:
-                if param.annotation is not None and param not in self.receivers.bindings:
-                    found = self.connection_annotation(param.annotation)
-                    if found is not None:
-                        self.receivers.bindings[param] = found
-        declared: dict[ClassAttribute, list[Receiver | None]] = {}
-        for statement in self.collected.annotated:
-            owner = self.resolver.attribute_owner(statement)
-            if owner is not None:
-                declared.setdefault(owner, []).append(self.connection_annotation(statement.annotation))
-        for owner, receivers in declared.items():
-            # Every annotation of the attribute must declare the same receiver.
-            first = receivers[0]
-            if first is not None and all(other == first for other in receivers):
-                self.receivers.class_attributes[owner] = first

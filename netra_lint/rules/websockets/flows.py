@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from ...lazy import libcst as cst
 from .analysis import FileAnalysis
 from .groups import Group
-from .resolution import ClassAttribute
+from .instances import TypedReceivers
 from .syntax import positional
 
 #: What a connection group is: the legacy group it belongs to, or None (the new implementation).
@@ -28,6 +29,13 @@ _COPIES = ("list", "set", "tuple", "frozenset", "sorted")  # builtins that hand 
 _ADDS = {"add": 0, "append": 0, "insert": 1, "setdefault": 1}  # method -> index of the stored value
 _READS = {"discard", "remove", "pop", "clear", "get", "copy", "values", "keys", "items", "__len__"}
 _MAX_DEPTH = 8
+
+
+class ClassAttribute(NamedTuple):
+    """An attribute of a class, set in its body or on ``self`` in its methods."""
+
+    owner: cst.ClassDef
+    name: str
 
 
 def broadcast_identifiers(tree: ast.Module) -> set[str]:
@@ -45,21 +53,21 @@ def _name_of(node: ast.AST) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
 
 
-def hold_together(analysis: FileAnalysis) -> None:
+def hold_together(analysis: FileAnalysis, typed: TypedReceivers) -> None:
     """Join the groups of code that takes connections with those of the code that makes them."""
     for call, callee in analysis.call_groups.items():
         if callee.role == "broadcast" and callee.legacy is not None:
-            _broadcast(analysis, call, callee.legacy)
-    _annotated_parameters(analysis)
+            _broadcast(typed, call, callee.legacy)
+    _annotated_parameters(typed)
 
 
-def _broadcast(analysis: FileAnalysis, call: cst.Call, group: Group) -> None:
+def _broadcast(typed: TypedReceivers, call: cst.Call, group: Group) -> None:
     positional_args = [a for a in call.args if a.keyword is None and not a.star]
     named = [a for a in call.args if a.keyword is not None and a.keyword.value in ("websockets", "connections")]
     if not named and not positional_args:
         return
     argument = (named or positional_args)[0]
-    origins = _Flow(analysis).container(argument.value)
+    origins = _Flow(typed).container(argument.value)
     if origins is None:
         group.block(
             "the connections given to broadcast() come from code this file doesn't show: "
@@ -71,23 +79,24 @@ def _broadcast(analysis: FileAnalysis, call: cst.Call, group: Group) -> None:
             group.join(origin)
 
 
-def _annotated_parameters(analysis: FileAnalysis) -> None:
+def _annotated_parameters(typed: TypedReceivers) -> None:
+    analysis = typed.analysis
     resolver = analysis.resolver
     for function in analysis.collected.functions:
         if resolver.is_method(function):
             continue
         params = positional(function.params)
-        typed: dict[int, Group] = {}
+        legacy: dict[int, Group] = {}
         for index, param in enumerate(params):
-            receiver = analysis.receivers.bindings.get(param)
+            receiver = analysis.receivers.bindings.get(param) or typed.annotation(param.annotation)
             if receiver is not None and receiver.legacy is not None:
-                typed[index] = receiver.legacy
-        if not typed:
+                legacy[index] = receiver.legacy
+        if not legacy:
             continue
         for call in _calls_of(analysis, function):
-            for index, group in typed.items():
+            for index, group in legacy.items():
                 passed = _argument(call, index, params[index].name.value)
-                origins = _Flow(analysis).element(passed) if passed is not None else None
+                origins = _Flow(typed).element(passed) if passed is not None else None
                 for origin in origins or ():
                     if origin is not None:
                         group.join(origin)
@@ -113,14 +122,15 @@ def _argument(call: cst.Call, index: int, name: str) -> cst.BaseExpression | Non
 class _Flow:
     """Where the connections in an expression come from; None: from somewhere unknown."""
 
-    def __init__(self, analysis: FileAnalysis) -> None:
-        self.analysis = analysis
-        self.resolver = analysis.resolver
+    def __init__(self, typed: TypedReceivers) -> None:
+        self.typed = typed
+        self.analysis = typed.analysis
+        self.resolver = typed.analysis.resolver
         self.seen: set[object] = set()
 
     def element(self, node: cst.BaseExpression) -> Origins | None:
         """One connection."""
-        receiver = self.analysis.receivers.of(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        receiver = self.typed.of(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
         if receiver is not None and receiver.kind in _CONNECTION_KINDS:
             return {receiver.legacy}
         return None
@@ -144,7 +154,7 @@ class _Flow:
         if isinstance(node, cst.Call):
             return self._copy(node, depth)
         if isinstance(node, cst.Attribute) and node.attr.value in ("websockets", "connections"):
-            server = self.analysis.receivers.of(node.value)
+            server = self.typed.of(node.value)
             if server is not None and server.kind == "server":
                 return {server.legacy}
         if isinstance(node, (cst.Name, cst.Attribute)):

@@ -1,13 +1,14 @@
 """Connections, servers and their kinds as the semantic layer's instance evidence sees them.
 
-The receivers the checks bind themselves (a ``serve`` handler's first parameter, the
-target of ``async with connect(...) as ws``, an annotated parameter) cover the direct
-cases; what comes through more steps is asked of ``InstanceTyper``: an element of a
-``dict[str, ServerConnection]`` or ``list[...]``/``set[...]`` attribute, iterated or
-indexed; a string or ``Optional``/``Union`` annotation; an alias (``conn = ws``); an
-attribute set from ``await connect(...)`` in another method. The policy tells the typer
-what websockets' callables give (a connection under ``await``/``async with``/``async
-for``, a server) and that every class of one receiver kind is one class; the answer is
+The checks bind only what no evidence shows: a ``serve`` handler's connection parameter
+and the name an ``except`` clause binds. Everything else is asked of ``InstanceTyper``:
+an annotated parameter or attribute (``Optional``/``Union``/string annotations included),
+the target of ``async with connect(...) as ws`` or ``ws = await connect(...)``, an element
+of a ``dict[str, ServerConnection]`` or ``list[...]``/``set[...]`` attribute, iterated or
+indexed; an alias (``conn = ws``); an attribute set from ``await connect(...)`` in
+another method. The policy tells the typer what websockets' callables give (a
+connection under ``await``/``async with``/``async for``, a server), which parameters the
+checks bound, and that every class of one receiver kind is one class; the answer is
 mapped back to a receiver kind and to the legacy group it belongs to.
 """
 
@@ -22,7 +23,7 @@ from ...lazy import libcst as cst
 from ...semantics.instances import AWAITED, ENTERED_ASYNC, ITERATED_ASYNC, Instance, InstancePolicy, InstanceTyper
 from ...semantics.scopes import Binding
 from .groups import Group
-from .pack import RECEIVER_OF_ROLE
+from .pack import RECEIVER_OF_ROLE, LegacyName
 from .resolution import Receiver
 
 if TYPE_CHECKING:
@@ -100,9 +101,20 @@ class TypedReceivers:
         self.typer = InstanceTyper(analysis.ctx.semantic_model, self.policy)
 
     def of(self, node: cst.BaseExpression) -> Receiver | None:
+        """What the expression ``node`` is known to be: a receiver a check bound (a handler's
+        connection, an ``except ... as e`` name), else what the instance evidence says."""
+        return self.analysis.receivers.of(node) or self.instance(node)
+
+    def instance(self, node: cst.BaseExpression) -> Receiver | None:
         """What the expression ``node`` is known to be an instance of, as a receiver."""
         located = self.analysis.ctx.model_node(node)
         found = self.typer.instance_of(located) if located is not None else None
+        return self.receiver(found) if found is not None else None
+
+    def annotation(self, annotation: cst.Annotation | None) -> Receiver | None:
+        """The receiver an annotation declares (a legacy class: with its group)."""
+        located = self.analysis.ctx.model_node(annotation.annotation) if annotation is not None else None
+        found = self.typer.annotated(located) if located is not None else None
         return self.receiver(found) if found is not None else None
 
     def receiver(self, found: Instance) -> Receiver | None:
@@ -128,8 +140,24 @@ class TypedReceivers:
         entry = analysis.tables.names.get(cls)
         if entry is None:
             return Origin(None)
+        written = self.written_group(cls, evidence, entry) if evidence is not None else None
+        if written is not None:
+            return Origin(written)
         groups = {group.root(): group for group, uses in analysis.uses.items() if uses.entry is entry}
         return Origin(next(iter(groups.values())) if len(groups) == 1 else Group(blockers=["unresolved annotation"]))
+
+    def written_group(self, cls: str, evidence: ast.AST, entry: LegacyName) -> Group | None:
+        """The group of the legacy name an annotation (or ``except``) is written with: the
+        group of its import, or of its attribute chain; None for a name in a string."""
+        analysis = self.analysis
+        for node in ast.walk(evidence):
+            if not isinstance(node, (ast.Name, ast.Attribute)):
+                continue
+            written = analysis.resolver.names.cst_at(node, (cst.Name, cst.Attribute))
+            ref = analysis.resolve(written) if written is not None else None
+            if ref is not None and ref.qualified == cls:
+                return analysis.groups.get(analysis.group_key(ref, entry)) or Group(blockers=["unresolved annotation"])
+        return None
 
     @cached_property
     def calls(self) -> dict[tuple[int, int], cst.Call]:

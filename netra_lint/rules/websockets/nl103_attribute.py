@@ -96,12 +96,9 @@ def _state_safe_parents() -> tuple[type, ...]:
     )
 
 
-def check_receiver_attributes(analysis: FileAnalysis) -> None:
-    typed = TypedReceivers(analysis)  # asked once every check has bound the direct receivers
+def check_receiver_attributes(analysis: FileAnalysis, typed: TypedReceivers) -> None:
     for node in analysis.collected.attributes:
-        found = analysis.receivers.of(node.value)
-        if found is None and node.attr.value in analysis.tables.attribute_names:
-            found = typed.of(node.value)
+        found = typed.of(node.value) if node.attr.value in analysis.tables.attribute_names else None
         if found is None:
             continue
         kind, legacy = found.kind, found.legacy

@@ -9,7 +9,7 @@ and attribute chains, never from text), the binding behind a name and the reads 
 binding, and where a reference stands (annotation, ``isinstance``, ``except``, class
 base, call...). On top of them: the function a ``serve()`` argument refers to (followed
 through names assigned once), the class of a method's ``self``, and the receivers the
-checks bind directly.
+checks know without instance evidence (a handler's connection, an ``except`` name).
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from ...importedits import dotted_name
 from ...lazy import libcst as cst
 from ...semantics.references import QualifiedName, context_of, qualified_name
 from ...semantics.scopes import FROM_IMPORT, IMPORT, Binding
 from .bindings import ModelBindings
 from .groups import Group
-from .syntax import Collector, positional
+from .syntax import Collector
 
 if TYPE_CHECKING:
     from ...checker import FileContext
@@ -53,31 +52,6 @@ class Receiver(NamedTuple):
     legacy: Group | None  # the group of the legacy class or call it comes from; None: the new one
 
 
-class ClassAttribute(NamedTuple):
-    """An attribute declared on a class (``attr: T`` in its body or ``self.attr: T`` in a method)."""
-
-    owner: cst.ClassDef
-    name: str
-
-
-def strip_optional(node: cst.BaseExpression) -> cst.BaseExpression:
-    """`X | None`, `None | X` and `Optional[X]` → X (a None receiver never reaches an attribute)."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-        if isinstance(node.right, cst.Name) and node.right.value == "None":
-            return node.left
-        if isinstance(node.left, cst.Name) and node.left.value == "None":
-            return node.right
-    if (
-        isinstance(node, cst.Subscript)
-        and dotted_name(node.value) in ("Optional", "typing.Optional")
-        and len(node.slice) == 1
-    ):
-        element = node.slice[0].slice
-        if isinstance(element, cst.Index):
-            return element.value
-    return node
-
-
 class Resolver:
     """The questions the checks ask of one file's names, answered by its semantic model."""
 
@@ -89,7 +63,6 @@ class Resolver:
         self.names = ModelBindings(ctx, collected.parents)
         self.bound_names = self.model.bound_names
         self._resolved: dict[cst.CSTNode, Reference | None] = {}
-        self.self_params = self._method_selves()
 
     # -- qualified names ---------------------------------------------------------------------
 
@@ -181,37 +154,16 @@ class Resolver:
         return self.names.reads(binding) if binding is not None else []
 
     def self_class(self, node: cst.BaseExpression) -> cst.ClassDef | None:
-        """The class whose method has ``node`` as its first parameter (`self`)."""
-        return self.self_params.get(self.binding_node(node))  # type: ignore[arg-type]
+        """The class whose method has ``node`` as its instance receiver (`self`), as the
+        semantic model's scopes say."""
+        located = self.ctx.model_node(node, ast.Name) if isinstance(node, cst.Name) else None
+        owner = self.model.instance_owner(located) if located is not None else None
+        found = self.names.cst_at(owner.node, cst.ClassDef) if owner is not None else None
+        return found if isinstance(found, cst.ClassDef) else None
 
     def is_method(self, function: cst.FunctionDef) -> bool:
         parent = self.parent(function)
         return isinstance(self.parent(parent), cst.ClassDef) if parent is not None else False
-
-    def _method_selves(self) -> dict[cst.CSTNode, cst.ClassDef]:
-        """The first parameter of every plain method, mapped to its class."""
-        selves: dict[cst.CSTNode, cst.ClassDef] = {}
-        for function in self.collected.functions:
-            params = positional(function.params)
-            decorated = any(dotted_name(d.decorator) in ("staticmethod", "classmethod") for d in function.decorators)
-            block = self.parent(function)
-            owner = self.parent(block) if block is not None else None
-            if params and not decorated and isinstance(owner, cst.ClassDef):
-                selves[params[0]] = owner
-        return selves
-
-    def attribute_owner(self, statement: cst.AnnAssign) -> ClassAttribute | None:
-        """The class attribute that `attr: T` in a class body or `self.attr: T` in one of its methods declares."""
-        target = statement.target
-        line = self.parent(statement)
-        block = self.parent(line) if line is not None else None
-        if isinstance(target, cst.Name):
-            owner = self.parent(block) if block is not None else None
-            return ClassAttribute(owner, target.value) if isinstance(owner, cst.ClassDef) else None
-        if isinstance(target, cst.Attribute):
-            owner = self.self_params.get(self.binding_node(target.value))  # type: ignore[arg-type]
-            return ClassAttribute(owner, target.attr.value) if owner is not None else None
-        return None
 
     def function_of(self, value: cst.BaseExpression) -> cst.FunctionDef | cst.Lambda | None:
         """The def (or lambda) an argument refers to: a Name, `self.method`, or functools.partial of one."""
@@ -301,33 +253,16 @@ class Resolver:
 
 
 class Receivers:
-    """Values known to be connections, servers or exceptions of websockets, by the node
-    that binds them (a parameter, an assignment or ``with`` target, an ``except`` name)
-    or by the class attribute that holds them."""
+    """Values the checks know to be connections or exceptions of websockets without asking
+    the instance evidence, by the node that binds them: a ``serve`` handler's connection
+    parameter, an ``except ... as e`` name. The instance evidence takes them as given
+    (``instances.ConnectionPolicy``) and answers everything else."""
 
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.bindings: dict[cst.CSTNode, Receiver] = {}
-        self.class_attributes: dict[ClassAttribute, Receiver] = {}
 
     def of(self, node: cst.BaseExpression) -> Receiver | None:
-        """What ``node`` (a name, or `self.attr`) is known to be."""
-        if isinstance(node, cst.Attribute):
-            owner = self.resolver.self_class(node.value)
-            return self.class_attributes.get(ClassAttribute(owner, node.attr.value)) if owner is not None else None
-        return self.bindings.get(self.resolver.binding_node(node))  # type: ignore[arg-type]
-
-    def bind_result(self, call: cst.Call, receiver: Receiver) -> None:
-        """`async with f(...) as x`, `x = await f(...)`, `async for x in f(...)`: x is a receiver."""
-        parent = self.resolver.parent(call)
-        target: cst.CSTNode | None = None
-        if isinstance(parent, cst.WithItem) and parent.item is call and parent.asname is not None:
-            target = parent.asname.name
-        elif isinstance(parent, cst.For) and parent.iter is call:
-            target = parent.target
-        elif isinstance(parent, cst.Await):
-            holder = self.resolver.parent(parent)
-            if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
-                target = holder.targets[0].target
-        if isinstance(target, cst.Name):
-            self.bindings.setdefault(target, receiver)
+        """What the name ``node`` is known to be, by its one binding."""
+        bound = self.resolver.binding_node(node) if isinstance(node, cst.Name) else None
+        return self.bindings.get(bound) if bound is not None else None

@@ -23,9 +23,9 @@ from . import (
 from .analysis import FileAnalysis
 from .candidates import may_report
 from .groups import Group
+from .instances import TypedReceivers
 from .pack import SECTIONS, parse_section, validate_section
 from .pins import ProjectPins, per_directory_problem
-from .resolution import Receiver
 from .tables import Tables
 from .version import version_problem
 
@@ -136,9 +136,9 @@ def analyse(analysis: FileAnalysis) -> None:
     nl101_import.check_references(analysis)
     _check_calls(analysis)
     nl105_exception.check_except_clauses(analysis)
-    analysis.collect_annotated_receivers()
-    flows.hold_together(analysis)
-    nl103_attribute.check_receiver_attributes(analysis)
+    typed = TypedReceivers(analysis)  # asked once every check has bound the receivers it knows
+    flows.hold_together(analysis, typed)
+    nl103_attribute.check_receiver_attributes(analysis, typed)
 
 
 def _check_calls(analysis: FileAnalysis) -> None:
@@ -154,9 +154,6 @@ def _check_calls(analysis: FileAnalysis) -> None:
         nl102_argument.check_arguments(analysis, call, callee.role, legacy, local)
         if callee.role in ("serve", "unix_serve"):
             _check_serve(analysis, call, legacy)
-            analysis.receivers.bind_result(call, Receiver("server", legacy))
-        elif callee.role in ("connect", "unix_connect"):
-            analysis.receivers.bind_result(call, Receiver("client-connection", legacy))
     nl101_import.check_uses_of_legacy_names(analysis)
 
 
