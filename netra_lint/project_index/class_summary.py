@@ -19,6 +19,13 @@ class _ClassSummarizer:
     def __init__(self, names: _ImportedNames) -> None:
         self.names = names
         self.parameter_stores: set[str] = set()  # `def create(self, w): w.timer = ...`
+        #: Attribute-type evidence by class, kept whole until every function of the module
+        #: that builds an instance of the class has added its own (``StoredClass["at"]``).
+        self.types: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        #: (class name, function, name, its class parameter) of ``obj = C.__new__(C)`` in a
+        #: function or method: ``obj.x = ...`` there sets ``x`` on a ``C`` (noted once every
+        #: class of the module is known).
+        self.built: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, str, str | None]] = []
 
     def classes_and_functions(self, body: list[ast.stmt]) -> tuple[dict[str, Any], dict[str, str], list[str]]:
         classes: dict[str, Any] = {}
@@ -34,6 +41,7 @@ class _ClassSummarizer:
                 if isinstance(stmt, ast.AsyncFunctionDef):
                     coroutines.append(stmt.name)
                 self.method_attributes(stmt, {}, {}, receiver="")  # only its parameter stores
+                self.built.extend((made, stmt, receiver, None) for receiver, made in _instances_built(stmt, None))
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 for target in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
                     if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
@@ -46,6 +54,13 @@ class _ClassSummarizer:
                 classes[name]["m"].setdefault(attribute, "attribute")
         for name in handed & classes.keys():
             classes[name]["dy"] = True  # `defproperty(C, "name", ...)`: the call may add members
+        for name, function, receiver, cls in self.built:
+            if name in classes:
+                built = classes[name]
+                dynamic = self.method_attributes(function, built["m"], self.types[name], receiver, cls)
+                built["dy"] = built["dy"] or dynamic
+        for name, data in classes.items():
+            data["at"] = _typed_attributes(self.types[name])
         return classes, functions, coroutines
 
     def add_class(self, node: ast.ClassDef, qualname: str, classes: dict[str, Any]) -> None:
@@ -70,9 +85,16 @@ class _ClassSummarizer:
                     coroutines.append(stmt.name)
                 if "staticmethod" not in decorators:
                     dynamic = self.method_attributes(stmt, members, types) or dynamic
-                if stmt.name == "__new__":  # `self = super().__new__(cls)`, then `self.x = ...`
-                    for made in _instances_made(stmt):
-                        dynamic = self.method_attributes(stmt, members, types, made) or dynamic
+                # `self = super().__new__(cls)` in `__new__`, `obj = cls()` in a class method,
+                # then `self.x = ...`: attributes of the class's instances.
+                cls = _class_parameter(stmt, decorators)
+                for receiver, made in _instances_built(stmt, cls):
+                    if made != cls:
+                        self.built.append((made, stmt, receiver, cls))
+                    elif stmt.name == "__new__":
+                        dynamic = self.method_attributes(stmt, members, types, receiver) or dynamic
+                    else:
+                        dynamic = self.method_attributes(stmt, members, types, receiver, cls) or dynamic
             elif isinstance(stmt, ast.ClassDef):
                 members[stmt.name] = "class"
                 self.add_class(stmt, f"{qualname}.{stmt.name}", classes)
@@ -105,12 +127,9 @@ class _ClassSummarizer:
             "dy": dynamic,
             "pa": params,
             "as": coroutines,
-            "at": {
-                name: list(dict.fromkeys(found))
-                for name, found in types.items()
-                if found and all(k != "?" for k, _ in found)
-            },
+            "at": {},  # see `classes_and_functions`
         }
+        self.types[qualname] = types
 
     def method_attributes(
         self,
@@ -118,11 +137,12 @@ class _ClassSummarizer:
         members: dict[str, str],
         types: dict[str, list[tuple[str, str]]],
         receiver: str | None = None,
+        cls: str | None = None,
     ) -> bool:
         """Record the attributes a method sets on its first parameter, or on ``receiver``
         ("" for a plain function: none), as assignment, ``for`` and ``with`` targets or by
         ``setattr`` with a literal name, with evidence of their types, and those it assigns
-        on its other parameters (``parameter_stores``); True when it also sets attributes
+        on its other parameters but ``cls`` (``parameter_stores``); True when it also sets attributes
         whose names can't be known (``setattr(self, name, ...)``, ``self.__dict__``). One
         pass over the method's statements (nested blocks and functions included), the nodes
         of their targets and the calls they make as statements: several times cheaper than
@@ -137,7 +157,7 @@ class _ClassSummarizer:
             a.arg
             for a in params + function.args.kwonlyargs
             if a.annotation is None or dotted_name(a.annotation) not in BUILTIN_TYPES
-        } - {receiver}
+        } - {receiver, cls}
         annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
         local = {a.arg for a in params + function.args.kwonlyargs}
         typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
@@ -249,17 +269,52 @@ def _signature(function: ast.FunctionDef | ast.AsyncFunctionDef, decorators: lis
     )
 
 
-def _instances_made(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """The names a ``__new__`` binds to a new instance: ``self = super().__new__(cls)``."""
-    made: list[str] = []
-    for stmt in function.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and isinstance(stmt.value, ast.Call)
-            and isinstance(stmt.value.func, ast.Attribute)
-        ) and stmt.value.func.attr == "__new__":
-            made.extend(t.id for t in stmt.targets if isinstance(t, ast.Name))
-    return made
+def _typed_attributes(types: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    """The attributes whose every assignment gives evidence of a type, with that evidence."""
+    return {
+        name: list(dict.fromkeys(found)) for name, found in types.items() if found and all(k != "?" for k, _ in found)
+    }
+
+
+def _class_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, decorators: list[str]) -> str | None:
+    """The parameter that holds the class in a class method or ``__new__`` (None elsewhere)."""
+    params = function.args.posonlyargs + function.args.args
+    if params and ("classmethod" in decorators or function.name == "__new__"):
+        return params[0].arg
+    return None
+
+
+def _instances_built(function: ast.FunctionDef | ast.AsyncFunctionDef, cls: str | None) -> list[tuple[str, str]]:
+    """``(name, class)`` for each name a function binds to a new instance (its statements,
+    nested blocks included): ``obj = C.__new__(C)``, ``object.__new__(C)``,
+    ``super().__new__(C)``, where ``C`` is ``cls`` (the class parameter, given back as the
+    class) or a class named in the module; ``cls(...)`` in a class method; in ``__new__``,
+    any ``X.__new__(...)``."""
+    built: list[tuple[str, str]] = []
+    for stmt in _flatten(function.body):
+        if not (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)):
+            continue
+        call = stmt.value
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "__new__":
+            owner, first = call.func.value, call.args[0] if call.args else None
+            if function.name == "__new__" and cls is not None:
+                made = cls
+            elif not isinstance(first, ast.Name) or first.id in ("object", "super"):
+                continue
+            elif _is_name(owner, first.id) or _is_name(owner, "object") or _calls_super(owner):
+                made = first.id
+            else:
+                continue
+        elif cls is not None and function.name != "__new__" and _is_name(call.func, cls):
+            made = cls
+        else:
+            continue
+        built.extend((t.id, made) for t in stmt.targets if isinstance(t, ast.Name))
+    return built
+
+
+def _calls_super(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and _is_name(node.func, "super")
 
 
 def _placeholder(value: ast.expr | None) -> bool:
