@@ -15,6 +15,7 @@ here, so nothing outside the summarizer and this module knows the keys:
 ``c``  classes by local qualified name (``StoredClass``)
 ``i``  imports, as ``ModuleImport`` (tag ``"i"``) and ``FromImport`` (tag ``"f"``) tuples
 ``t``  patch targets, as ``PatchTarget`` tuples
+``sp`` the file puts its own directory on ``sys.path``: one bool per call, True for first
 =====  =======================================================================================
 
 A class (``StoredClass``): ``b`` bases, ``d`` decorators, ``mc`` metaclass, ``m`` members,
@@ -25,6 +26,7 @@ A class (``StoredClass``): ``b`` bases, ``d`` decorators, ``mc`` metaclass, ``m`
 from __future__ import annotations
 
 import marshal
+import os
 from typing import Any, Literal, NamedTuple, TypedDict
 
 from .records import (
@@ -37,6 +39,7 @@ from .records import (
     ModuleImport,
     PatchTarget,
     Signature,
+    SysPathEntry,
     TypeEvidence,
 )
 
@@ -57,7 +60,7 @@ StoredClass = TypedDict(
 
 
 class StoredModule(TypedDict):
-    """What other files can see of a module (the summary without ``c``, ``i``, ``t``)."""
+    """What other files can see of a module (the summary without ``c``, ``i``, ``t``, ``sp``)."""
 
     b: dict[str, tuple[str, ...]]
     s: list[str | None]
@@ -72,10 +75,11 @@ class StoredModule(TypedDict):
 
 
 class StoredFilePart(TypedDict):
-    """What only the file's own check needs: its imports and patch targets."""
+    """What only the file's own check needs: its imports, patch targets and ``sys.path`` entries."""
 
     i: list[tuple[Any, ...]]
     t: list[tuple[Any, ...]]
+    sp: list[bool]
 
 
 class StoredSummary(StoredModule, StoredFilePart):
@@ -85,7 +89,7 @@ class StoredSummary(StoredModule, StoredFilePart):
 
 
 #: The keys only the file itself or class questions need (not in ``StoredModule``).
-_FILE_KEYS = frozenset({"c", "i", "t"})
+_FILE_KEYS = frozenset({"c", "i", "t", "sp"})
 _EVIDENCE_KINDS = {"a": "annotation", "c": "call"}
 #: One record for every binding of a kind without a module: a stored summary shares one
 #: ``("def",)`` tuple among all its functions, and so do the records read from it.
@@ -115,7 +119,7 @@ def pack(summary: StoredSummary) -> bytes:
         module=marshal.dumps(_module_keys(summary)),
         bases=marshal.dumps({local: data["b"] for local, data in summary["c"].items()}),
         classes=marshal.dumps(summary["c"]),
-        file=marshal.dumps({"i": summary["i"], "t": summary["t"]}),
+        file=marshal.dumps({"i": summary["i"], "t": summary["t"], "sp": summary["sp"]}),
     )
     return marshal.dumps(tuple(parts))
 
@@ -184,9 +188,14 @@ def class_info(stored: StoredClass, qualname: str) -> ClassInfo:
     )
 
 
-def file_summary(stored: StoredFilePart, module: str | None, is_package: bool) -> FileSummary:
+def file_summary(stored: StoredFilePart, module: str | None, is_package: bool, path: str) -> FileSummary:
+    directory = os.path.dirname(path)
     return FileSummary(
-        module, is_package, tuple(map(_import, stored["i"])), tuple(PatchTarget(*t) for t in stored["t"])
+        module,
+        is_package,
+        tuple(map(_import, stored["i"])),
+        tuple(PatchTarget(*t) for t in stored["t"]),
+        tuple(SysPathEntry(directory, first) for first in stored["sp"]),
     )
 
 

@@ -151,6 +151,13 @@ class PatchTarget(NamedTuple):
     package: str  # ``import_module``'s ``package`` argument ("" when not given)
 
 
+class SysPathEntry(NamedTuple):
+    """A directory a file puts on ``sys.path`` (its own, see ``sys_path``)."""
+
+    directory: str
+    first: bool  # ``sys.path.insert``: searched before the others; ``append``: after them
+
+
 @dataclass(frozen=True)
 class FileSummary:
     """What a rule needs from one file, without parsing it again."""
@@ -159,3 +166,4 @@ class FileSummary:
     is_package: bool
     imports: tuple[Import, ...]
     targets: tuple[PatchTarget, ...]
+    sys_path: tuple[SysPathEntry, ...] = ()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import layout
-from .records import UNKNOWN_REF, ClassInfo, ModuleInfo, ModuleSpec, Ref
+from .records import UNKNOWN_REF, ClassInfo, FileSummary, ModuleInfo, ModuleSpec, Ref
 from .shared_namespaces import declaration_directories, namespace_roots
 from .store import IndexStore
 from .third_party import ThirdPartyNames, without_python
@@ -216,6 +216,29 @@ class ProjectIndex(IndexStore):
                 if entry.isidentifier() and entry != "__pycache__" and os.path.isdir(os.path.join(portion, entry)):
                     children.add(entry)
         return len(children) == 1 and self._one_chain(f"{name}.{children.pop()}")
+
+    def beside(self, summary: FileSummary, dotted: str) -> str | None:
+        """What ``import dotted`` reaches in a file that puts its own directory on
+        ``sys.path`` (``summary.sys_path``): the index's name for the module it finds there,
+        "" when it finds one there the index has no name for (a directory that isn't a
+        package path); None when the import resolves as it does everywhere else (the name
+        isn't there, or an entry appended after the roots loses to them)."""
+        top = dotted.partition(".")[0]
+        entries = sorted(summary.sys_path, key=lambda e: not e.first)  # inserted ones first
+        for entry in entries:
+            if not entry.first and self.find_module(top) is not None:
+                return None
+            found = self._find_in(top, top, (entry.directory,))
+            if found is None:
+                continue
+            if entry.directory in self.roots:
+                return None  # the name it has anyway
+            package, _ = self.module_for_path(os.path.join(entry.directory, "__init__.py"))
+            named = self.find_module(f"{package}.{top}") if package else None
+            if named is None or named.locations != found.locations:
+                return ""
+            return f"{package}.{dotted}"
+        return None
 
     # -- module contents --
 

@@ -360,7 +360,7 @@ class IndexStore:
         if entry is None or entry.summary is None or entry.digest != self._digest(text):
             return None
         # Read once, by the file's own check: not kept.
-        return layout.file_summary(layout.unpack(entry.summary, "file"), entry.module, entry.is_package)
+        return layout.file_summary(layout.unpack(entry.summary, "file"), entry.module, entry.is_package, str(path))
 
     def _digest(self, text: str) -> bytes:
         """``text_digest``, once per text (several rules ask about the same file)."""
@@ -380,7 +380,7 @@ class IndexStore:
         module, is_package = self.module_for_path(str(path))
         if module is None:
             module, is_package = self.module_for_path(os.path.realpath(path))
-        return layout.file_summary(summarize_text(text, module, is_package, str(path)), module, is_package)
+        return layout.file_summary(summarize_text(text, module, is_package, str(path)), module, is_package, str(path))
 
 
 def detect_roots(project_root: Path, files: Iterable[Path]) -> list[Path]:

@@ -22,9 +22,21 @@ from .syntax import (
     _suppresses_import_error,
     _target_names,
 )
+from .sys_path import OwnDirectory
 
 #: A line without these words has no patch-target call and no dynamic module namespace.
-_NEEDLE_WORDS = ("patch", "setattr", "delattr", "import_module", "global", "globals", "vars", "exec", "sys.modules")
+_NEEDLE_WORDS = (
+    "patch",
+    "setattr",
+    "delattr",
+    "import_module",
+    "global",
+    "globals",
+    "vars",
+    "exec",
+    "sys.modules",
+    "sys.path",
+)
 #: One pattern per word, each starting with its literal (searched for many times faster
 #: than an alternation); the word boundary before it is checked after the match.
 _EXPRESSION_NEEDLES = tuple(re.compile(re.escape(word) + r"\b") for word in _NEEDLE_WORDS)
@@ -54,6 +66,8 @@ class _Summarizer:
         self.names = _ImportedNames(module, is_package, self.bindings)
         self.imports: list[tuple[Any, ...]] = []
         self.calls: list[tuple[str, ast.Call]] = []
+        self.own_directory = OwnDirectory(self.names.qualify)
+        self.sys_path: list[bool] = []  # `sys.path.insert(0, <its directory>)`: True; `append`: False
 
     # -- top-level bindings --
 
@@ -94,6 +108,8 @@ class _Summarizer:
                         self.bind(alias.asname or alias.name, ("from", source, alias.name))
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if isinstance(stmt, ast.Assign):
+                    self.own_directory.note_assignment(stmt)
                 for target in targets:
                     for name in _target_names(target):
                         self.bind(name, ("value",))
@@ -216,6 +232,9 @@ class _Summarizer:
                     stack.extend((child, guarded) for child in getattr(node, block, ()) if _spans(child, reach))
 
     def note_call(self, node: ast.Call) -> None:
+        entry = self.own_directory.entry(node) if node.args and isinstance(node.func, ast.Attribute) else None
+        if entry is not None:
+            self.sys_path.append(entry)
         if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
             return
         name = dotted_name(node.func)
@@ -239,6 +258,7 @@ class _Summarizer:
             "fa": coroutines,
             "i": self.imports,
             "t": patch_targets(self.calls, self.names.qualify),
+            "sp": self.sys_path,
             "n": self.called_names(),
             "ps": sorted(classes_summary.parameter_stores),
         }

@@ -73,7 +73,7 @@ class _FileRun(_MissingModule, _MissingName, _MissingPatchTarget):
 
     def run(self) -> Iterator[Diagnostic]:
         for record in self.summary.imports:
-            if record.guarded:  # by ``except ImportError``: deliberate
+            if record.guarded or self.beside(record):  # guarded by ``except ImportError``: deliberate
                 continue
             if isinstance(record, ModuleImport):
                 yield from self.check_import(record.dotted, record.asname, record.position)
@@ -85,6 +85,16 @@ class _FileRun(_MissingModule, _MissingName, _MissingPatchTarget):
                     yield from self.check_import_module(target.value, target.position, target.package)
                 else:
                     yield from self.check_patch(target.value, target.position, target.lenient, target.kind)
+
+    def beside(self, record: ModuleImport | FromImport) -> bool:
+        """An import that finds its module in the directory the file puts on ``sys.path``
+        (a script importing its sibling modules): not checked as a module of the project."""
+        dotted = record.dotted if isinstance(record, ModuleImport) else record.module
+        return (
+            bool(self.summary.sys_path)
+            and not getattr(record, "level", 0)
+            and self.index.beside(self.summary, dotted) is not None
+        )
 
     def check_from(self, record: FromImport) -> Iterator[Diagnostic]:
         """``from m import a, b``: the module (NL501), then its names (NL502)."""

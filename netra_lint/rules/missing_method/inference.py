@@ -27,6 +27,7 @@ class _Inference:
         is_package: bool,
         scopes: list[_Scope],
         stores: Mapping[str, Any] | None = None,
+        beside: Callable[[str], str | None] | None = None,
     ) -> None:
         self.classes = classes
         self.index = classes.index
@@ -35,6 +36,9 @@ class _Inference:
         self.scopes = scopes
         self.stores = stores or {}  # attribute name → (key, receiver, scope, value) of each assignment in the file
         self._names: dict[tuple[int, str], _Type | None] = {}
+        #: The index's name for a module the file imports from its own directory (see
+        #: ``ProjectIndex.beside``): "" when it has none, None when imported as usual.
+        self.beside = beside
 
     # -- names --
 
@@ -53,13 +57,12 @@ class _Inference:
             return None
         kind, payload, _ = evidence[0]
         if kind == "import":
-            base = payload
+            base = self.imported(payload)
         elif kind == "from":
             level, module, name = payload
             source = absolute_module(self.module, self.is_package, level, module)
-            if source is None:
-                return None
-            base = f"{source}.{name}"
+            source = self.imported(source) if source is not None and not level else source
+            base = f"{source}.{name}" if source is not None else None
         elif (
             kind in ("class", "def")
             and self.module
@@ -69,7 +72,16 @@ class _Inference:
             base = f"{self.module}.{payload if kind == 'class' else head}"
         else:
             return None
+        if base is None:
+            return None
         return f"{base}.{rest}" if rest else base
+
+    def imported(self, module: str) -> str | None:
+        """The index's name for a module an absolute import names (None: no name)."""
+        found = self.beside(module) if self.beside is not None else None
+        if found is None:
+            return module
+        return found or None
 
     @staticmethod
     def open(scope: _Scope) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ...checker import Applicability, Diagnostic, Edit, FileContext, RuleInfo
@@ -149,7 +149,7 @@ class _FileCheck:
         module, is_package = self.index.module_for_path(str(self.ctx.source.path))
         if module is None:
             module, is_package = self.index.module_for_path(os.path.realpath(self.ctx.source.path))
-        inference = _Inference(self.classes, module, is_package, scopes, stores)
+        inference = _Inference(self.classes, module, is_package, scopes, stores, self.beside())
         receivers: dict[tuple[Any, int], _Type | None] = {}  # most reads share a few receivers
         for fact in accesses:
             access = _Access(*fact)
@@ -164,6 +164,17 @@ class _FileCheck:
                 continue
             if "#" not in self.ctx.source.line_text(access.end[0]) or not self.checker_ignores(access.end[0]):
                 yield diagnostic
+
+    def beside(self) -> Callable[[str], str | None] | None:
+        """Where the file's absolute imports find their modules when it puts its own
+        directory on ``sys.path`` (see ``ProjectIndex.beside``); None when it doesn't."""
+        if "sys.path" not in self.ctx.text:
+            return None
+        path, text = self.ctx.source.path, self.ctx.text
+        summary = self.index.summary_for(path, text) or self.index.summarize_file(path, text)
+        if not summary.sys_path:
+            return None
+        return lambda dotted: self.index.beside(summary, dotted)
 
     def checker_ignores(self, row: int) -> bool:
         """Whether the comment on ``row`` silences a type checker's attribute error: the
