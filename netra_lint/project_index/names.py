@@ -45,13 +45,13 @@ class _ImportedNames:
             elif known != qualified and (module_level or name not in self.module_level):
                 self.ambiguous.add(name)
 
-    def qualify(self, dotted: str, strict: bool = True) -> str:
-        """A dotted name in this file, made absolute through the file's imports; ``strict``:
-        a name that imports bind to different things resolves to nothing."""
+    def qualify(self, dotted: str) -> str:
+        """A dotted name in this file, made absolute through the file's imports; a name that
+        imports bind to different things resolves to nothing."""
         head, _, rest = dotted.partition(".")
         if self.bindings.get(head) in (("class",), ("def",)) and self.module:
             base = f"{self.module}.{head}"  # only a top-level def or class binds it
-        elif strict and head in self.ambiguous:
+        elif head in self.ambiguous:
             base = f"<ambiguous>.{head}"  # resolves to nothing
         elif head in self.aliases:
             base = self.aliases[head]

@@ -10,11 +10,12 @@ import collections
 import re
 from typing import Any
 
+from ..semantics.model import SemanticModel
 from ..semantics.names import dotted_name
+from ..semantics.patching import PATCH_APIS, fixture_of, patch_targets
 from .class_summary import _ClassSummarizer
 from .layout import StoredSummary
 from .names import _ImportedNames
-from .patch_targets import patch_targets
 from .syntax import (
     _BLOCK_FIELDS,
     _catches_import_error,
@@ -65,7 +66,7 @@ class _Summarizer:
         self.dynamic_path = False
         self.names = _ImportedNames(module, is_package, self.bindings)
         self.imports: list[tuple[Any, ...]] = []
-        self.calls: list[tuple[str, ast.Call]] = []
+        self.string_callees: set[str] = set()  # the callees of calls given a string target
         self.own_directory = OwnDirectory(self.names.qualify)
         self.sys_path: list[bool] = []  # `sys.path.insert(0, <its directory>)`: True; `append`: False
 
@@ -235,11 +236,11 @@ class _Summarizer:
         entry = self.own_directory.entry(node) if node.args and isinstance(node.func, ast.Attribute) else None
         if entry is not None:
             self.sys_path.append(entry)
-        if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            return
-        name = dotted_name(node.func)
-        if name:
-            self.calls.append((name, node))
+        given = node.args[:1] + [k.value for k in node.keywords if k.arg in _TARGET_KEYWORDS]
+        if any(isinstance(g, ast.Constant) and isinstance(g.value, str) for g in given):
+            callee = dotted_name(node.func)
+            if callee:
+                self.string_callees.add(callee)
 
     def run(self) -> StoredSummary:
         self.top_level(self.tree.body)
@@ -257,11 +258,24 @@ class _Summarizer:
             "f": functions,
             "fa": coroutines,
             "i": self.imports,
-            "t": patch_targets(self.calls, self.names.qualify),
+            "t": self.patch_targets(),
             "sp": self.sys_path,
             "n": self.called_names(),
             "ps": sorted(classes_summary.parameter_stores),
         }
+
+    def patch_targets(self) -> list[tuple[Any, ...]]:
+        """The file's patch targets, as the semantic model finds them (see
+        ``semantics.patching``). The model costs more than this whole summary, so it is only
+        built for a file with a call that may take one (a quarter of the files of a
+        test-heavy tree), or that imports one under another name (its calls are on lines
+        the walk doesn't enter). Stored as ``PatchTarget`` fields."""
+        aliases = self.names.aliases
+        renamed = any(name not in _PATCH_NAMES and aliases[name] in _API_NAMES for name in aliases)
+        if not renamed and not any(_may_be_api(callee, aliases) for callee in self.string_callees):
+            return []
+        model = SemanticModel(self.tree, self.module, self.is_package)
+        return [(t.kind, t.target, _pos(t.node), t.lenient, t.package) for t in patch_targets(model)]
 
     def called_names(self) -> list[str]:
         """The capitalized names this file calls (``Name(...)``, ``mod.Name(...)``) other
@@ -279,6 +293,24 @@ def _declares_namespace(call: ast.Call) -> bool:
     .declare_namespace``: the package's ``__path__`` merges every distribution's portion."""
     func = call.func
     return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) == "declare_namespace"
+
+
+#: The last names of the patch-like APIs (``patch``, ``dict``, ``setattr``...) and the
+#: keywords that take their target.
+_PATCH_NAMES = frozenset(api.name.rpartition(".")[2] for api in PATCH_APIS)
+_TARGET_KEYWORDS = frozenset(api.keyword for api in PATCH_APIS if api.keyword)
+_API_NAMES = frozenset(api.name for api in PATCH_APIS)
+_FIXTURES = frozenset(api.name.partition(".")[0] for api in PATCH_APIS if api.fixture)
+
+
+def _may_be_api(callee: str, aliases: dict[str, str]) -> bool:
+    """Whether a callee may be a patch-like API: named like one (or imported as one: ``from
+    unittest.mock import patch as p``), read from an import or a fixture (not
+    ``client.patch("/users/1")``)."""
+    head, _, rest = callee.partition(".")
+    if not rest:
+        return head in _PATCH_NAMES or aliases.get(head) in _API_NAMES
+    return rest.rpartition(".")[2] in _PATCH_NAMES and (head in aliases or fixture_of(head) in _FIXTURES)
 
 
 def _word_before(text: str, offset: int) -> bool:

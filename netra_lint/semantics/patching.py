@@ -70,7 +70,7 @@ def patch_api(model: SemanticModel, call: ast.Call) -> PatchApi | None:
     if callee is None:
         return None
     head, _, rest = callee.partition(".")
-    fixture = "mocker" if head == "mocker" or head.endswith("_mocker") else head
+    fixture = fixture_of(head)
     if f"{fixture}.{rest}" in _FIXTURES:
         return _FIXTURES[f"{fixture}.{rest}"]
     found = qualified_name(model, call.func)
@@ -79,6 +79,12 @@ def patch_api(model: SemanticModel, call: ast.Call) -> PatchApi | None:
     if len(known) != len(apis) or len({api._replace(name="") for api in known}) != 1:
         return None  # ``try: from unittest.mock import patch`` / ``except: from mock import patch`` agree
     return min(known)
+
+
+def fixture_of(name: str) -> str:
+    """The pytest fixture a parameter name stands for: ``mocker`` for ``mocker`` and
+    ``session_mocker``/``module_mocker``..., else the name itself."""
+    return "mocker" if name == "mocker" or name.endswith("_mocker") else name
 
 
 def patch_targets(model: SemanticModel) -> list[PatchTarget]:
