@@ -35,7 +35,9 @@ attributes (`x: C`, `Optional[C]`, `C | None`, `"C"`, `type[C]`), `self`/`cls` i
 methods, `super()`, `self.attr` whose assignments or annotation in the class fix its
 type, and the return annotations of first-party functions and methods, across modules
 (`get_manager() -> ConnectionManager`, `async def` with `await`). A name assigned values
-of different types in one scope, or narrowed with `isinstance`, is unknown.
+of different types in one scope, or narrowed with `isinstance`, is unknown. A script that
+puts its own directory on `sys.path` (`sys.path.insert(0, os.path.dirname(__file__))`)
+imports its classes from the modules beside it.
 
 Nothing is reported when the answer is unknowable: a base class that is neither
 first-party nor well-known (`pydantic.BaseModel`, `Protocol`...), `__getattr__` or
@@ -47,7 +49,10 @@ handed to a function at module level (`defproperty(C, "name")` may add members).
 that a first-party subclass provides counts as present unless `x` was constructed as
 `C(...)` right there (template methods); `C.name` for an attribute assigned only on
 instances counts as present. Members also come from imports in the class body, from
-`C.name = ...` at module level, from the metaclass (`ABCMeta.register`) and from any
+`C.name = ...` at module level, from instances built without `__init__` by a function or
+method of the class's module (`obj = cls.__new__(cls)`, `object.__new__(C)`,
+`super().__new__(cls)`, or `obj = cls()` in a class method, then `obj.name = ...`), from
+the metaclass (`ABCMeta.register`) and from any
 first-party function that assigns the name on one of its parameters (`def create(self,
 worker): worker.timer = Timer()`, the pattern of steps and plugins; a `Mock()` or lambda
 assigned that way doesn't count). Where a file assigns `x.attr` an object of another type
