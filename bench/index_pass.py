@@ -16,9 +16,9 @@ import argparse
 import ast
 import gc
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from semantic_model import best_times
 
 from netra_lint.index import ProjectIndex, detect_roots, summarize
 from netra_lint.rules.missing_method.facts import collect_facts
@@ -43,14 +43,6 @@ def summary_and_facts(job: Job) -> object:
     return summarize(tree, module, is_package, source.text), collect_facts(tree, source)
 
 
-def timed(work: Callable[[Job], object], jobs: list[Job]) -> float:
-    gc.collect()
-    start = time.process_time()
-    for job in jobs:
-        work(job)
-    return time.process_time() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("tree", type=Path)
@@ -71,11 +63,7 @@ def main() -> None:
     megabytes = sum(len(job[0].text.encode()) for job in jobs) / 1e6
     print(f"{len(jobs)} files, {megabytes:.1f} MB, Python {sys.version.split()[0]}, best of {options.rounds}")
     rows = {"ast.parse": parse_only, "+ summary": summary, "+ summary + NL401 facts": summary_and_facts}
-    best = {name: min(timed(work, jobs) for _ in range(options.rounds)) for name, work in rows.items()}
-    floor = best["ast.parse"]
-    print("| run | CPU s | × ast.parse |\n|---|---:|---:|")
-    for name, seconds in best.items():
-        print(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
+    best_times(rows, jobs, options.rounds)
 
 
 if __name__ == "__main__":

@@ -23,11 +23,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from netra_lint.semantics.instances import InstanceTyper
 from netra_lint.semantics.model import SemanticModel
 from netra_lint.semantics.patching import patch_targets
 from netra_lint.semantics.references import context_of, qualified_name
+
+Item = TypeVar("Item")
 
 
 def parse_only(text: str) -> object:
@@ -63,12 +66,23 @@ def libcst_scopes(texts: list[str]) -> tuple[float, float]:
     return parsed - start, time.process_time() - parsed
 
 
-def timed(work: Callable[[str], object], texts: list[str]) -> float:
+def timed(work: Callable[[Item], object], items: list[Item]) -> float:
+    """CPU seconds of ``work`` over every item, after a collection (also used by ``index_pass``)."""
     gc.collect()
     start = time.process_time()
-    for text in texts:
-        work(text)
+    for item in items:
+        work(item)
     return time.process_time() - start
+
+
+def best_times(rows: dict[str, Callable[[Item], object]], items: list[Item], rounds: int) -> dict[str, float]:
+    """The best of ``rounds`` times of each row (the first is the floor), printed as a table."""
+    best = {name: min(timed(work, items) for _ in range(rounds)) for name, work in rows.items()}
+    floor = next(iter(best.values()))
+    print("| run | CPU s | × ast.parse |\n|---|---:|---:|")
+    for name, seconds in best.items():
+        print(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
+    return best
 
 
 def main() -> None:
@@ -89,11 +103,8 @@ def main() -> None:
     megabytes = sum(len(t.encode()) for t in texts) / 1e6
     print(f"{len(texts)} files, {megabytes:.1f} MB, Python {sys.version.split()[0]}, best of {options.rounds}")
     rows = {"ast.parse": parse_only, "ast.parse + model": parse_and_model, "+ every question": parse_model_and_ask}
-    best = {name: min(timed(work, texts) for _ in range(options.rounds)) for name, work in rows.items()}
+    best = best_times(rows, texts, options.rounds)
     floor = best["ast.parse"]
-    print("| run | s | × ast.parse |\n|---|---:|---:|")
-    for name, seconds in best.items():
-        print(f"| {name} | {seconds:.2f} | {seconds / floor:.2f} |")
     print(f"model alone: {best['ast.parse + model'] - floor:.2f} s ({(best['ast.parse + model'] - floor) / floor:.0%})")
     if options.libcst_sample:
         step = max(1, len(texts) // options.libcst_sample)
