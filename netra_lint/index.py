@@ -11,6 +11,8 @@ Rules ask it questions instead of walking the tree themselves:
   (``ThirdPartyNames``), nor when it holds no Python code (``missing_dependency``).
 * ``in_shared_namespace(name)`` — may another distribution's portion of a namespace
   package provide ``name``, which the project lacks (``shared_namespaces``)?
+* ``beside(summary, name)`` — where ``import name`` leads in a file that puts its own
+  directory on ``sys.path`` (a script importing its sibling modules).
 * ``member(module, name)`` — what ``module.name`` is (a ``Ref``), ``UNKNOWN_REF`` when the
   index can't tell (``__getattr__``, unresolved star import, compiled module), ``None``
   when it is certainly missing. Star imports and re-exports are followed.
