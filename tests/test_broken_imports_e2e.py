@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -187,6 +188,26 @@ def test_a_namespace_directory_loses_to_an_installed_distribution(tmp_path: Path
     after = netra(root, "--output-format", "json", "--exit-zero", env={**os.environ, "PYTHONPATH": str(site)})
     assert after.stderr == ""
     assert [(d["code"], d["location"]["row"]) for d in json.loads(after.stdout)] == [("NL501", 3)]
+
+
+def test_installing_a_distribution_reaches_a_warm_cache(tmp_path: Path) -> None:
+    """What is installed is part of each result's cache key: a distribution installed (or
+    upgraded) between two cached runs changes the answer."""
+    root, site = tmp_path / "project", tmp_path / "site"
+    make_project(root, SHADOWED)
+    site.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def findings() -> list[tuple[str, int]]:
+        result = netra(root, "--output-format", "json", "--exit-zero", cache=True, env=env)
+        return sorted((d["code"], d["location"]["row"]) for d in json.loads(result.stdout))
+
+    assert findings() == [("NL501", 2), ("NL501", 3), ("NL502", 1)]
+    fake_distribution(site, "fake-tasks", "tasks", ["tasks/__init__.py"])
+    assert findings() == [("NL501", 2), ("NL501", 3)]
+    shutil.rmtree(site / "fake-tasks-1.0.dist-info")
+    fake_distribution(site, "fake-tasks", "queues", ["queues/__init__.py"])  # the same name, now another package
+    assert findings() == [("NL501", 3), ("NL502", 1)]
 
 
 def test_a_declared_dependency_wins_over_a_namespace_directory_and_the_cache_knows(tmp_path: Path) -> None:

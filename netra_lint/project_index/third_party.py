@@ -15,12 +15,15 @@ import hashlib
 import importlib.machinery
 import importlib.metadata
 import os
+import sys
 from functools import cached_property
 from pathlib import Path
 
 from ..requirements import normalized, requirements_in
 from .shared_namespaces import declaration_directories
 
+#: The directories that hold an installed distribution's metadata.
+_METADATA_SUFFIXES = (".dist-info", ".egg-info")
 #: How many entries of a directory tree are looked at to find a Python file.
 _PYTHON_FILE_SEARCH_LIMIT = 5000
 
@@ -43,9 +46,20 @@ class ThirdPartyNames:
             return frozenset()
 
     def key(self) -> str:
-        """The names installed, for the result cache (what the project declares is part of
-        the index's fingerprint)."""
-        return hashlib.sha256(repr(sorted(self.installed)).encode()).hexdigest()[:16]
+        """What is installed, for the result cache (what the project declares is part of the
+        index's fingerprint): the metadata directories on ``sys.path`` by name (which holds
+        the version) and time of change, listed without reading them — reading every
+        distribution's metadata would cost a warm run more than the rest of it."""
+        found: list[str] = []
+        for entry in sys.path:
+            try:
+                with os.scandir(entry or ".") as entries:
+                    found.extend(
+                        f"{e.path}@{e.stat().st_mtime_ns}" for e in entries if e.name.endswith(_METADATA_SUFFIXES)
+                    )
+            except OSError:
+                continue
+        return hashlib.sha256(repr(sorted(found)).encode()).hexdigest()[:16]
 
     def declared_in(self, directory: str) -> frozenset[str]:
         """The normalized names of the distributions one directory's files declare."""
