@@ -136,10 +136,25 @@ def _snippet(lines: _Lines, span: _Span, start: int, end: int, width: int) -> li
     return out
 
 
-def _fixed_window(source: SourceFile, diag: Diagnostic) -> tuple[list[str], list[str], int] | None:
-    """The lines around the fix's edits before and after the fix, and the row the window
+#: An edit as a diagnostic keeps it: row, column, end row, end column (1-based), new text.
+_EditLocation = tuple[int, int, int, int, str]
+
+
+def _edit_clusters(diag: Diagnostic) -> list[list[_EditLocation]]:
+    """The fix's edits in groups whose windows touch: a fix with edits at both ends of a
+    large file is shown (and diffed) as two small windows, not one the size of the file."""
+    clusters: list[list[_EditLocation]] = []
+    for edit in sorted(diag.edit_locations):
+        if clusters and edit[0] - DIFF_WINDOW <= max(e[2] for e in clusters[-1]) + DIFF_WINDOW:
+            clusters[-1].append(edit)
+        else:
+            clusters.append([edit])
+    return clusters
+
+
+def _fixed_window(source: SourceFile, edits: list[_EditLocation]) -> tuple[list[str], list[str], int] | None:
+    """The lines around ``edits`` (sorted) before and after the fix, and the row the window
     starts after; None if the edits don't fit the text (a file changed since)."""
-    edits = sorted(diag.edit_locations)
     try:
         spans = [
             (source.offset(row, column - 1), source.offset(end_row, end_column - 1), content)
@@ -185,17 +200,22 @@ def _hunks(before: list[str], after: list[str]) -> list[list[tuple[str, int, int
 
 def _diff(source: SourceFile, diag: Diagnostic) -> list[str]:
     """The fix as ruff shows it: new line numbers, ``-`` for removed lines, ``+`` for added ones."""
-    window = _fixed_window(source, diag)
-    if window is None:
+    shown: list[tuple[list[str], list[str], int, list[list[tuple[str, int, int, int, int]]]]] = []
+    shift = 0  # lines the clusters above add: the windows' rows are the fixed file's
+    for cluster in _edit_clusters(diag):
+        window = _fixed_window(source, cluster)
+        if window is None:
+            return []
+        before, after, offset = window
+        shown.append((before, after, offset + shift, _hunks(before, after)))
+        shift += len(after) - len(before)
+    if not any(hunks for *_, hunks in shown):
         return []
-    before, after, offset = window
-    hunks = _hunks(before, after)
-    if not hunks:
-        return []
-    width = len(str(max(1, hunks[-1][-1][4] + offset)))
+    width = len(str(max(1, max(hunks[-1][-1][4] + offset for _, _, offset, hunks in shown if hunks))))
     bar = _gutter(" " * width + " |")
     out = [bar]
-    for number, hunk in enumerate(hunks):
+    numbered = [(before, after, offset, hunk) for before, after, offset, hunks in shown for hunk in hunks]
+    for number, (before, after, offset, hunk) in enumerate(numbered):
         if number:
             out.append("-" * 80)
         for tag, i1, i2, j1, j2 in hunk:

@@ -12,10 +12,14 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import click
 import jsonschema
 import pytest
 
 from conftest import BROKEN, LATE_GLOBAL, LATE_GLOBAL_FIXED, RunCli, clean_env, reported, write
+from netra_lint.diagnostics import Diagnostic
+from netra_lint.full_format import _diff
+from netra_lint.source import SourceFile
 
 SELECT = ("--select", "NL001,NL3", "--no-cache")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -477,3 +481,24 @@ def test_full_shows_the_fix_diff_on_a_warm_run_too(run_cli: RunCli, two_files: P
     assert (two_files / ".netra_lint_cache").is_dir()
     assert warm == cold
     assert "5 +     global X\n6 |     print(X)\n  -     global X\n" in warm.out
+
+
+def test_full_shows_a_fix_with_distant_edits_as_separate_windows_numbered_in_the_fixed_file() -> None:
+    """An import added at the top and a call rewritten far below are two small windows (not
+    one diff of everything between), and the lower one's rows count the added line."""
+    text = "import a\n" + "".join(f"x{i} = {i}\n" for i in range(2, 100)) + "old()\n"
+    source = SourceFile(path=Path("m.py"), text=text)
+    diag = Diagnostic(code="NL999", message="m", start=0, end=0, path="m.py", row=100, column=1)
+    diag.edit_locations = [(2, 1, 2, 1, "import b\n"), (100, 1, 100, 4, "new")]
+    lines = [click.unstyle(line).rstrip() for line in _diff(source, diag)]
+    assert lines == [
+        "    |",
+        "1   | import a",
+        "2   + import b",
+        "3   | x2 = 2",
+        "-" * 80,
+        "100 | x99 = 99",
+        "    - old()",
+        "101 + new()",
+        "    |",
+    ]
