@@ -118,6 +118,14 @@ class Linter:
         #: Whether a checker first says if a file may hold a finding (``Checker.candidate``).
         self.filter_candidates = os.environ.get(NO_CANDIDATE_FILTER, "") in ("", "0")
 
+    def prepare(self) -> None:
+        """Let the checkers that read the index build its project-wide tables now (see
+        ``Checker.prepare``)."""
+        if self.index is not None:
+            for checker, _, _ in self.checkers:
+                if checker.uses_index:
+                    checker.prepare(self.index)
+
     def file_inputs(self, path: Path) -> str:
         """What decides a file's findings besides its text (see ``Checker.file_inputs``), and
         without an index the file's module name (a sub-project's marker file may change it)."""
@@ -539,6 +547,12 @@ def _worker_lint(path: Path) -> FileResult:
     return _WORKER.lint_file(path)
 
 
+def uses_workers(linter: Linter, files: int) -> bool:
+    """Whether ``lint_files`` shares ``files`` files out to worker processes."""
+    jobs = linter.options.jobs or os.cpu_count() or 1
+    return jobs > 1 and files >= 32 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def lint_files(
     linter: Linter,
     files: Sequence[Path],
@@ -546,8 +560,7 @@ def lint_files(
 ) -> Iterator[FileResult]:
     """Lint ``files`` in a stable order, on several processes when it pays off."""
     global _WORKER
-    jobs = linter.options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < 32 or "fork" not in multiprocessing.get_all_start_methods():
+    if not uses_workers(linter, len(files)):
         for path in files:
             result = linter.lint_file(path)
             if progress:
@@ -555,6 +568,7 @@ def lint_files(
             yield result
         return
     _WORKER = linter
+    jobs = linter.options.jobs or os.cpu_count() or 1
     context = multiprocessing.get_context("fork")
     pool = context.Pool(jobs)
     try:

@@ -13,7 +13,7 @@ from . import ruff_host
 from .cache import CACHE_DIR_NAME, ResultCache, content_digest, file_stat
 from .diagnostics import Applicability, Diagnostic
 from .discovery import Discovery, discover
-from .engine import FileResult, Linter, RunOptions, display_path, lint_files
+from .engine import FileResult, Linter, RunOptions, display_path, lint_files, uses_workers
 from .noqa import NoqaMap
 from .registry import all_rules, checker_classes
 from .settings import ConfigError, Settings
@@ -179,6 +179,8 @@ def _run(
     if looked_up != index_key:
         by_path, to_lint = _lookup(cache, found.files, index_key, options, stat, settings, linter)
     outcome.cache_hits = len(by_path)
+    if uses_workers(linter, len(to_lint)):
+        linter.prepare()
     # What exists now lives until the end: the collector need not scan it again, and forked
     # workers don't copy the pages it would touch.
     gc.freeze()

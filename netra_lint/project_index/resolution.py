@@ -445,12 +445,17 @@ class ProjectIndex(IndexStore):
     def binders(self, name: str) -> list[tuple[str, str]]:
         """``(module, how)`` for each first-party module binding ``name``: how is
         ``define`` (def/class/assignment), ``import`` (a re-export) or ``submodule``."""
+        return sorted(set(self.binder_table().get(name, [])))
+
+    def binder_table(self) -> dict[str, list[tuple[str, str]]]:
+        """Every name first-party modules bind → ``(module, how)`` (see ``binders``); built
+        for the whole project on first use."""
         if self._binders is None:
             table: dict[str, list[tuple[str, str]]] = {}
             for module, path in self._by_module.items():
                 if self.find_module(module) is None or self.find_module(module).origin != path:  # type: ignore[union-attr]
                     continue  # shadowed file (x.py beside x/__init__.py)
-                for bound, binding in self._module_part(self._entries[path]).bindings.items():
+                for bound, binding in self._read_module_part(self._entries[path]).bindings.items():
                     table.setdefault(bound, []).append(
                         (module, "import" if binding.kind in ("from", "module") else "define")
                     )
@@ -458,7 +463,7 @@ class ProjectIndex(IndexStore):
                 if parent:
                     table.setdefault(last, []).append((parent, "submodule"))
             self._binders = table
-        return sorted(set(self._binders.get(name, [])))
+        return self._binders
 
     def called_names(self) -> frozenset[str]:
         """Every capitalized name some first-party file calls (see ``_Summarizer.called_names``)."""
@@ -474,21 +479,28 @@ class ProjectIndex(IndexStore):
         """The union of a ``ModulePart`` list over every summarized file; built once."""
         if field not in self._unions:
             self._unions[field] = frozenset().union(
-                *(getattr(self._module_part(e), field) for e in self._entries.values() if e.summary is not None)
+                *(getattr(self._read_module_part(e), field) for e in self._entries.values() if e.summary is not None)
             )
         return self._unions[field]
 
     def subclasses(self, qualname: str) -> list[str]:
         """The first-party classes (dotted qualified names) that list the class ``qualname``
-        among their bases, directly; built for the whole project on first use."""
+        among their bases, directly."""
         ref = self.resolve(qualname)
         if ref is None or ref.kind != "class":
             return []
+        return self.subclass_table().get(ref.qualname, [])
+
+    def subclass_table(self) -> dict[str, list[str]]:
+        """Class ref → its direct first-party subclasses (see ``subclasses``); built for the
+        whole project on first use."""
         if self._subclasses is None:
             table: dict[str, set[str]] = {}
             resolved: dict[str, Ref | None] = {}
             for module, path in self._by_module.items():
-                for local, bases in self._part(self._entries[path], "bases").items():
+                entry = self._entries[path]
+                assert entry.summary is not None
+                for local, bases in layout.unpack(entry.summary, "bases").items():
                     for base in bases:
                         if base not in resolved:
                             resolved[base] = self.resolve(base) if self.is_first_party(base) else None
@@ -496,4 +508,4 @@ class ProjectIndex(IndexStore):
                         if target is not None and target.kind == "class":
                             table.setdefault(target.qualname, set()).add(f"{module}.{local}")
             self._subclasses = {name: sorted(found) for name, found in table.items()}
-        return self._subclasses.get(ref.qualname, [])
+        return self._subclasses

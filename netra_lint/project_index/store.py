@@ -354,6 +354,13 @@ class IndexStore:
     def _module_part(self, entry: StoredFile) -> ModulePart:
         return self._part(entry, "module")
 
+    @staticmethod
+    def _read_module_part(entry: StoredFile) -> ModulePart:
+        """The module part, unmarshalled and not kept: for the tables read once over every
+        file, which would otherwise keep every file's part in memory (in each worker)."""
+        assert entry.summary is not None
+        return layout.module_part(layout.unpack(entry.summary, "module"))
+
     def summary_for(self, path: Path, text: str) -> FileSummary | None:
         """The stored summary of ``path`` if it was made from exactly ``text``."""
         entry = self._entry(path)

@@ -58,6 +58,9 @@ class BrokenImports(Checker):
         without an import statement is blanked (see ``focus``)."""
         return ("import",)
 
+    def prepare(self, index: ProjectIndex) -> None:
+        index.binder_table()  # where a missing name really lives
+
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         index = ctx.index
         if index is None or ctx.source.path.suffix == ".pyi":

@@ -66,6 +66,11 @@ class MissingMethod(Checker):
         assert self._memo_classes is not None
         yield from _FileCheck(ctx, index, self._memo_classes).run()
 
+    def prepare(self, index: ProjectIndex) -> None:
+        index.called_names()
+        index.parameter_stores()
+        index.subclass_table()
+
     @staticmethod
     def _worth_parsing(ctx: FileContext, index: ProjectIndex) -> bool:
         """A file that defines no class and imports nothing first-party has no receiver we can type."""
