@@ -36,15 +36,12 @@ from .scopes import (
     Scope,
     child_fields,
     end_of,
+    method_receiver,
     start_of,
 )
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-#: Decorators after which the first parameter of a method is the class, not an instance.
-_CLASS_RECEIVERS = frozenset({"classmethod", "builtins.classmethod"})
-_IMPLICIT_CLASSMETHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
-_STATIC = frozenset({"staticmethod", "builtins.staticmethod"})
 #: Parameters and comprehension targets are bound before anything in their scope runs.
 _START: Position = (0, 0)
 
@@ -248,11 +245,11 @@ class Builder:
 
     def method_receiver(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: Scope, owner: Scope) -> None:
         inner.owner = owner
-        decorators = {dotted_name(d) for d in node.decorator_list}
+        is_class = method_receiver(node)
         positional = [*node.args.posonlyargs, *node.args.args]
-        if positional and not decorators & _STATIC:
+        if positional and is_class is not None:
             inner.receiver = positional[0].arg
-            inner.receiver_is_class = bool(decorators & _CLASS_RECEIVERS) or node.name in _IMPLICIT_CLASSMETHODS
+            inner.receiver_is_class = is_class
 
     def parameters(self, args: ast.arguments, inner: Scope, outer: Scope) -> None:
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:

@@ -10,6 +10,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .names import dotted_name
+
 # Kinds of scope.
 MODULE, CLASS, FUNCTION, LAMBDA, COMPREHENSION = "module", "class", "function", "lambda", "comprehension"
 
@@ -39,6 +41,16 @@ _IMPLICIT_CLASSMETHODS = frozenset({"__new__", "__init_subclass__", "__class_get
 _STATIC = frozenset({"staticmethod", "builtins.staticmethod"})
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async", "type_comment"})
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def method_receiver(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:
+    """How a method defined in a class body gets its first parameter: True when it is the
+    class (``classmethod``, ``__new__``...), False when it is an instance, None when it gets
+    none (``staticmethod``)."""
+    decorators = {dotted_name(d) for d in node.decorator_list}
+    if decorators & _STATIC:
+        return None
+    return bool(decorators & _CLASS_RECEIVERS) or node.name in _IMPLICIT_CLASSMETHODS
 
 
 def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ...index import child_fields, dotted_name, expects_error
+from ...semantics.scopes import method_receiver
 from ...source import SourceFile
 from .classes import _CLASS, _INSTANCE
 from .terms import _LAMBDA, _names_in, _term
@@ -507,13 +508,10 @@ def _scopes_from(facts: tuple[Any, ...]) -> list[_Scope]:
 
 
 def _receiver_kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """What the first parameter of a method is: an instance, the class, or nothing."""
-    decorators = {dotted_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
-    if "staticmethod" in decorators:
-        return None
-    if "classmethod" in decorators or node.name in ("__new__", "__init_subclass__", "__class_getitem__"):
-        return _CLASS
-    return _INSTANCE
+    """What the first parameter of a method is, as the semantic model says: an instance,
+    the class, or nothing."""
+    is_class = method_receiver(node)
+    return None if is_class is None else _CLASS if is_class else _INSTANCE
 
 
 def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
