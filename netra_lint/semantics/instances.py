@@ -437,4 +437,11 @@ def _union_members(node: ast.expr) -> list[ast.expr]:
 def _looks_mocked(value: ast.expr | None) -> bool:
     """``Mock()``, ``MagicMock(spec=C)``, ``create_autospec(C)``: a stand-in, not a C."""
     callee = dotted_name(value.func) if isinstance(value, ast.Call) else None
-    return callee is not None and any(marker in callee.rpartition(".")[2] for marker in _MOCK_MARKERS)
+    return callee is not None and makes_mocks(callee)
+
+
+def makes_mocks(callee: str) -> bool:
+    """Whether a callable, by its dotted name, makes stand-ins (``Mock``, ``MagicMock``,
+    ``create_autospec``, ``mocker.patch``...): what it returns is no instance of the class
+    its arguments or an annotation name."""
+    return any(marker in callee.rpartition(".")[2] for marker in _MOCK_MARKERS)

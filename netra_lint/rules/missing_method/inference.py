@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...index import BUILTIN_TYPES, TypeEvidence, absolute_module
+from ...semantics.instances import makes_mocks
 from .classes import _CLASS, _FUNCTION, _INSTANCE, _MODULE, _SUPER, _Classes, _Type
 from .facts import _Scope
 from .terms import _UNPARSABLE, _dotted, _parse_annotation
 
 _TYPING = ("typing.", "typing_extensions.")
-_MOCK_MARKERS = ("Mock", "create_autospec", "patch")
 
 
 class _Inference:
@@ -350,7 +350,7 @@ def _agree(types: list[_Type | None]) -> _Type | None:
 def _looks_mocked(value: Any) -> bool:
     """``x: C = Mock()`` and friends: the annotation describes the spec, not the object."""
     callee = _dotted(value[1]) if type(value) is tuple and value[:1] == ("()",) else None
-    return callee is not None and any(marker in callee.rpartition(".")[2] for marker in _MOCK_MARKERS)
+    return callee is not None and makes_mocks(callee)
 
 
 def _declared_builtin(term: Any, scope: _Scope) -> bool:
