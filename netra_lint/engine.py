@@ -547,6 +547,10 @@ def _worker_lint(path: Path) -> FileResult:
     return _WORKER.lint_file(path)
 
 
+#: How many files a check worker process checks before a fresh one takes over.
+FILES_PER_WORKER = 2000
+
+
 def uses_workers(linter: Linter, files: int) -> bool:
     """Whether ``lint_files`` shares ``files`` files out to worker processes."""
     jobs = linter.options.jobs or os.cpu_count() or 1
@@ -570,9 +574,13 @@ def lint_files(
     _WORKER = linter
     jobs = linter.options.jobs or os.cpu_count() or 1
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(jobs)
+    chunk = max(1, min(64, len(files) // (jobs * 8)))
+    # A worker keeps what it learns about the project's classes and modules for the files
+    # after: on a 25,000-file tree that grew each worker past 1.1 GB. A fresh worker, forked
+    # again from the main process, starts from the shared tables (``Linter.prepare``) and
+    # learns again only what its next files ask.
+    pool = context.Pool(jobs, maxtasksperchild=max(1, FILES_PER_WORKER // chunk))
     try:
-        chunk = max(1, min(64, len(files) // (jobs * 8)))
         for result in pool.imap(_worker_lint, files, chunksize=chunk):
             if progress:
                 progress(1)
