@@ -210,7 +210,8 @@ class Linter:
             except Exception as exc:  # a bug in a rule must not stop the run
                 name = type(checker).__name__
                 result.errors.append(f"{result.display}: internal error in {name}: {type(exc).__name__}: {exc}")
-        if PARSE_ERROR in enabled and not ctx.parsed and not self._index_parsed(source):
+        parses = "ast_tree" in vars(ctx) or self._index_parsed(source)
+        if PARSE_ERROR in enabled and not ctx.parsed and not parses:
             try:
                 ctx.ast_tree  # noqa: B018 - parsed for the syntax error it may raise
             except SyntaxError as exc:
@@ -219,19 +220,20 @@ class Linter:
                 return self._only_if_enabled(
                     self._parse_error_at(1, 1, "cannot parse: too deeply nested", result, source), enabled
                 )
-        return self._finish(source, result, found, enabled)
+        return self._finish(source, result, found, enabled, parses or "ast_tree" in vars(ctx))
 
     def _index_parsed(self, source: SourceFile) -> bool:
         parsed = getattr(self.index, "parsed_ok", None)
         return bool(parsed and parsed(source.path))
 
     def _finish(
-        self, source: SourceFile, result: FileResult, found: list[Diagnostic], enabled: frozenset[str]
+        self, source: SourceFile, result: FileResult, found: list[Diagnostic], enabled: frozenset[str], parses: bool
     ) -> list[Diagnostic]:
+        """Positions, ``# noqa`` and NL100 for the findings; ``parses``: Python parsed the text."""
         check_noqa = UNUSED_NOQA in enabled and "noqa" in source.text.lower()
         if not found and not check_noqa:
             return []
-        noqa = NoqaMap.from_source(source.text)
+        noqa = NoqaMap.from_source(source.text, parses)
         kept = []
         for diag in found:
             diag.row = source.location(diag.start)[0]
