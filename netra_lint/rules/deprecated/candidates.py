@@ -11,7 +11,7 @@ APIs; only the LibCST nodes the fixes rewrite are left for the rules.
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection
 
 from ...semantics.model import SemanticModel
 from ...semantics.patching import IMPORT, patch_targets
@@ -21,15 +21,18 @@ from .resolution import Resolver
 
 
 def may_report(
-    model: SemanticModel,
+    tree: ast.Module,
+    semantic_model: Callable[[], SemanticModel],
     by_old: dict[str, Deprecation],
     factories: dict[str, Deprecation],
     needles: Collection[str],
 ) -> bool:
-    """Whether the deprecated-API rules may report something in the file of ``model``;
-    ``needles``: the last parts of the names of the entries the text mentions."""
-    if not named_in_code(model.tree, needles):
+    """Whether the deprecated-API rules may report something in the file of ``tree``;
+    ``needles``: the last parts of the names of the entries the text mentions. The semantic
+    model (``semantic_model()``) is only built when the names occur in code."""
+    if not named_in_code(tree, needles):
         return False
+    model = semantic_model()
     names = Resolver(model, by_old, factories)
     if any(_patches(names.by_old, target.target) for target in patch_targets(model) if target.kind != IMPORT):
         return True
@@ -40,7 +43,7 @@ def may_report(
         for binding in bindings
     ):
         return True
-    for node in _walk(model):
+    for node in model.every_node():
         if isinstance(node, ast.Attribute) and names.entry_of(node) is not None:
             return True
         if isinstance(node, ast.Call):
@@ -75,10 +78,3 @@ def named_in_code(tree: ast.AST, names: Collection[str]) -> bool:
 def _patches(by_old: dict[str, Deprecation], target: str) -> bool:
     """A patch target that names an entry, or a member of one."""
     return target in by_old or target.rpartition(".")[0] in by_old
-
-
-def _walk(model: SemanticModel) -> Iterator[ast.AST]:
-    """Every node of the file, and of the string annotations the model parsed."""
-    yield from ast.walk(model.tree)
-    for parsed in model.forward_references.values():
-        yield from ast.walk(parsed)

@@ -16,7 +16,7 @@ may rebind) or the shape is one the receiver checks follow in ways this look doe
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -95,7 +95,7 @@ class _File:
         )
 
     def may_report(self) -> bool:
-        for node in _walk(self.model, self.model.tree):
+        for node in self.model.every_node():
             if isinstance(node, ast.Import):
                 if any(self.tables.is_legacy_module(alias.name) for alias in node.names):
                     return True
@@ -304,11 +304,12 @@ def _positional(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
     return [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
 
 
-def may_report(tables: Tables, pin: AssumedVersion, model: SemanticModel) -> bool:
-    """Whether the websockets rules may report something in the file of ``model``."""
-    if not tables.worth_analysing(model.tree):
+def may_report(tables: Tables, pin: AssumedVersion, tree: ast.Module, model: Callable[[], SemanticModel]) -> bool:
+    """Whether the websockets rules may report something in the file of ``tree``; its
+    semantic model (``model()``) is only built when the cheap look at the tree can't tell."""
+    if not tables.worth_analysing(tree):
         return False
-    return _File(tables, pin, model).may_report()
+    return _File(tables, pin, model()).may_report()
 
 
 def _walk(model: SemanticModel, node: ast.AST) -> Iterator[ast.AST]:
