@@ -51,6 +51,8 @@ def _display(line: str) -> str:
 
 def _width(text: str) -> int:
     """Terminal cells ``text`` takes (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
@@ -60,11 +62,11 @@ def _cells(line: str, column: int) -> int:
 
 
 class _Lines:
-    """The lines of one file, 1-based; a file that can't be read again offers the
-    finding's own line only."""
+    """The lines of one file, 1-based (``source``, shared by the file's findings); a file
+    that can't be read again offers the finding's own line only."""
 
-    def __init__(self, text: str | None, diag: Diagnostic) -> None:
-        self.source = SourceFile(path=Path(diag.path), text=text) if text is not None else None
+    def __init__(self, source: SourceFile | None, diag: Diagnostic) -> None:
+        self.source = source
         self.fallback = {diag.row: diag.source_line}
 
     def count(self) -> int:
@@ -244,12 +246,13 @@ def render(
     diagnostics: Sequence[Diagnostic], fix_marker: Callable[[Diagnostic], str], read: Callable[[str], str | None]
 ) -> str:
     """The report; ``read(path)`` gives a file's text (None if it can't be read)."""
-    texts: dict[str, str | None] = {}
+    sources: dict[str, SourceFile | None] = {}
     out: list[str] = []
     for diag in diagnostics:
-        if diag.path not in texts:
-            texts[diag.path] = read(diag.path)
-        lines = _Lines(texts[diag.path], diag)
+        if diag.path not in sources:
+            text = read(diag.path)
+            sources[diag.path] = SourceFile(path=Path(diag.path), text=text) if text is not None else None
+        lines = _Lines(sources[diag.path], diag)
         out.extend(_one(diag, lines, fix_marker(diag)))
         out.append("")
     return "".join(line + "\n" for line in out)

@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__, full_format, ruff_host
 from .diagnostics import Applicability, Diagnostic
@@ -277,6 +276,8 @@ def gitlab(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
 
 def junit(diagnostics: Sequence[Diagnostic], context: ReportContext) -> str:
     """One test suite per file, one failing test case per diagnostic."""
+    from xml.sax.saxutils import escape, quoteattr  # loads urllib.request: imported only for this report
+
     by_file: dict[str, list[Diagnostic]] = {}
     for d in diagnostics:
         by_file.setdefault(d.path, []).append(d)

@@ -146,7 +146,8 @@ class Settings:
             real = os.path.join(self._real_directories[directory], base)
         root = str(self.project_root).rstrip(os.sep)
         if real.startswith(root + os.sep):
-            return Path(real[len(root) + 1 :]).as_posix()
+            inside = real[len(root) + 1 :]  # normalised already, as ``realpath`` gives it
+            return inside if os.sep == "/" else Path(inside).as_posix()
         return path.as_posix()
 
     def ignored_for(self, relative_path: str) -> frozenset[str]:

@@ -12,6 +12,7 @@ import ast
 import bisect
 import contextlib
 import io
+import itertools
 import os
 import re
 import stat
@@ -80,8 +81,11 @@ class SourceFile:
 
     @cached_property
     def line_starts(self) -> list[int]:
+        text = self.text
+        if "\r" not in text:  # each line's start follows the one before by its length and "\n"
+            return list(itertools.accumulate(map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
         starts = [0]
-        starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(text))
         return starts
 
     def line_text(self, row: int) -> str:
