@@ -8,6 +8,8 @@ constants, attributes and calls, handled first on a local stack.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from functools import partial
 from typing import Any, NamedTuple
 
 from .names import absolute_module, dotted_name
@@ -31,16 +33,15 @@ from .scopes import (
     WALRUS,
     WITH,
     AttributeStore,
-    Binding,
     Position,
     Scope,
     child_fields,
     end_of,
+    made_binding,
     method_receiver,
     start_of,
 )
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 #: Parameters and comprehension targets are bound before anything in their scope runs.
 _START: Position = (0, 0)
@@ -53,6 +54,11 @@ class _Item(NamedTuple):
     scope: Scope
     annotation: bool = False  # inside an annotation: strings are forward references
     string: ast.Constant | None = None  # inside the forward reference parsed from this string
+
+
+#: ``_item((node, scope, annotation, string))``: an ``_Item`` made without the Python-level
+#: ``__new__`` of a NamedTuple (the walk makes one for most statements and expressions).
+_item = partial(tuple.__new__, _Item)
 
 
 def enclosing_function(scope: Scope) -> Scope | None:
@@ -90,34 +96,48 @@ class Builder:
     def drain(self) -> Builder:
         """Walk what is on the stack (the file, then the strings ``type_strings`` parses)."""
         stack = self.stack
+        pop, expression, statements, reads = stack.pop, self.expression, _STATEMENTS, self.scope_of_name
+        expr_type, name_type, constant_type, load_type = ast.expr, ast.Name, ast.Constant, ast.Load
         while stack:
-            item = stack.pop()
-            node = item.node
-            if isinstance(node, ast.expr):
-                self.expression(item)
-            elif isinstance(node, ast.stmt):
-                self.statement(node, item.scope)
+            item = pop()
+            node: Any = item[0]
+            kind = type(node)
+            if kind is name_type:  # a lone name or constant (a third of the expressions) as ``expression`` does
+                if type(node.ctx) is load_type:
+                    reads[node] = item[1]
+                    if item[3] is not None:
+                        self.string_of[node] = item[3]
+            elif kind is constant_type:
+                if item[2] and type(node.value) is str:
+                    self.forward_reference(node, item[1])
             else:
-                self.push_children(item)
+                handler = statements.get(kind)
+                if handler is not None:
+                    handler(self, node, item[1])
+                elif isinstance(node, expr_type):
+                    expression(item)
+                else:
+                    self.push_children(item)
         return self
 
     # -- helpers ---------------------------------------------------------------------------
 
     def push(self, node: ast.AST | None, scope: Scope, annotation: bool = False) -> None:
         if node is not None:
-            self.stack.append(_Item(node, scope, annotation))
+            self.stack.append(_item((node, scope, annotation, None)))
 
     def push_body(self, body: list[ast.stmt], scope: Scope) -> None:
-        self.stack.extend(_Item(stmt, scope) for stmt in reversed(body))
+        self.stack.extend([_item((stmt, scope, False, None)) for stmt in reversed(body)])
 
     def push_children(self, item: _Item) -> None:
-        node = item.node
+        node, scope, annotation, string = item
+        stack = self.stack
         for name in reversed(child_fields(type(node))):
             child = getattr(node, name, None)
             if isinstance(child, ast.AST):
-                self.stack.append(item._replace(node=child))
+                stack.append(_item((child, scope, annotation, string)))
             elif isinstance(child, list):
-                self.stack.extend(item._replace(node=c) for c in reversed(child) if isinstance(c, ast.AST))
+                stack.extend([_item((c, scope, annotation, string)) for c in reversed(child) if isinstance(c, ast.AST)])
 
     def open_scope(self, kind: str, parent: Scope, node: ast.AST, path: str = "") -> Scope:
         scope = Scope(kind, parent, node, len(self.scopes), path)
@@ -125,16 +145,31 @@ class Builder:
         self.scope_of_node[node] = scope
         return scope
 
-    def bind(self, name: str, kind: str, node: ast.AST, scope: Scope, effective: Position, **details: Any) -> None:
+    def bind(
+        self,
+        name: str,
+        kind: str,
+        node: ast.AST,
+        scope: Scope,
+        effective: Position,
+        value: ast.expr | None = None,
+        annotation: ast.expr | None = None,
+        target: str | None = None,
+        unpacked: tuple[int, ...] = (),
+        is_async: bool = False,
+    ) -> None:
         """Bind ``name`` where Python binds it, taking effect at ``effective``."""
-        owner: Scope | None = scope
+        owner = scope
         if name in scope.declared_global:
             owner = self.module_scope
         elif name in scope.declared_nonlocal:
             owner = enclosing_function(scope) or scope
-        assert owner is not None
-        binding = Binding(name, kind, node, owner.number, effective=effective, **details)
-        owner.bindings.setdefault(name, []).append(binding)
+        binding = made_binding(name, kind, node, owner.number, value, annotation, target, unpacked, is_async, effective)
+        found = owner.bindings.get(name)
+        if found is None:
+            owner.bindings[name] = [binding]
+        else:
+            found.append(binding)
 
     def qualified_definition(self, scope: Scope, name: str) -> str | None:
         module = self.module
@@ -148,87 +183,101 @@ class Builder:
 
     # -- statements --------------------------------------------------------------------------
 
-    def statement(self, node: ast.stmt, scope: Scope) -> None:
-        if isinstance(node, _FUNCTIONS):
-            self.function(node, scope)
-        elif isinstance(node, ast.ClassDef):
-            self.class_def(node, scope)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self.bind(alias.asname, IMPORT, alias, scope, end_of(node), target=alias.name)
-                else:
-                    top = alias.name.partition(".")[0]
-                    self.bind(top, IMPORT, alias, scope, end_of(node), target=top)
-        elif isinstance(node, ast.ImportFrom):
-            source = absolute_module(self.module, self.is_package, node.level, node.module)
-            for alias in node.names:
-                if alias.name == "*":
-                    self.module_scope.stars.append(node)
-                else:
-                    imported = f"{source}.{alias.name}" if source else None
-                    self.bind(alias.asname or alias.name, FROM_IMPORT, alias, scope, end_of(node), target=imported)
-        elif isinstance(node, ast.Assign):
-            self.push(node.value, scope)
-            for target in node.targets:
-                self.target(target, scope, ASSIGNMENT, node.value, end_of(node))
-        elif isinstance(node, ast.AnnAssign):
-            self.push(node.value, scope)
-            self.push(node.annotation, scope, annotation=True)
-            if isinstance(node.target, ast.Name):
-                self.bind(
-                    node.target.id,
-                    ANNOTATED,
-                    node.target,
-                    scope,
-                    end_of(node),
-                    value=node.value,
-                    annotation=node.annotation,
-                )
+    def import_(self, node: ast.Import, scope: Scope) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.bind(alias.asname, IMPORT, alias, scope, end_of(node), target=alias.name)
             else:
-                self.target(node.target, scope, ANNOTATED, node.value, end_of(node), annotation=node.annotation)
-        elif isinstance(node, ast.AugAssign):
-            self.push(node.value, scope)
-            self.target(node.target, scope, AUGMENTED, None, end_of(node))
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            scope.loops.append((start_of(node.body[0]), end_of(node)))  # the iterable runs once
-            self.push_body(node.orelse, scope)
-            self.push_body(node.body, scope)
-            is_async = isinstance(node, ast.AsyncFor)
-            self.target(node.target, scope, LOOP, node.iter, end_of(node.iter), is_async=is_async)
-            self.push(node.iter, scope)
-        elif isinstance(node, ast.While):
-            scope.loops.append((start_of(node), end_of(node)))
-            self.push_children(_Item(node, scope))
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            self.push_body(node.body, scope)
-            for item in reversed(node.items):
-                if item.optional_vars is not None:
-                    kind_async = isinstance(node, ast.AsyncWith)
-                    effective = end_of(item.context_expr)
-                    self.target(item.optional_vars, scope, WITH, item.context_expr, effective, is_async=kind_async)
-                self.push(item.context_expr, scope)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            for block in (node.finalbody, node.orelse):  # type: ignore[attr-defined]
-                self.push_body(block, scope)
-            for handler in reversed(node.handlers):  # type: ignore[attr-defined]
-                self.push_body(handler.body, scope)
-                if handler.name:
-                    effective = end_of(handler.type) if handler.type is not None else start_of(handler)
-                    self.bind(handler.name, EXCEPT, handler, scope, effective, value=handler.type)
-                self.push(handler.type, scope)
-            self.push_body(node.body, scope)  # type: ignore[attr-defined]
-        elif isinstance(node, ast.Global):
-            scope.declared_global.update(node.names)
-        elif isinstance(node, ast.Nonlocal):
-            scope.declared_nonlocal.update(node.names)
-        elif isinstance(node, ast.Match):
-            self.match(node, scope)
-        elif type(node).__name__ == "TypeAlias":  # Python 3.12: ``type X = ...``
-            self.bind(node.name.id, OTHER, node.name, scope, end_of(node))  # type: ignore[attr-defined]
-            self.push(node.value, scope, annotation=True)  # type: ignore[attr-defined]
+                top = alias.name.partition(".")[0]
+                self.bind(top, IMPORT, alias, scope, end_of(node), target=top)
+
+    def import_from(self, node: ast.ImportFrom, scope: Scope) -> None:
+        source = absolute_module(self.module, self.is_package, node.level, node.module)
+        for alias in node.names:
+            if alias.name == "*":
+                self.module_scope.stars.append(node)
+            else:
+                imported = f"{source}.{alias.name}" if source else None
+                self.bind(alias.asname or alias.name, FROM_IMPORT, alias, scope, end_of(node), target=imported)
+
+    def assign(self, node: ast.Assign, scope: Scope) -> None:
+        self.push(node.value, scope)
+        for target in node.targets:
+            self.target(target, scope, ASSIGNMENT, node.value, end_of(node))
+
+    def annotated_assign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        self.push(node.value, scope)
+        self.push(node.annotation, scope, annotation=True)
+        if isinstance(node.target, ast.Name):
+            self.bind(
+                node.target.id,
+                ANNOTATED,
+                node.target,
+                scope,
+                end_of(node),
+                value=node.value,
+                annotation=node.annotation,
+            )
         else:
-            self.push_children(_Item(node, scope))
+            self.target(node.target, scope, ANNOTATED, node.value, end_of(node), annotation=node.annotation)
+
+    def augmented_assign(self, node: ast.AugAssign, scope: Scope) -> None:
+        self.push(node.value, scope)
+        self.target(node.target, scope, AUGMENTED, None, end_of(node))
+
+    def for_(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        scope.loops.append((start_of(node.body[0]), end_of(node)))  # the iterable runs once
+        self.push_body(node.orelse, scope)
+        self.push_body(node.body, scope)
+        is_async = isinstance(node, ast.AsyncFor)
+        self.target(node.target, scope, LOOP, node.iter, end_of(node.iter), is_async=is_async)
+        self.push(node.iter, scope)
+
+    def while_(self, node: ast.While, scope: Scope) -> None:
+        scope.loops.append((start_of(node), end_of(node)))
+        self.push_children(_item((node, scope, False, None)))
+
+    def with_(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        self.push_body(node.body, scope)
+        for item in reversed(node.items):
+            if item.optional_vars is not None:
+                kind_async = isinstance(node, ast.AsyncWith)
+                effective = end_of(item.context_expr)
+                self.target(item.optional_vars, scope, WITH, item.context_expr, effective, is_async=kind_async)
+            self.push(item.context_expr, scope)
+
+    def try_(self, node: Any, scope: Scope) -> None:
+        """``try`` and ``try``/``except*``."""
+        for block in (node.finalbody, node.orelse):
+            self.push_body(block, scope)
+        for handler in reversed(node.handlers):
+            self.push_body(handler.body, scope)
+            if handler.name:
+                effective = end_of(handler.type) if handler.type is not None else start_of(handler)
+                self.bind(handler.name, EXCEPT, handler, scope, effective, value=handler.type)
+            self.push(handler.type, scope)
+        self.push_body(node.body, scope)
+
+    def global_(self, node: ast.Global, scope: Scope) -> None:
+        scope.declared_global.update(node.names)
+
+    def nonlocal_(self, node: ast.Nonlocal, scope: Scope) -> None:
+        scope.declared_nonlocal.update(node.names)
+
+    def type_alias(self, node: Any, scope: Scope) -> None:
+        """Python 3.12: ``type X = ...``."""
+        self.bind(node.name.id, OTHER, node.name, scope, end_of(node))
+        self.push(node.value, scope, annotation=True)
+
+    def if_(self, node: ast.If, scope: Scope) -> None:
+        self.push_body(node.orelse, scope)
+        self.push_body(node.body, scope)
+        self.stack.append(_item((node.test, scope, False, None)))
+
+    def value_statement(self, node: ast.Expr | ast.Return, scope: Scope) -> None:
+        """An expression statement or ``return``: its one expression (if any)."""
+        if node.value is not None:
+            self.stack.append(_item((node.value, scope, False, None)))
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         args = node.args
@@ -323,18 +372,24 @@ class Builder:
 
     def expression(self, item: _Item) -> None:
         """Walk an expression that runs in one scope. The hottest loop of the model: plain
-        nodes stay on a local stack; only what opens a scope, or an annotation's parts
-        that are no longer annotations, goes back to the builder's stack."""
-        scope, annotation, string = item.scope, item.annotation, item.string
+        nodes stay on a local stack, the commonest kinds tried first and their children
+        taken by name; only what opens a scope, or an annotation's parts that are no longer
+        annotations, goes back to the builder's stack."""
+        root, scope, annotation, string = item
         reads, strings = self.scope_of_name, self.string_of
-        name_type, attribute_type, call_type, load_type = ast.Name, ast.Attribute, ast.Call, ast.Load
-        stack: list[Any] = [item.node]
+        name_type, attribute_type, constant_type, call_type, load_type = (
+            ast.Name,
+            ast.Attribute,
+            ast.Constant,
+            ast.Call,
+            ast.Load,
+        )
+        subscript_type, tuple_type, list_type = ast.Subscript, ast.Tuple, ast.List
+        stack: list[Any] = [root]
         pop, push, extend = stack.pop, stack.append, stack.extend
         while stack:
             node = pop()
             kind = type(node)
-            if node is None:  # the key of ``**mapping`` in a dict display
-                continue
             if kind is name_type:
                 if type(node.ctx) is load_type:
                     reads[node] = scope
@@ -342,20 +397,43 @@ class Builder:
                         strings[node] = string
             elif kind is attribute_type:
                 push(node.value)
-            elif kind is ast.Constant:
+            elif kind is constant_type:
                 if annotation and type(node.value) is str:
                     self.forward_reference(node, scope)
             elif kind is call_type:
-                arguments = [*node.args, *(k.value for k in node.keywords)]
-                if any(type(a) is ast.Constant and type(a.value) is str for a in arguments):
-                    self.string_calls.append(node)
-                    if not annotation and string is None and _may_take_types(node.func):
-                        self.type_string_candidates.append(_Item(node, scope))
-                if annotation:  # a call's parts are values, even inside an annotation
-                    self.stack.extend(_Item(child, scope, False, string) for child in [node.func, *arguments])
-                else:
-                    push(node.func)
-                    extend(arguments)
+                self.call(node, scope, annotation, string, push, extend)
+            elif kind is tuple_type or kind is list_type or kind is ast.Set:
+                extend(node.elts)
+            elif kind is subscript_type:
+                if annotation:
+                    if _is_literal(node.value):
+                        push(node.value)
+                        self.stack.append(_item((node.slice, scope, False, string)))
+                        continue
+                elif string is None and _string_slice(node):
+                    self.type_string_candidates.append(_item((node, scope, False, None)))
+                push(node.value)
+                push(node.slice)
+            elif node is None:  # the key of ``**mapping`` in a dict display, a missing part
+                continue
+            elif kind is ast.BinOp:
+                push(node.left)
+                push(node.right)
+            elif kind is ast.Compare:
+                push(node.left)
+                extend(node.comparators)
+            elif kind is ast.BoolOp or kind is ast.JoinedStr:
+                extend(node.values)
+            elif kind is ast.Dict:
+                extend(node.keys)
+                extend(node.values)
+            elif kind is ast.FormattedValue:
+                push(node.value)
+                push(node.format_spec)
+            elif kind is ast.UnaryOp:
+                push(node.operand)
+            elif kind is ast.Starred or kind is ast.Await:
+                push(node.value)
             elif kind is ast.Lambda:
                 self.lambda_(node, scope)
             elif kind in COMPREHENSIONS:
@@ -366,13 +444,6 @@ class Builder:
                     owner = owner.parent
                 self.bind(node.target.id, WALRUS, node.target, owner, end_of(node), value=node.value)
                 push(node.value)
-            elif annotation and kind is ast.Subscript and _is_literal(node.value):
-                push(node.value)
-                self.stack.append(_Item(node.slice, scope, False, string))
-            elif kind is ast.Subscript and not annotation and string is None and _string_slice(node):
-                self.type_string_candidates.append(_Item(node, scope))
-                push(node.value)
-                push(node.slice)
             else:
                 for name in child_fields(kind):
                     child = getattr(node, name, None)
@@ -380,6 +451,41 @@ class Builder:
                         push(child)
                     elif isinstance(child, list):
                         extend(child)
+
+    def call(
+        self,
+        node: ast.Call,
+        scope: Scope,
+        annotation: bool,
+        string: ast.Constant | None,
+        push: Callable[[Any], None],
+        extend: Callable[[list[Any]], None],
+    ) -> None:
+        """A call met by ``expression`` (whose local stack ``push`` and ``extend`` fill):
+        noted when given a string, its parts walked as values."""
+        args, keywords = node.args, node.keywords
+        values = [k.value for k in keywords] if keywords else []
+        constant_type = ast.Constant
+        for argument in args:
+            if type(argument) is constant_type and type(argument.value) is str:  # type: ignore[attr-defined]
+                break
+        else:
+            for argument in values:
+                if type(argument) is constant_type and type(argument.value) is str:  # type: ignore[attr-defined]
+                    break
+            else:
+                argument = None
+        if argument is not None:
+            self.string_calls.append(node)
+            if not annotation and string is None and _may_take_types(node.func):
+                self.type_string_candidates.append(_item((node, scope, False, None)))
+        if annotation:  # a call's parts are values, even inside an annotation
+            self.stack.extend([_item((child, scope, False, string)) for child in [node.func, *args, *values]])
+        else:
+            push(node.func)
+            extend(args)
+            if values:
+                extend(values)
 
     def forward_reference(self, node: ast.Constant, scope: Scope) -> None:
         text = str(node.value).strip()
@@ -390,7 +496,7 @@ class Builder:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
         self.forward_references[node] = parsed
-        self.stack.append(_Item(parsed, scope, True, node))
+        self.stack.append(_item((parsed, scope, True, node)))
 
     def type_strings(self, item: _Item) -> None:
         """Parse as forward references the strings type checkers read as types in a call
@@ -433,6 +539,33 @@ class Builder:
             self.target(generator.target, inner, LOOP, generator.iter, _START, is_async=is_async)
             self.push(generator.iter, scope if position == 0 else inner)
 
+
+#: The statements walked otherwise than by their child fields, by node type.
+_STATEMENTS: dict[type[ast.AST], Any] = {
+    ast.FunctionDef: Builder.function,
+    ast.AsyncFunctionDef: Builder.function,
+    ast.ClassDef: Builder.class_def,
+    ast.Import: Builder.import_,
+    ast.ImportFrom: Builder.import_from,
+    ast.Assign: Builder.assign,
+    ast.AnnAssign: Builder.annotated_assign,
+    ast.AugAssign: Builder.augmented_assign,
+    ast.For: Builder.for_,
+    ast.AsyncFor: Builder.for_,
+    ast.While: Builder.while_,
+    ast.With: Builder.with_,
+    ast.AsyncWith: Builder.with_,
+    ast.Try: Builder.try_,
+    ast.Global: Builder.global_,
+    ast.Nonlocal: Builder.nonlocal_,
+    ast.Match: Builder.match,
+    ast.If: Builder.if_,
+    ast.Expr: Builder.value_statement,
+    ast.Return: Builder.value_statement,
+}
+for _name, _handler in (("TryStar", Builder.try_), ("TypeAlias", Builder.type_alias)):  # Python 3.11, 3.12
+    if hasattr(ast, _name):
+        _STATEMENTS[getattr(ast, _name)] = _handler
 
 #: The last name of the callables whose string arguments may be types.
 TYPE_TAKERS = frozenset({"cast", "TypeVar", "NewType"})

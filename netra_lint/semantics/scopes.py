@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from .names import dotted_name
@@ -124,6 +125,39 @@ class Binding:
         """``name = None``: a placeholder, never what the name is where it is used as an object."""
         value = self.value
         return self.kind == ASSIGNMENT and not self.unpacked and isinstance(value, ast.Constant) and value.value is None
+
+
+_new_binding = partial(object.__new__, Binding)
+
+
+def made_binding(
+    name: str,
+    kind: str,
+    node: ast.AST,
+    scope_number: int,
+    value: ast.expr | None,
+    annotation: ast.expr | None,
+    target: str | None,
+    unpacked: tuple[int, ...],
+    is_async: bool,
+    effective: Position,
+) -> Binding:
+    """A ``Binding``, made without the frozen dataclass's ``__init__``, which sets each field
+    through ``object.__setattr__``: the model makes one for every name bound in the file."""
+    binding = _new_binding()
+    vars(binding).update(
+        name=name,
+        kind=kind,
+        node=node,
+        scope_number=scope_number,
+        value=value,
+        annotation=annotation,
+        target=target,
+        unpacked=unpacked,
+        is_async=is_async,
+        effective=effective,
+    )
+    return binding
 
 
 class AttributeStore(NamedTuple):
