@@ -9,7 +9,9 @@ from typing import Any
 
 from ..semantics.names import dotted_name
 from .names import _ImportedNames
-from .syntax import _BLOCK_FIELDS, BUILTIN_TYPES, _flatten, _nodes_of, _target_names
+from .syntax import BUILTIN_TYPES, _flatten, _nodes_of, _target_names, block_fields
+
+_NO_TARGETS: list[ast.expr] = []  # never changed
 
 
 class _ClassSummarizer:
@@ -147,26 +149,27 @@ class _ClassSummarizer:
         pass over the method's statements (nested blocks and functions included), the nodes
         of their targets and the calls they make as statements: several times cheaper than
         walking every expression."""
-        params = function.args.posonlyargs + function.args.args
+        args = function.args
+        params = args.posonlyargs + args.args
         if not params and receiver is None:
             return False
         if receiver is None:
             receiver = params[0].arg
+        named = params + args.kwonlyargs
         # Parameters that may be first-party objects: `obj: object`, `data: dict` can't be.
-        others = {
-            a.arg
-            for a in params + function.args.kwonlyargs
-            if a.annotation is None or dotted_name(a.annotation) not in BUILTIN_TYPES
-        } - {receiver, cls}
-        annotated = {a.arg: a.annotation for a in params[1:] + function.args.kwonlyargs if a.annotation is not None}
-        local = {a.arg for a in params + function.args.kwonlyargs}
+        others = {a.arg for a in named if a.annotation is None or dotted_name(a.annotation) not in BUILTIN_TYPES} - {
+            receiver,
+            cls,
+        }
+        annotated = {a.arg: a.annotation for a in params[1:] + args.kwonlyargs if a.annotation is not None}
+        local = {a.arg for a in named}
         typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
         dynamic = False
         stack: list[ast.AST] = list(function.body)
         while stack:
             node = stack.pop()
             kind = type(node)
-            targets: list[ast.expr] = []
+            targets: list[ast.expr] = _NO_TARGETS
             if kind is ast.Assign:
                 targets = node.targets  # type: ignore[attr-defined]
             elif kind is ast.AnnAssign or kind is ast.AugAssign or kind is ast.For or kind is ast.AsyncFor:
@@ -175,6 +178,10 @@ class _ClassSummarizer:
                 targets = [item.optional_vars for item in node.items if item.optional_vars is not None]  # type: ignore[attr-defined]
             elif kind is ast.Expr and type(node.value) is ast.Call:  # type: ignore[attr-defined]
                 dynamic = self.setattr_call(node.value, receiver, members, types) or dynamic  # type: ignore[attr-defined]
+            for block in block_fields(kind):  # the nested statements, walked after this one's targets
+                stack.extend(getattr(node, block))
+            if not targets:
+                continue
             assignment = kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign
             stores_value = (kind is ast.Assign or kind is ast.AnnAssign) and not _placeholder(node.value)  # type: ignore[attr-defined]
             for target in targets:
@@ -204,8 +211,6 @@ class _ClassSummarizer:
                         and _is_instance_dict(element.value, receiver)  # type: ignore[attr-defined]
                     ):
                         dynamic = True
-            for block in _BLOCK_FIELDS:
-                stack.extend(getattr(node, block, ()))
         for name, stmt in typed:  # once every local name is known
             self.note_type(types, name, stmt, annotated, local)
         return dynamic

@@ -8,7 +8,7 @@ import ast
 import bisect
 import collections
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..semantics.model import SemanticModel
 from ..semantics.names import dotted_name
@@ -22,6 +22,7 @@ from .syntax import (
     _pos,
     _suppresses_import_error,
     _target_names,
+    child_fields,
 )
 from .sys_path import OwnDirectory
 
@@ -43,8 +44,11 @@ _NEEDLE_WORDS = (
 _EXPRESSION_NEEDLES = tuple(re.compile(re.escape(word) + r"\b") for word in _NEEDLE_WORDS)
 #: A line without it holds no import statement (nor part of one).
 _IMPORT_WORD = (re.compile(r"import\b"),)
-#: A capitalized name called: ``Name(`` (also the tail of ``getName(``: a few names too many).
-_CALLED_NAME = re.compile(r"([A-Z]\w*)\s*\(")
+#: A capitalized name called, ``Name(`` (also the tail of ``getName(``: a few names too many),
+#: as it reads in the reversed text: ``(`` first, then the name back to its first capital.
+#: Searched forwards, ``([A-Z]\w*)\s*\(`` tries every capital of every word and runs to the
+#: end of the word each time; reversed, the search starts at each ``(`` only.
+_CALLED_NAME_REVERSED = re.compile(r"\(\s*(\w*[A-Z])")
 #: ``class Name(``, starting with its literal like the needles above (a leading ``\b`` is 40×
 #: slower: ``re`` then tries every offset).
 _CLASS_HEADER = re.compile(r"class\s+([A-Z]\w*)\s*\(")
@@ -179,7 +183,7 @@ class _Summarizer:
         """The lines that mention a call or name we look for, and those plus the lines
         that say ``import`` (None: treat every line so)."""
         text = self.text
-        if text is None or "\r" in text.replace("\r\n", ""):
+        if text is None or ("\r" in text and "\r" in text.replace("\r\n", "")):
             return None, None  # old Mac line ends: don't risk miscounting lines
         hot = _lines_matching(_EXPRESSION_NEEDLES, text) if any(word in text for word in _NEEDLE_WORDS) else []
         imports = _lines_matching(_IMPORT_WORD, text)
@@ -192,45 +196,56 @@ class _Summarizer:
         statement by statement unless they hold such a line: several times cheaper than
         every node."""
         hot, reach = self.lines_of_interest()
-        stack: list[tuple[ast.AST, bool]] = [(self.tree, False)]
+        stack: list[tuple[Any, bool]] = [(self.tree, False)]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        shapes, node_type = _WALK_SHAPES, ast.AST
         while stack:
-            node, guarded = stack.pop()
-            if isinstance(node, ast.Import):
+            node, guarded = pop()
+            kind = type(node)
+            if kind is ast.Import:
                 self.names.note_aliases(node)
                 for alias in node.names:
                     self.imports.append(("i", alias.name, alias.asname or "", _pos(alias), _pos(node), guarded))
                 continue
-            if isinstance(node, ast.ImportFrom):
+            if kind is ast.ImportFrom:
                 names = tuple((a.name, a.asname or "", _pos(a)) for a in node.names)
                 self.names.note_aliases(node)
                 self.imports.append(("f", node.module or "", node.level, names, _pos(node), guarded))
                 continue
-            if isinstance(node, ast.Call):
+            if kind is ast.Call:
                 self.note_call(node)
-            elif (isinstance(node, ast.Name) and node.id in ("globals", "vars", "exec")) or (
-                isinstance(node, ast.Subscript)
-                and isinstance(node.ctx, ast.Store)
-                and dotted_name(node.value) == "sys.modules"
-            ):
-                self.open = True
-            elif isinstance(node, ast.Global):  # `def init(): global table; table = ...` binds it
+            elif kind is ast.Name:
+                if node.id in ("globals", "vars", "exec"):
+                    self.open = True
+            elif kind is ast.Subscript:
+                if isinstance(node.ctx, ast.Store) and dotted_name(node.value) == "sys.modules":
+                    self.open = True
+            elif kind is ast.Global:  # `def init(): global table; table = ...` binds it
                 for name in node.names:
                     self.bindings.setdefault(name, ("value",))
-            if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-                inner = guarded or _catches_import_error(node.handlers)  # type: ignore[attr-defined]
-                stack.extend((child, inner) for child in node.body)  # type: ignore[attr-defined]
-                for part in (node.handlers, node.orelse, node.finalbody):  # type: ignore[attr-defined]
-                    stack.extend((child, guarded) for child in part)
+            elif kind in _TRY_TYPES:
+                inner = guarded or _catches_import_error(node.handlers)
+                extend([(child, inner) for child in node.body])
+                for part in (node.handlers, node.orelse, node.finalbody):
+                    extend([(child, guarded) for child in part])
                 continue
-            if isinstance(node, (ast.With, ast.AsyncWith)) and _suppresses_import_error(node):
-                stack.extend((child, True) for child in node.body)
-                stack.extend((item, guarded) for item in node.items)
+            elif (kind is ast.With or kind is ast.AsyncWith) and _suppresses_import_error(node):
+                extend([(child, True) for child in node.body])
+                extend([(item, guarded) for item in node.items])
                 continue
-            if _expressions_wanted(node, hot):
-                stack.extend((child, guarded) for child in ast.iter_child_nodes(node))
+            shape = shapes.get(kind) or _walk_shape(kind)
+            # Expression-level nodes are walked whole; statements and handlers only when one
+            # of their lines is hot; the module and match cases never (but their blocks).
+            if hot is None or shape.whole or (shape.statement and _spans(node, hot)):
+                for name in shape.children:
+                    child = getattr(node, name)
+                    if isinstance(child, node_type):
+                        push((child, guarded))
+                    elif type(child) is list:
+                        extend([(c, guarded) for c in child if isinstance(c, node_type)])
             else:
-                for block in _BLOCK_FIELDS:
-                    stack.extend((child, guarded) for child in getattr(node, block, ()) if _spans(child, reach))
+                for block in shape.blocks:
+                    extend([(child, guarded) for child in getattr(node, block) if _spans(child, reach)])
 
     def note_call(self, node: ast.Call) -> None:
         entry = self.own_directory.entry(node) if node.args and isinstance(node.func, ast.Attribute) else None
@@ -283,7 +298,8 @@ class _Summarizer:
         from the text, strings and comments included (a name too many only means less
         silence)."""
         text = self.text if self.text is not None else ast.unparse(self.tree)
-        called = collections.Counter(_CALLED_NAME.findall(text))
+        reversed_names = collections.Counter(_CALLED_NAME_REVERSED.findall(text[::-1]))
+        called = collections.Counter({name[::-1]: count for name, count in reversed_names.items()})
         called.subtract(m[1] for m in _CLASS_HEADER.finditer(text) if not _word_before(text, m.start()))
         return sorted(name for name, count in called.items() if count > 0)
 
@@ -318,14 +334,27 @@ def _word_before(text: str, offset: int) -> bool:
     return offset > 0 and (text[offset - 1].isalnum() or text[offset - 1] == "_")
 
 
-def _expressions_wanted(node: ast.AST, hot: list[int] | None) -> bool:
-    """Whether to walk all of ``node`` (not just its nested blocks): expression-level nodes
-    always, statements and handlers only when one of their lines is hot."""
-    if hot is None:
-        return True
-    if isinstance(node, (ast.stmt, ast.excepthandler)):
-        return _spans(node, hot)
-    return not isinstance(node, (ast.Module, ast.match_case))
+class _WalkShape(NamedTuple):
+    """What ``walk`` needs of a node type."""
+
+    children: tuple[str, ...]  # the fields that may hold nodes, in ``ast.iter_child_nodes`` order
+    blocks: tuple[str, ...]  # those of them that hold nested statements (``_BLOCK_FIELDS``)
+    statement: bool  # a statement or handler: walked whole only when one of its lines is hot
+    whole: bool  # an expression-level node: always walked whole
+
+
+_WALK_SHAPES: dict[type[ast.AST], _WalkShape] = {}
+_TRY_TYPES = frozenset(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
+
+
+def _walk_shape(kind: type[ast.AST]) -> _WalkShape:
+    shape = _WALK_SHAPES[kind] = _WalkShape(
+        children=child_fields(kind),
+        blocks=tuple(name for name in _BLOCK_FIELDS if name in kind._fields),
+        statement=issubclass(kind, (ast.stmt, ast.excepthandler)),
+        whole=not issubclass(kind, (ast.stmt, ast.excepthandler, ast.Module, ast.match_case)),
+    )
+    return shape
 
 
 def _spans(node: ast.AST, lines: list[int] | None) -> bool:

@@ -92,15 +92,47 @@ def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return found
 
 
-def _flatten(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements of a block, including those nested in if/try/with (not in defs/classes)."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (ast.If, ast.While, ast.For, ast.AsyncFor)):
-            yield from _flatten(stmt.body + stmt.orelse)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            yield from _flatten(stmt.body)
-        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            yield from _flatten(stmt.body + stmt.orelse + stmt.finalbody)  # type: ignore[attr-defined]
-            for handler in stmt.handlers:  # type: ignore[attr-defined]
-                yield from _flatten(handler.body)
+_BLOCKS_OF: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def block_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The ``_BLOCK_FIELDS`` a node type has, in that order (worked out once per type)."""
+    found = _BLOCKS_OF.get(kind)
+    if found is None:
+        found = _BLOCKS_OF[kind] = tuple(name for name in _BLOCK_FIELDS if name in kind._fields)
+    return found
+
+
+#: Statements whose nested blocks ``_flatten`` enters (handlers' bodies too, for ``try``), by type.
+_NESTED_BLOCKS: dict[type[ast.AST], tuple[str, ...]] = {
+    ast.If: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.AsyncFor: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.AsyncWith: ("body",),
+    ast.Try: ("body", "orelse", "finalbody", "handlers"),
+}
+if hasattr(ast, "TryStar"):  # Python 3.11
+    _NESTED_BLOCKS[ast.TryStar] = _NESTED_BLOCKS[ast.Try]
+
+
+def _flatten(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Statements of a block, including those nested in if/try/with (not in defs/classes),
+    each followed by those nested in it."""
+    found: list[ast.stmt] = []
+    stack = body[::-1]
+    while stack:
+        stmt = stack.pop()
+        found.append(stmt)
+        fields = _NESTED_BLOCKS.get(type(stmt))
+        if fields is not None:
+            nested: list[ast.stmt] = []
+            for name in fields:
+                if name == "handlers":
+                    for handler in stmt.handlers:  # type: ignore[attr-defined]
+                        nested.extend(handler.body)
+                else:
+                    nested.extend(getattr(stmt, name))
+            stack.extend(reversed(nested))
+    return found
