@@ -185,6 +185,10 @@ class _ClassSummarizer:
             assignment = kind is ast.Assign or kind is ast.AnnAssign or kind is ast.AugAssign
             stores_value = (kind is ast.Assign or kind is ast.AnnAssign) and not _placeholder(node.value)  # type: ignore[attr-defined]
             for target in targets:
+                if type(target) is ast.Name:  # the commonest target, as the loop below takes it
+                    if not isinstance(target.ctx, ast.Load):
+                        local.add(target.id)
+                    continue
                 if stores_value:
                     for leaf in target.elts if type(target) is ast.Tuple or type(target) is ast.List else (target,):  # type: ignore[attr-defined]
                         if type(leaf) is ast.Attribute and type(leaf.value) is ast.Name and leaf.value.id in others:  # type: ignore[attr-defined]

@@ -15,6 +15,10 @@ BUILTIN_NAMES = frozenset(vars(builtins))
 
 def dotted_name(node: ast.AST | None) -> str | None:
     """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, ast.Name):  # the commonest, and ``a.b``, without a list
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
