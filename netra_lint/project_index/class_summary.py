@@ -9,7 +9,7 @@ from typing import Any
 
 from ..semantics.names import dotted_name
 from .names import _ImportedNames
-from .syntax import BUILTIN_TYPES, _flatten, _nodes_of, _target_names, block_fields
+from .syntax import BUILTIN_TYPES, KNOWN_BLOCKS, _flatten, _nodes_of, _target_names, block_fields
 
 _NO_TARGETS: list[ast.expr] = []  # never changed
 
@@ -166,6 +166,7 @@ class _ClassSummarizer:
         typed: list[tuple[str, ast.Assign | ast.AnnAssign | ast.AugAssign]] = []  # self.x = value
         dynamic = False
         stack: list[ast.AST] = list(function.body)
+        known_blocks = KNOWN_BLOCKS
         while stack:
             node = stack.pop()
             kind = type(node)
@@ -178,7 +179,8 @@ class _ClassSummarizer:
                 targets = [item.optional_vars for item in node.items if item.optional_vars is not None]  # type: ignore[attr-defined]
             elif kind is ast.Expr and type(node.value) is ast.Call:  # type: ignore[attr-defined]
                 dynamic = self.setattr_call(node.value, receiver, members, types) or dynamic  # type: ignore[attr-defined]
-            for block in block_fields(kind):  # the nested statements, walked after this one's targets
+            blocks = known_blocks.get(kind)
+            for block in block_fields(kind) if blocks is None else blocks:  # walked after this one's targets
                 stack.extend(getattr(node, block))
             if not targets:
                 continue
@@ -225,15 +227,23 @@ class _ClassSummarizer:
     ) -> bool:
         """Note ``setattr(self, "name", ...)``; True for a name that can't be known or for
         ``self.__dict__.update(...)``/``vars(self).setdefault(...)``."""
-        func = dotted_name(node.func)
-        if func in ("setattr", "object.__setattr__") and len(node.args) >= 2 and _is_name(node.args[0], receiver):
+        func = node.func
+        if isinstance(func, ast.Name):
+            named = func.id == "setattr"
+        elif isinstance(func, ast.Attribute):
+            named = func.attr == "__setattr__" and _is_name(func.value, "object")
+            if not named:
+                return _is_instance_dict(func.value, receiver)
+        else:
+            return False
+        if named and len(node.args) >= 2 and _is_name(node.args[0], receiver):
             name = node.args[1]
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
                 members.setdefault(name.value, "self")
                 types.setdefault(name.value, []).append(("?", ""))
                 return False
             return True
-        return isinstance(node.func, ast.Attribute) and _is_instance_dict(node.func.value, receiver)
+        return False
 
     def note_type(
         self,

@@ -92,14 +92,15 @@ def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return found
 
 
-_BLOCKS_OF: dict[type[ast.AST], tuple[str, ...]] = {}
+#: ``block_fields`` of the node types met so far.
+KNOWN_BLOCKS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
 def block_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     """The ``_BLOCK_FIELDS`` a node type has, in that order (worked out once per type)."""
-    found = _BLOCKS_OF.get(kind)
+    found = KNOWN_BLOCKS.get(kind)
     if found is None:
-        found = _BLOCKS_OF[kind] = tuple(name for name in _BLOCK_FIELDS if name in kind._fields)
+        found = KNOWN_BLOCKS[kind] = tuple(name for name in _BLOCK_FIELDS if name in kind._fields)
     return found
 
 
