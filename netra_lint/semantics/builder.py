@@ -427,9 +427,6 @@ class Builder:
             elif kind is ast.Dict:
                 extend(node.keys)
                 extend(node.values)
-            elif kind is ast.FormattedValue:
-                push(node.value)
-                push(node.format_spec)
             elif kind is ast.UnaryOp:
                 push(node.operand)
             elif kind is ast.Starred or kind is ast.Await:
