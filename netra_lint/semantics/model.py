@@ -10,8 +10,8 @@ annotations. A read sees the bindings of enclosing scopes, and those of its own 
 come before it or that a loop brings round (``visible``).
 
 It is built (``builder``) with one iterative walk over the tree the index parses anyway: on
-2,000 generated files (35 MB) it costs 0.7–0.8× the ``ast.parse`` of the same files and a
-fiftieth of LibCST's ``ScopeProvider`` (``bench/semantic_model.py``). Answers that only
+2,000 generated files (35 MB) it costs about half (0.53×) the ``ast.parse`` of the same files,
+and a fiftieth or less of LibCST's ``ScopeProvider`` (``bench/semantic_model.py``). Answers that only
 some files need (parents, the references of a binding) are worked out on first use.
 """
 
