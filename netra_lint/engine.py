@@ -224,7 +224,7 @@ class Linter:
 
     def _index_parsed(self, source: SourceFile) -> bool:
         parsed = getattr(self.index, "parsed_ok", None)
-        return bool(parsed and parsed(source.path))
+        return bool(parsed and parsed(source.path, source.text))
 
     def _finish(
         self, source: SourceFile, result: FileResult, found: list[Diagnostic], enabled: frozenset[str], parses: bool

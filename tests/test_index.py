@@ -202,8 +202,10 @@ def test_import_summaries_record_positions_guards_and_patch_targets(tmp_path: Pa
 def test_syntax_errors_are_not_parsed_ok_and_names_stay_unknown(tmp_path: Path) -> None:
     write(tmp_path, {"good.py": "A = 1\n", "bad.py": "def broken(:\n"})
     index = build(tmp_path)
-    assert index.parsed_ok(tmp_path / "good.py")
-    assert not index.parsed_ok(tmp_path / "bad.py")
+    good = (tmp_path / "good.py").read_text()
+    assert index.parsed_ok(tmp_path / "good.py", good)
+    assert not index.parsed_ok(tmp_path / "good.py", good + "def broken(:\n")  # not the text it parsed
+    assert not index.parsed_ok(tmp_path / "bad.py", (tmp_path / "bad.py").read_text())
     assert index.member("bad", "anything") is UNKNOWN_REF
 
 

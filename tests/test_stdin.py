@@ -112,3 +112,14 @@ def test_stdin_with_other_paths_is_a_usage_error(run_cli: RunCli, project: Path)
     code, out, err = run_cli("-", "a.py", stdin="x = 1\n")
     assert (code, out) == (2, "")
     assert err.strip() == "netra-lint: error: `-` (read stdin) can't be combined with other paths"
+
+
+def test_stdin_text_that_does_not_parse_is_a_parse_error_though_the_file_on_disk_parses(
+    run_cli: RunCli, project: Path
+) -> None:
+    _project(project)
+    broken = USE + "def broken(:\n    pass  # noqa: NL401\n"
+    args = ("-", "--select", "NL", "--output-format", "concise", "--stdin-filename", "src/app/use.py")
+    code, out, err = run_cli(*args, stdin=broken)
+    assert code == 1, err
+    assert [(row, code) for _, row, _, code in reported(out)] == [(6, "NL001")]

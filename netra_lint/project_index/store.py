@@ -329,10 +329,11 @@ class IndexStore:
 
     # -- questions about files --
 
-    def parsed_ok(self, path: Path) -> bool:
-        """True when the index parsed this file successfully (so the engine needn't)."""
+    def parsed_ok(self, path: Path, text: str) -> bool:
+        """True when the index parsed exactly ``text`` as this file without an error (so the
+        engine needn't): not for text read from stdin or changed since."""
         entry = self._entry(path)
-        return entry is not None and entry.summary is not None
+        return entry is not None and entry.summary is not None and entry.digest == self._digest(text)
 
     def _entry(self, path: Path | str) -> StoredFile | None:
         entry = self._entries.get(str(path))

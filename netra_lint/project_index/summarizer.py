@@ -17,11 +17,11 @@ from .class_summary import _ClassSummarizer
 from .layout import StoredSummary
 from .names import _ImportedNames
 from .syntax import (
-    _BLOCK_FIELDS,
     _catches_import_error,
     _pos,
     _suppresses_import_error,
     _target_names,
+    block_fields,
     child_fields,
 )
 from .sys_path import OwnDirectory
@@ -350,7 +350,7 @@ _TRY_TYPES = frozenset(getattr(ast, name) for name in ("Try", "TryStar") if hasa
 def _walk_shape(kind: type[ast.AST]) -> _WalkShape:
     shape = _WALK_SHAPES[kind] = _WalkShape(
         children=child_fields(kind),
-        blocks=tuple(name for name in _BLOCK_FIELDS if name in kind._fields),
+        blocks=block_fields(kind),
         statement=issubclass(kind, (ast.stmt, ast.excepthandler)),
         whole=not issubclass(kind, (ast.stmt, ast.excepthandler, ast.Module, ast.match_case)),
     )
