@@ -1073,3 +1073,18 @@ def test_models_of_a_file_without_a_module_name_work() -> None:
     code = Code("import a\nclass K:\n    x = a.b\n", module=None)
     assert code.qualified("a.b") == "a.b"
     assert code.model.module_scope.bindings["K"][0].target is None
+
+
+def test_made_binding_sets_every_field_of_a_binding() -> None:
+    """``made_binding`` skips the dataclass's ``__init__``: it must name each field, or a new
+    field would be missing from every binding the model makes."""
+    import dataclasses
+    import inspect
+
+    from netra_lint.semantics.scopes import Binding, made_binding
+
+    fields = [f.name for f in dataclasses.fields(Binding)]
+    assert list(inspect.signature(made_binding).parameters) == fields
+    node = ast.Name(id="x")
+    made = made_binding("x", "assignment", node, 0, None, None, None, (), False, (1, 0))
+    assert vars(made) == vars(Binding("x", "assignment", node, 0, None, None, None, (), False, (1, 0)))
