@@ -55,16 +55,22 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _matcher(spec: pathspec.GitIgnoreSpec) -> Callable[[str], bool] | None:
-    """A test for one spec; None if it has no pattern. Without negations, the patterns are
-    one regular expression (pathspec would try them one by one)."""
+    """A test for one spec; None if it has no pattern. The patterns are one regular
+    expression (pathspec would try them one by one). With negations, the last pattern that
+    matches decides: pathspec is asked only about a path some pattern matches (few are)."""
     active = [p for p in spec.patterns if p.include is not None]
     if not active:
         return None
     regexes = [getattr(p, "regex", None) for p in active]
-    if not all(p.include for p in active) or any(r is None for r in regexes):
+    if any(r is None for r in regexes):
         return spec.match_file
-    combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes if r is not None))
-    return lambda path: combined.match(path) is not None
+    patterns = [r.pattern for r in regexes if r is not None]
+    combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', pattern)})" for pattern in patterns))
+    # pathspec searches; gitignore's patterns are anchored, where matching is the same and cheaper
+    find = combined.match if all(pattern.startswith("^") for pattern in patterns) else combined.search
+    if all(p.include for p in active):
+        return lambda path: find(path) is not None
+    return lambda path: find(path) is not None and spec.match_file(path)
 
 
 def _prefix(directory: Path, base: Path) -> str:

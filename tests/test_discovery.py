@@ -186,3 +186,58 @@ def test_force_exclude_with_files_named_in_any_order_and_no_config(run_cli: RunC
     named = ("app/a.py", "build/gen.py", "node_modules/x/y.py", ".venv/lib/z.py")
     assert found(run_cli, "--force-exclude", *named) == {"app/a.py"}
     assert found(run_cli, "--force-exclude", *reversed(named)) == {"app/a.py"}
+
+
+GITIGNORE_WITH_NEGATIONS = """\
+*.py[cod]
+build/
+/dist
+.vscode/*
+!.vscode/tasks.json
+generated_*.py
+!generated_keep.py
+**/fixtures/**/out
+docs/**/*.py
+!docs/conf.py
+"""
+
+PATHS = [
+    "a.py",
+    "a.pyc",
+    "pkg/a.pyo",
+    "build/",
+    "build/x.py",
+    "src/build/x.py",
+    "dist/",
+    "dist/x.py",
+    "src/dist/x.py",
+    ".vscode/",
+    ".vscode/settings.json",
+    ".vscode/tasks.json",
+    "generated_a.py",
+    "pkg/generated_a.py",
+    "generated_keep.py",
+    "pkg/generated_keep.py",
+    "tests/fixtures/a/out",
+    "tests/fixtures/a/out/x.py",
+    "docs/conf.py",
+    "docs/api/x.py",
+    "docs/",
+    "xdocs/a.py",
+]
+
+
+def test_the_combined_matcher_answers_as_pathspec_with_negations_too() -> None:
+    """One regular expression stands for a spec's patterns; with negations it only decides
+    that nothing matches, and pathspec decides the rest. Either way: pathspec's answers."""
+    import pathspec
+
+    from netra_lint.discovery import _matcher
+
+    lines = GITIGNORE_WITH_NEGATIONS.splitlines()
+    for patterns in (lines, [line for line in lines if not line.startswith("!")]):
+        spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        matches = _matcher(spec)
+        assert matches is not None
+        assert [bool(matches(p)) for p in PATHS] == [spec.match_file(p) for p in PATHS]
+        assert any(matches(p) for p in PATHS) and not all(matches(p) for p in PATHS)
