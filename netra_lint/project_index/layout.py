@@ -25,6 +25,7 @@ A class (``StoredClass``): ``b`` bases, ``d`` decorators, ``mc`` metaclass, ``m`
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import marshal
 import os
@@ -125,17 +126,24 @@ def pack(summary: StoredSummary) -> bytes:
 def unpack(packed: bytes, part: Part) -> Any:
     """One part of a packed summary, unmarshalled from where it lies: the other parts are
     neither decoded nor copied (the checks read a part of thousands of summaries)."""
+    return marshal.loads(_part_bytes(packed, part))
+
+
+def surface_digest(packed: bytes) -> bytes:
+    """A digest of what other files can see of a summary (bindings, classes, functions:
+    its module and classes parts), not positions or the file's own imports: an edit
+    inside a function body leaves it as it is."""
+    digest = hashlib.blake2b(_part_bytes(packed, "module"), digest_size=16)
+    digest.update(_part_bytes(packed, "classes"))
+    return digest.digest()
+
+
+def _part_bytes(packed: bytes, part: Part) -> memoryview:
     number = _PARTS.index(part)
     ends = _HEADER.unpack_from(packed)
     start = ends[number - 1] if number else _HEADER.size
     end = ends[number] if number < len(ends) else len(packed)
-    return marshal.loads(memoryview(packed)[start:end])
-
-
-def surface(summary: StoredSummary) -> bytes:
-    """What other files can see of a summary (bindings, classes, functions), not positions or
-    the file's own imports: an edit inside a function body leaves it as it is."""
-    return marshal.dumps((_module_keys(summary), summary["c"]))
+    return memoryview(packed)[start:end]
 
 
 def _module_keys(summary: StoredSummary) -> dict[str, Any]:

@@ -60,7 +60,7 @@ class StoredFile(NamedTuple):
     module: str | None
     is_package: bool
     summary: bytes | None  # packed (``layout.pack``); None: the file doesn't parse
-    surface: bytes | None  # digest of ``layout.surface``
+    surface: bytes | None  # ``layout.surface_digest``
     facts: StoredFacts | None
 
 
@@ -86,7 +86,7 @@ class _Extracted(NamedTuple):
 def _extract(job: _Job) -> _Extracted:
     """Worker: read and summarize one file, with its surface digest and the checkers' facts.
 
-    The surface digest covers what other files can see (see ``layout.surface``): results of
+    The surface digest covers what other files can see (see ``layout.surface_digest``): results of
     other files that depend on the index stay cached when a function body changes."""
     path, module, is_package, known_digest = job
     try:
@@ -110,8 +110,8 @@ def _summary_parts(
         summary = summarize(tree, module, is_package, source.text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None, None, None
-    surface = hashlib.blake2b(layout.surface(summary), digest_size=16).digest()
-    return layout.pack(summary), surface, _file_facts(tree, source)
+    packed = layout.pack(summary)
+    return packed, layout.surface_digest(packed), _file_facts(tree, source)
 
 
 #: The ``file_facts`` functions of the run's checkers, by name (set for the workers by ``build``).
