@@ -28,6 +28,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix
 from .focus import blank_unrelated
 from .lazy import libcst as cst
 from .module_names import ModuleName, ModuleNames
+from .semantics.scopes import NodesByType, nodes_by_type
 from .source import SourceFile
 
 if TYPE_CHECKING:
@@ -300,6 +301,11 @@ class FileContext:
     def ast_tree(self) -> ast.Module:
         """The stdlib AST (about ten times faster than LibCST); raises ``SyntaxError``."""
         return ast.parse(self.source.text, filename=self.path)
+
+    @cached_property
+    def ast_nodes(self) -> NodesByType:
+        """``ast_tree``'s nodes by type, from one walk (see ``semantics.scopes.nodes_by_type``)."""
+        return nodes_by_type(self.ast_tree)
 
     @cached_property
     def module(self) -> ModuleName:

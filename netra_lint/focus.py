@@ -18,6 +18,8 @@ import re
 from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
+from .semantics.scopes import walk
+
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 _HEADER_FIELDS = {
@@ -94,7 +96,7 @@ def _argument_identifiers(node: ast.AST, functions: set[str], assigned: dict[str
     or ``h = partial(handler, x)``, then ``serve(h)``): callbacks whose parameters the
     callee decides."""
     found: set[str] = set()
-    for part in ast.walk(node):
+    for part in walk(node):
         if isinstance(part, ast.Call):
             for value in [*part.args, *(k.value for k in part.keywords)]:
                 if isinstance(value, ast.Starred):
@@ -110,7 +112,7 @@ def _argument_identifiers(node: ast.AST, functions: set[str], assigned: dict[str
 def _identifiers(node: ast.AST) -> set[str]:
     return {
         part.id if isinstance(part, ast.Name) else part.attr
-        for part in ast.walk(node)
+        for part in walk(node)
         if isinstance(part, (ast.Name, ast.Attribute))
     }
 

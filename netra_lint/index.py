@@ -55,9 +55,10 @@ from .project_index.records import (
 from .project_index.resolution import ProjectIndex
 from .project_index.store import CACHE_NAME, detect_roots
 from .project_index.summarizer import summarize, summarize_text
-from .project_index.syntax import BUILTIN_TYPES, child_fields, expects_error
+from .project_index.syntax import BUILTIN_TYPES, expects_error
 from .project_index.third_party import ThirdPartyNames
 from .semantics.names import absolute_module, dotted_name
+from .semantics.scopes import child_fields
 
 __all__ = [
     "BUILTIN_TYPES",

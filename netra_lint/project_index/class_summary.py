@@ -8,8 +8,9 @@ import ast
 from typing import Any
 
 from ..semantics.names import dotted_name
+from ..semantics.scopes import walk
 from .names import _ImportedNames
-from .syntax import BUILTIN_TYPES, KNOWN_BLOCKS, _flatten, _nodes_of, _target_names, block_fields
+from .syntax import BUILTIN_TYPES, KNOWN_BLOCKS, _flatten, _target_names, block_fields
 
 _NO_TARGETS: list[ast.expr] = []  # never changed
 
@@ -198,7 +199,7 @@ class _ClassSummarizer:
                 direct = assignment and type(target) is ast.Attribute and _is_name(target.value, receiver)  # type: ignore[attr-defined]
                 if direct:
                     typed.append((target.attr, node))  # type: ignore[attr-defined, arg-type]
-                for element in _nodes_of(target):
+                for element in walk(target):
                     element_kind = type(element)
                     if element_kind is ast.Name:
                         if not isinstance(element.ctx, ast.Load):  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from ..semantics.model import SemanticModel
 from ..semantics.names import dotted_name
 from ..semantics.patching import PATCH_APIS, fixture_of, patch_targets
+from ..semantics.scopes import child_fields
 from .class_summary import _ClassSummarizer
 from .layout import StoredSummary
 from .names import _ImportedNames
@@ -22,7 +23,6 @@ from .syntax import (
     _suppresses_import_error,
     _target_names,
     block_fields,
-    child_fields,
 )
 from .sys_path import OwnDirectory
 

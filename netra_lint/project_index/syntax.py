@@ -61,37 +61,6 @@ def _pos(node: Any) -> tuple[int, int, int, int]:
     return (node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or node.col_offset)
 
 
-def _nodes_of(target: ast.expr) -> Iterator[ast.AST]:
-    """Every node of an assignment target but contexts and operators, as ``ast.walk``
-    finds them (in another order)."""
-    stack: list[ast.AST] = [target]
-    while stack:
-        node = stack.pop()
-        yield node
-        for name in child_fields(type(node)):
-            child = getattr(node, name, None)
-            if isinstance(child, ast.AST):
-                stack.append(child)
-            elif isinstance(child, list):
-                stack.extend(reversed(child))
-
-
-#: Fields that never hold a node worth visiting: contexts, operators and plain values.
-_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "kind", "conversion", "is_async"})
-
-
-_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
-
-
-def child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
-    """The fields of a node type that may hold child nodes, in ``ast.iter_child_nodes``
-    order (worked out once per type: a generic walk asks every field of every node)."""
-    found = _CHILD_FIELDS.get(kind)
-    if found is None:
-        found = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
-    return found
-
-
 #: ``block_fields`` of the node types met so far.
 KNOWN_BLOCKS: dict[type[ast.AST], tuple[str, ...]] = {}
 

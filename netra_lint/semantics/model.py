@@ -220,12 +220,6 @@ class SemanticModel:
                             stack.append(item)
         return parents
 
-    def every_node(self) -> Iterator[ast.AST]:
-        """Every node of the file and of the strings it parsed as forward references."""
-        yield from ast.walk(self.tree)
-        for parsed in self.forward_references.values():
-            yield from ast.walk(parsed)
-
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
         parents = self.parents
         current = parents.get(node)

@@ -11,26 +11,28 @@ APIs; only the LibCST nodes the fixes rewrite are left for the rules.
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable, Collection
 
 from ...semantics.model import SemanticModel
 from ...semantics.patching import IMPORT, patch_targets
-from ...semantics.scopes import FROM_IMPORT
+from ...semantics.scopes import FROM_IMPORT, NodesByType, nodes_by_type, nodes_of
 from .pack import DOTTED, Deprecation
 from .resolution import Resolver
 
 
 def may_report(
-    tree: ast.Module,
+    nodes: NodesByType,
     semantic_model: Callable[[], SemanticModel],
     by_old: dict[str, Deprecation],
     factories: dict[str, Deprecation],
     needles: Collection[str],
 ) -> bool:
-    """Whether the deprecated-API rules may report something in the file of ``tree``;
-    ``needles``: the last parts of the names of the entries the text mentions. The semantic
-    model (``semantic_model()``) is only built when the names occur in code."""
-    if not named_in_code(tree, needles):
+    """Whether the deprecated-API rules may report something in a file (``nodes``: its
+    tree's, by type); ``needles``: the last parts of the names of the entries the text
+    mentions. The semantic model (``semantic_model()``) is only built when the names occur
+    in code."""
+    if not named_in_code(nodes, needles):
         return False
     model = semantic_model()
     names = Resolver(model, by_old, factories)
@@ -43,7 +45,8 @@ def may_report(
         for binding in bindings
     ):
         return True
-    for node in model.every_node():
+    forward = nodes_by_type(*model.forward_references.values())
+    for node in itertools.chain(nodes_of(nodes, ast.Attribute, ast.Call), nodes_of(forward, ast.Attribute, ast.Call)):
         if isinstance(node, ast.Attribute) and names.entry_of(node) is not None:
             return True
         if isinstance(node, ast.Call):
@@ -55,10 +58,11 @@ def may_report(
     return False
 
 
-def named_in_code(tree: ast.AST, names: Collection[str]) -> bool:
+def named_in_code(nodes: NodesByType, names: Collection[str]) -> bool:
     """Whether the names occur in code or in a dotted string (a patch target), not only in
-    comments and prose: a cheap stdlib-AST look before the semantic model."""
-    for node in ast.walk(tree):
+    comments and prose (``nodes``: a tree's, by type): a cheap stdlib-AST look before the
+    semantic model."""
+    for node in nodes_of(nodes, ast.Name, ast.Attribute, ast.alias, ast.Constant):
         if (isinstance(node, ast.Name) and node.id in names) or (
             isinstance(node, ast.Attribute) and node.attr in names
         ):

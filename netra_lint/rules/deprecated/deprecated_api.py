@@ -56,7 +56,7 @@ class DeprecatedApiChecker(Checker):
     def candidate(self, ctx: FileContext) -> bool:
         needles = {n for entry in self._mentioned(ctx.text) for n in self.entry_needles[entry]}
         return bool(needles) and may_report(
-            ctx.ast_tree, lambda: ctx.semantic_model, self.by_old, self.factories, needles
+            ctx.ast_nodes, lambda: ctx.semantic_model, self.by_old, self.factories, needles
         )
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:

@@ -16,6 +16,7 @@ may rebind) or the shape is one the receiver checks follow in ways this look doe
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple, cast
@@ -24,7 +25,18 @@ from ...semantics.instances import InstanceTyper
 from ...semantics.model import SemanticModel
 from ...semantics.names import chain_root
 from ...semantics.references import qualified_name
-from ...semantics.scopes import ASSIGNMENT, FROM_IMPORT, IMPORT, NAMING_KINDS, PARAMETER, Binding
+from ...semantics.scopes import (
+    ASSIGNMENT,
+    FROM_IMPORT,
+    IMPORT,
+    NAMING_KINDS,
+    PARAMETER,
+    Binding,
+    NodesByType,
+    nodes_by_type,
+    nodes_of,
+    walk,
+)
 from .instances import _HANDLER, ConnectionPolicy
 from .pins import AssumedVersion
 from .tables import Tables
@@ -64,9 +76,10 @@ class _CandidatePolicy(ConnectionPolicy):
 class _File:
     """One file's questions, with the tables and release the rules read it with."""
 
-    def __init__(self, tables: Tables, pin: AssumedVersion, model: SemanticModel) -> None:
+    def __init__(self, tables: Tables, pin: AssumedVersion, model: SemanticModel, nodes: NodesByType) -> None:
         self.tables = tables
         self.model = model
+        self.nodes = nodes  # the tree's, by type
         #: The names of an attribute's finding on some receiver: a legacy attribute, or one
         #: the new connection has only from a release the project may not run.
         self.attributes = {
@@ -80,22 +93,23 @@ class _File:
     def defined(self) -> dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
         """The file's functions by name."""
         found: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
-        for node in ast.walk(self.model.tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found.setdefault(node.name, []).append(node)
+        for node in nodes_of(self.nodes, ast.FunctionDef, ast.AsyncFunctionDef):
+            found.setdefault(node.name, []).append(node)  # type: ignore[attr-defined, arg-type]
         return found
 
     @cached_property
     def attribute_owners(self) -> frozenset[str]:
         """Names whose attribute of a legacy name is read somewhere in the file."""
         return frozenset(
-            node.value.id
-            for node in ast.walk(self.model.tree)
-            if isinstance(node, ast.Attribute) and node.attr in self.attributes and isinstance(node.value, ast.Name)
+            node.value.id  # type: ignore[attr-defined]
+            for node in self.nodes.get(ast.Attribute, ())
+            if node.attr in self.attributes and type(node.value) is ast.Name  # type: ignore[attr-defined]
         )
 
     def may_report(self) -> bool:
-        for node in self.model.every_node():
+        kinds = (ast.Import, ast.ImportFrom, ast.Call, ast.Name, ast.Attribute)
+        forward = nodes_by_type(*self.model.forward_references.values())
+        for node in itertools.chain(nodes_of(self.nodes, *kinds), nodes_of(forward, *kinds)):
             if isinstance(node, ast.Import):
                 if any(self.tables.is_legacy_module(alias.name) for alias in node.names):
                     return True
@@ -194,8 +208,8 @@ class _File:
     def policy(self) -> _CandidatePolicy:
         """The rules' policy, with the first parameters of the functions ``serve`` is given."""
         handlers: set[ast.AST] = set()
-        for node in ast.walk(self.model.tree):
-            if isinstance(node, ast.Call) and any(self.role(n) in _SERVE_ROLES for n in self.names(node.func)):
+        for node in cast("list[ast.Call]", self.nodes.get(ast.Call, [])):
+            if any(self.role(n) in _SERVE_ROLES for n in self.names(node.func)):
                 value = _handler(node)
                 if value is None:
                     continue
@@ -304,17 +318,17 @@ def _positional(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
     return [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
 
 
-def may_report(tables: Tables, pin: AssumedVersion, tree: ast.Module, model: Callable[[], SemanticModel]) -> bool:
-    """Whether the websockets rules may report something in the file of ``tree``; its
-    semantic model (``model()``) is only built when the cheap look at the tree can't tell."""
-    if not tables.worth_analysing(tree):
+def may_report(tables: Tables, pin: AssumedVersion, nodes: NodesByType, model: Callable[[], SemanticModel]) -> bool:
+    """Whether the websockets rules may report something in a file (``nodes``: its tree's, by
+    type); its semantic model (``model()``) is only built when the cheap look can't tell."""
+    if not tables.worth_analysing(nodes):
         return False
-    return _File(tables, pin, model()).may_report()
+    return _File(tables, pin, model(), nodes).may_report()
 
 
 def _walk(model: SemanticModel, node: ast.AST) -> Iterator[ast.AST]:
     """Every node below ``node``, and below the string annotations the model parsed there."""
-    for inner in ast.walk(node):
+    for inner in walk(node):
         yield inner
         parsed = model.forward_references.get(inner) if isinstance(inner, ast.Constant) else None
         if parsed is not None:

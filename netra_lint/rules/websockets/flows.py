@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from ...lazy import libcst as cst
+from ...semantics.scopes import walk
 from .analysis import FileAnalysis
 from .groups import Group
 from .instances import TypedReceivers
@@ -42,10 +43,10 @@ def broadcast_identifiers(tree: ast.Module) -> set[str]:
     """The identifiers in the connections given to a ``broadcast`` call: the containers they
     are kept in must stay in the tree the rules read (see ``focus``)."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Call) and _name_of(node.func) == "broadcast" and (node.args or node.keywords):
             given = node.args[0] if node.args else node.keywords[0].value
-            found.update(_name_of(part) for part in ast.walk(given) if isinstance(part, (ast.Name, ast.Attribute)))
+            found.update(_name_of(part) for part in walk(given) if isinstance(part, (ast.Name, ast.Attribute)))
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from ...semantics.scopes import NodesByType
 from .pack import CALLABLE_ROLES, LegacyArgument, LegacyAttribute, LegacyName, LegacyPositional
 
 
@@ -57,67 +58,59 @@ class Tables:
     def is_legacy_module(self, qualified: str) -> bool:
         return any(qualified == m or qualified.startswith(m + ".") for m in self.legacy_modules)
 
-    def worth_analysing(self, tree: ast.Module) -> bool:
-        """Cheap gate on the stdlib AST, before any LibCST work: can anything here be reported?
+    def worth_analysing(self, nodes: NodesByType) -> bool:
+        """Cheap gate on the stdlib AST (``nodes``: a file's, by type), before any LibCST
+        work: can anything here be reported?
 
         A file that only imports new callables and connection classes by name can only be
         reported for a legacy argument of a call, a legacy attribute of a connection bound
         in the file, or a ``serve`` handler; anything else imported from websockets is
         analysed in full."""
+        for node in nodes.get(ast.Import, ()):
+            if any(a.name.split(".")[0] == "websockets" for a in node.names):  # type: ignore[attr-defined]
+                return True  # attribute chains may reach anything
         roles: set[str] = set()
         receivers = False
-        keywords: set[str] = set()
-        positionals = 0  # the most positional arguments of any call
-        attribute_owners: set[str] = set()  # names whose legacy-named attribute is read
-        nested_attribute = False  # a legacy-named attribute read on an attribute (`self.ws.open`)
-        bound: set[str] = set()  # names bound where a connection can come from
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute):
-                if node.attr in self.attribute_names:
-                    if isinstance(node.value, ast.Name):
-                        attribute_owners.add(node.value.id)
-                    else:
-                        nested_attribute = True
-            elif isinstance(node, ast.Call):
-                positionals = max(positionals, len(node.args))
-            elif isinstance(node, ast.keyword):
-                if node.arg is not None:
-                    keywords.add(node.arg)
-            elif isinstance(node, ast.arg):
-                bound.add(node.arg)
-            elif isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Store):
-                    bound.add(node.id)
-            elif isinstance(node, ast.ExceptHandler):
-                if node.name:
-                    bound.add(node.name)
-            elif isinstance(node, ast.Import):
-                if any(a.name.split(".")[0] == "websockets" for a in node.names):
-                    return True  # attribute chains may reach anything
-            elif (
-                isinstance(node, ast.ImportFrom)
-                and not node.level
-                and (node.module or "").split(".")[0] == "websockets"
-            ):
-                for alias in node.names:
-                    qualified = f"{node.module}.{alias.name}"
-                    if (
-                        alias.name == "*"
-                        or qualified in self.names
-                        or qualified in self.enclosing
-                        or self.is_legacy_module(qualified)
-                    ):
-                        return True
-                    if qualified in self.modern_callables:
-                        roles.add(self.modern_callables[qualified])
-                    elif qualified in self.receiver_classes:
-                        receivers = True
+        for node in nodes.get(ast.ImportFrom, ()):
+            module = node.module or ""  # type: ignore[attr-defined]
+            if node.level or module.split(".")[0] != "websockets":  # type: ignore[attr-defined]
+                continue
+            for alias in node.names:  # type: ignore[attr-defined]
+                qualified = f"{module}.{alias.name}"
+                if (
+                    alias.name == "*"
+                    or qualified in self.names
+                    or qualified in self.enclosing
+                    or self.is_legacy_module(qualified)
+                ):
+                    return True
+                if qualified in self.modern_callables:
+                    roles.add(self.modern_callables[qualified])
+                elif qualified in self.receiver_classes:
+                    receivers = True
         if not roles and not receivers:
             return False
-        return bool(
-            roles & {"serve", "unix_serve"}
-            or any((name, role) in self.arguments for name in keywords for role in roles)
-            or any(role in roles and positionals > index for role, index in self.positional)
-            or attribute_owners & bound
-            or (nested_attribute and receivers)
-        )
+        if roles & {"serve", "unix_serve"}:
+            return True
+        keywords = {node.arg for node in nodes.get(ast.keyword, ()) if node.arg is not None}  # type: ignore[attr-defined]
+        if any((name, role) in self.arguments for name in keywords for role in roles):
+            return True
+        positionals = max((len(node.args) for node in nodes.get(ast.Call, ())), default=0)  # type: ignore[attr-defined]
+        if any(role in roles and positionals > index for role, index in self.positional):
+            return True
+        attribute_owners: set[str] = set()  # names whose legacy-named attribute is read
+        nested_attribute = False  # a legacy-named attribute read on an attribute (`self.ws.open`)
+        for node in nodes.get(ast.Attribute, ()):
+            if node.attr in self.attribute_names:  # type: ignore[attr-defined]
+                if type(node.value) is ast.Name:  # type: ignore[attr-defined]
+                    attribute_owners.add(node.value.id)  # type: ignore[attr-defined]
+                else:
+                    nested_attribute = True
+        if nested_attribute and receivers:
+            return True
+        if not attribute_owners:
+            return False
+        bound = {node.arg for node in nodes.get(ast.arg, ())}  # type: ignore[attr-defined]
+        bound.update(node.id for node in nodes.get(ast.Name, ()) if type(node.ctx) is ast.Store)  # type: ignore[attr-defined]
+        bound.update(node.name for node in nodes.get(ast.ExceptHandler, ()) if node.name)  # type: ignore[attr-defined]
+        return bool(attribute_owners & bound)

@@ -103,7 +103,7 @@ class WebSocketsLegacy(Checker):
     def candidate(self, ctx: FileContext) -> bool:
         pin = self.pins.for_file(ctx.source.path)
         return not _inside_websockets(ctx) and may_report(
-            self.tables(pin.top_level), pin, ctx.ast_tree, lambda: ctx.semantic_model
+            self.tables(pin.top_level), pin, ctx.ast_nodes, lambda: ctx.semantic_model
         )
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
