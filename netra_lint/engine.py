@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import itertools
 import multiprocessing
 import os
 import re
@@ -582,8 +583,13 @@ def lint_files(
     # again from the main process, starts from the shared tables (``Linter.prepare``) and
     # learns again only what its next files ask.
     pool = context.Pool(jobs, maxtasksperchild=max(1, FILES_PER_WORKER // chunk))
+    # The last files go out a few at a time, so that no worker is left with a whole chunk
+    # when the others are done (the tests at the end of a tree are its slowest files).
+    split = max(0, len(files) - jobs * chunk)
     try:
-        for result in pool.imap(_worker_lint, files, chunksize=chunk):
+        head = pool.imap(_worker_lint, files[:split], chunksize=chunk)
+        tail = pool.imap(_worker_lint, files[split:], chunksize=max(1, chunk // 16))
+        for result in itertools.chain(head, tail):
             if progress:
                 progress(1)
             yield result

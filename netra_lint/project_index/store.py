@@ -196,6 +196,9 @@ class IndexStore:
                     continue
             todo.append(_Job(key, module, is_package, old.digest if old is not None and reusable else None))
         changed = {job.path for job in todo}
+        # Largest first: the workers then finish together, on small files (the tests of a
+        # tree, often its largest files, come last in path order).
+        todo.sort(key=lambda job: (stat(job.path) or (0, 0))[1], reverse=True)
         _FACTS = dict(facts or {})
         try:
             for count, done in enumerate(_run_jobs(todo, jobs), 1):
