@@ -28,8 +28,8 @@ deprecated class).
 from __future__ import annotations
 
 import ast
-from collections.abc import Hashable, Iterable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, NamedTuple, TypeVar
 
 from .model import SemanticModel
 from .names import dotted_name
@@ -108,6 +108,7 @@ _MAPPINGS = frozenset(
 _TUPLES = frozenset({"builtins.tuple", "typing.Tuple"})
 _MOCK_MARKERS = ("Mock", "create_autospec", "patch")
 _DEPTH = 8
+_Evidence = TypeVar("_Evidence")
 
 
 class TypeRef(NamedTuple):
@@ -245,7 +246,7 @@ class InstanceTyper:
     def from_bindings(self, bindings: list[Binding], depth: int) -> Instance | None:
         declared = [b.annotation for b in bindings if b.annotation is not None and b.kind in (PARAMETER, ANNOTATED)]
         if declared:
-            if any(_looks_mocked(b.value) for b in bindings):
+            if any(looks_mocked(b.value) for b in bindings):
                 return None
             return self.agree(self.annotated(a) for a in declared)
         return self.agree(self.binding(b, depth) for b in bindings)
@@ -314,7 +315,7 @@ class InstanceTyper:
     def from_stores(self, stores: list[AttributeStore | Binding], depth: int) -> Instance | None:
         declared = [s.annotation for s in stores if s.annotation is not None and s.kind == ANNOTATED]
         if declared:
-            if any(_looks_mocked(s.value) for s in stores):
+            if any(looks_mocked(s.value) for s in stores):
                 return None
             return self.agree(self.annotated(a) for a in declared)
         evidence: list[Instance | None] = []
@@ -358,38 +359,13 @@ class InstanceTyper:
         found = {self.declared_type(a) for a in annotations}
         return found.pop() if len(found) == 1 else None
 
-    def declared_type(self, annotation: ast.expr, depth: int = 0) -> TypeRef | None:
-        """An annotation without its ``Optional``/``None``/``Annotated`` wrapping."""
-        if depth > _DEPTH:
-            return None
-        annotation = self.model.forward_references.get(annotation, annotation)  # type: ignore[call-overload]
-        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            return self.union(_union_members(annotation), depth)
-        if isinstance(annotation, ast.Subscript):
-            head = qualified_name(self.model, annotation.value)
-            name = head.name if head is not None else None
-            if name is None:
-                return None
-            items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
-            wrapper = name.rpartition(".")[2] if name.startswith(_TYPING) else ""
-            if wrapper == "Optional" and len(items) == 1:
-                return self.declared_type(items[0], depth + 1)
-            if wrapper == "Union":
-                return self.union(items, depth)
-            if wrapper in ("Annotated", "ClassVar", "Final"):
-                return self.declared_type(items[0], depth + 1)
-            return TypeRef(name, tuple(self.declared_type(i, depth + 1) for i in items))
-        if isinstance(annotation, ast.Constant) and annotation.value is Ellipsis:
-            return _VARIADIC
-        if isinstance(annotation, (ast.Name, ast.Attribute)):
-            found = qualified_name(self.model, annotation)
-            return TypeRef(found.name) if found is not None and found.name else None
-        return None
+    def declared_type(self, annotation: ast.expr) -> TypeRef | None:
+        """An annotation of the file without its ``Optional``/``None``/``Annotated`` wrapping."""
+        return declared_type(annotation, self.qualified, self.model.forward_references.get)
 
-    def union(self, members: list[ast.expr], depth: int) -> TypeRef | None:
-        """``X | None``, ``Optional[X]``, ``Union[X, None]`` is X; a union of classes is unknown."""
-        real = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
-        return self.declared_type(real[0], depth + 1) if len(real) == 1 else None
+    def qualified(self, node: ast.expr) -> str | None:
+        found = qualified_name(self.model, node)
+        return found.name if found is not None else None
 
     @staticmethod
     def element(container: TypeRef | None, how: str) -> Instance | None:
@@ -410,15 +386,75 @@ class InstanceTyper:
 
     def agree(self, evidence: Iterable[Instance | None]) -> Instance | None:
         """The one class every piece of evidence names (neutral ones aside), or None."""
-        found: list[Instance] = []
-        for item in evidence:
-            if item is None:
-                return None
-            if item is not _NEUTRAL:
-                found.append(item)
-        if not found or len({self.policy.key(i.cls) for i in found}) != 1:
+        found = agreeing(evidence, lambda i: self.policy.key(i.cls), _NEUTRAL)
+        if found is None:
             return None
         return Instance(found[0].cls, any(i.built for i in found), tuple(node for i in found for node in i.evidence))
+
+
+def agreeing(
+    evidence: Iterable[_Evidence | None], key: Callable[[_Evidence], Hashable], neutral: Any
+) -> list[_Evidence] | None:
+    """The pieces of evidence other than ``neutral`` when there is one at least and all have
+    one ``key``; None when they disagree or one is unknown (None): one answer for every
+    family of what it takes for several bindings to agree."""
+    found: list[_Evidence] = []
+    for item in evidence:
+        if item is None:
+            return None
+        if item is not neutral:
+            found.append(item)
+    if not found or len({key(item) for item in found}) != 1:
+        return None
+    return found
+
+
+def declared_type(
+    annotation: ast.expr,
+    qualify: Callable[[ast.expr], str | None],
+    forward: Callable[[ast.Constant], ast.expr | None],
+    depth: int = 0,
+) -> TypeRef | None:
+    """An annotation without its ``Optional``/``None``/``Annotated`` wrapping: its names
+    made absolute by ``qualify``, a string parsed by ``forward`` (None: not a type)."""
+    if depth > _DEPTH:
+        return None
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        parsed = forward(annotation)
+        if parsed is None:
+            return None
+        annotation = parsed
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _union(_union_members(annotation), qualify, forward, depth)
+    if isinstance(annotation, ast.Subscript):
+        name = qualify(annotation.value) if isinstance(annotation.value, (ast.Name, ast.Attribute)) else None
+        if name is None:
+            return None
+        items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+        wrapper = name.rpartition(".")[2] if name.startswith(_TYPING) else ""
+        if wrapper == "Optional" and len(items) == 1:
+            return declared_type(items[0], qualify, forward, depth + 1)
+        if wrapper == "Union":
+            return _union(items, qualify, forward, depth)
+        if wrapper in ("Annotated", "ClassVar", "Final"):
+            return declared_type(items[0], qualify, forward, depth + 1)
+        return TypeRef(name, tuple(declared_type(i, qualify, forward, depth + 1) for i in items))
+    if isinstance(annotation, ast.Constant) and annotation.value is Ellipsis:
+        return _VARIADIC
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return TypeRef(name) if (name := qualify(annotation)) else None
+    return None
+
+
+def _union(
+    members: list[ast.expr],
+    qualify: Callable[[ast.expr], str | None],
+    forward: Callable[[ast.Constant], ast.expr | None],
+    depth: int,
+) -> TypeRef | None:
+    """``X | None``, ``Optional[X]``, ``Union[X, None]`` is X; a union of classes is unknown."""
+    real = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+    return declared_type(real[0], qualify, forward, depth + 1) if len(real) == 1 else None
 
 
 def _union_members(node: ast.expr) -> list[ast.expr]:
@@ -434,7 +470,7 @@ def _union_members(node: ast.expr) -> list[ast.expr]:
     return members
 
 
-def _looks_mocked(value: ast.expr | None) -> bool:
+def looks_mocked(value: ast.expr | None) -> bool:
     """``Mock()``, ``MagicMock(spec=C)``, ``create_autospec(C)``: a stand-in, not a C."""
     callee = dotted_name(value.func) if isinstance(value, ast.Call) else None
     return callee is not None and makes_mocks(callee)

@@ -47,6 +47,13 @@ _TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 Exports = Callable[[str], Collection[str] | None]
 
 
+def star_may_export(exports: Exports | None, source: str | None, name: str) -> bool:
+    """Whether ``from source import *`` may bind ``name``: unless ``exports`` knows that
+    ``source`` doesn't export it."""
+    exported = exports(source) if exports is not None and source else None
+    return exported is None or name in exported
+
+
 class SemanticModel:
     """Scopes, bindings and name reads of one parsed file.
 
@@ -166,17 +173,29 @@ class SemanticModel:
             return None
         return scope.owner
 
+    def star_source(self, star: ast.ImportFrom) -> str | None:
+        """The absolute module a star import reads (None: a relative import past the top)."""
+        return absolute_module(self.module, self.is_package, star.level, star.module)
+
     def star_may_bind(self, name: str, before: ast.AST | None = None) -> bool:
         """Whether a module-level ``from m import *`` may bind ``name`` (written after
         ``before``, when given): unless ``exports`` knows that ``m`` doesn't export it."""
         for star in self.module_scope.stars:
             if before is not None and (star.lineno, star.col_offset) < (before.lineno, before.col_offset):  # type: ignore[attr-defined]
                 continue
-            source = absolute_module(self.module, self.is_package, star.level, star.module)
-            exported = self.exports(source) if self.exports is not None and source else None
-            if exported is None or name in exported:
+            if star_may_export(self.exports, self.star_source(star), name):
                 return True
         return False
+
+    def stars_after(self, binding: Binding) -> list[ast.ImportFrom]:
+        """The module-level star imports written after a binding, which may replace it. A
+        plain ``import x`` is taken to survive them (one that binds ``x`` got it from its
+        own ``import x``: the same module)."""
+        stars = self.module_scope.stars
+        if not stars or (binding.kind == IMPORT and not getattr(binding.node, "asname", None)):
+            return []
+        at = start_of(binding.node)
+        return [star for star in stars if start_of(star) >= at]
 
     @cached_property
     def bound_names(self) -> frozenset[str]:

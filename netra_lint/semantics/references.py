@@ -31,9 +31,9 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from .model import SemanticModel
+from .model import SemanticModel, star_may_export
 from .names import BUILTIN_NAMES, chain_root
-from .scopes import ASSIGNMENT, IMPORT, MODULE, NAMING_KINDS, Binding
+from .scopes import ASSIGNMENT, MODULE, NAMING_KINDS, Binding
 
 ANNOTATION = "annotation"
 ISINSTANCE = "isinstance"  #: the class argument of ``isinstance``/``issubclass``
@@ -125,9 +125,9 @@ def _is_alias(binding: Binding) -> bool:
 
 def _star_may_rebind(model: SemanticModel, binding: Binding) -> bool:
     """Whether a star import written after a module-level binding may replace it."""
-    if not model.module_scope.stars or (binding.kind == IMPORT and not getattr(binding.node, "asname", None)):
-        return False
-    return model.star_may_bind(binding.name, binding.node)
+    return any(
+        star_may_export(model.exports, model.star_source(star), binding.name) for star in model.stars_after(binding)
+    )
 
 
 # -- contexts ----------------------------------------------------------------------------------

@@ -1,28 +1,38 @@
 """NL401's facts about one file, gathered in the index's parse of it: the scopes with what
 binds their names, the attribute reads whose receiver may have a type, and the assignments
-of the attributes they read; all as plain data (expressions as terms)."""
+of the attributes they read; all as plain data (expressions as terms, annotations as their
+text, read by the semantic layer's ``declared_type``)."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ...index import child_fields, dotted_name, expects_error
+from ...semantics.instances import looks_mocked
 from ...semantics.scopes import method_receiver
 from ...source import SourceFile
 from .classes import _CLASS, _INSTANCE
-from .terms import _LAMBDA, _names_in, _term
+from .terms import _LAMBDA, _names_in, _term, parse_annotation
+
+#: A binding as facts: ``(kind, payload, scope its expression is evaluated in, stars)``,
+#: ``stars`` the positions, among the module's star imports, of those written after it that
+#: may replace it. Kinds and payloads: "import" (module), "from" ((level, module, name)),
+#: "class" (its path in the module), "def", "self" ((class path, _CLASS or _INSTANCE)),
+#: "annotation" (its text), "value" and "mocked" (the value's term; "mocked": a stand-in
+#: such as ``Mock()``), "unknown".
+BindingFact = tuple[str, Any, int, tuple[int, ...]]
 
 
 @dataclass(eq=False)
 class _Scope:
     """A module, class, function, lambda or comprehension scope and what binds its names.
 
-    An entry of ``bindings`` is ``(kind, payload, number of the scope it was written in)``;
-    while collecting, a ``value``/``annotation`` payload is the ``ast`` node, in the facts
-    its term."""
+    An entry of ``bindings`` is a ``BindingFact``; while collecting, a ``value``/``annotation``
+    payload is the ``ast`` node and ``stars`` how many star imports came before (None: a
+    plain ``import x``, which survives them)."""
 
     kind: str
     parent: _Scope | None
@@ -33,21 +43,22 @@ class _Scope:
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
     narrowed: set[str] = field(default_factory=set)
-    open: bool = False
+    #: The module's star imports, ``(level, module)``; module scope only.
+    stars: list[tuple[int, str | None]] = field(default_factory=list)
 
-    def bind(self, name: str, kind: str, payload: Any = None, where: _Scope | None = None) -> None:
-        self.bindings.setdefault(name, []).append((kind, payload, (where or self).number))
+    def bind(
+        self, name: str, kind: str, payload: Any = None, where: _Scope | None = None, survives_stars: bool = False
+    ) -> None:
+        before = None if survives_stars or self.kind != "module" else len(self.stars)
+        self.bindings.setdefault(name, []).append((kind, payload, (where or self).number, before))
 
     def lookup(self, name: str) -> tuple[_Scope, Any] | None:
         """The scope that binds ``name`` as seen from here (class scopes are skipped, except
-        this one) and its bindings; None when unbound or when a star import may bind it."""
+        this one) and its bindings; None when unbound."""
         current: _Scope | None = self
         while current is not None:
-            if current is self or current.kind != "class":
-                if current.open:  # a star import may rebind any name, even a bound one
-                    return None
-                if name in current.bindings:
-                    return current, current.bindings[name]
+            if (current is self or current.kind != "class") and name in current.bindings:
+                return current, current.bindings[name]
             current = current.parent
         return None
 
@@ -61,6 +72,16 @@ class _Access(NamedTuple):
     call: tuple[int, bool, tuple[str, ...]] | None  # the shape of the call, if ``x.name(...)``
     end: tuple[int, int]  # where ``x.name`` ends: line, UTF-8 column
     dump: str  # ``ast.dump`` of ``x`` when the file assigns ``name`` on some receiver, else ""
+
+
+class _Store(NamedTuple):
+    """An assignment (or deletion) of an attribute, from a file's facts."""
+
+    key: str  # equal for equal receivers (see ``_same_key``)
+    receiver: Any  # the term of ``x`` in ``x.name = value``
+    scope: int
+    value: Any  # the value's term, ``_LAMBDA`` for a lambda, () when unknown or deleted
+    mocked: bool  # the value is a stand-in (``Mock()``)
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -160,11 +181,11 @@ class _Collector:
                     scope.bind(alias.asname, "import", alias.name)
                 else:
                     top = alias.name.split(".")[0]
-                    scope.bind(top, "import", top)
+                    scope.bind(top, "import", top, survives_stars=True)
         elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if alias.name == "*":
-                    scope.open = True
+                    scope.stars.append((node.level, node.module))
                 else:
                     scope.bind(alias.asname or alias.name, "from", (node.level, node.module, alias.name))
         elif isinstance(node, ast.Global):
@@ -387,6 +408,7 @@ class _Collector:
                     _term(receiver),
                     scope.number,
                     _LAMBDA if isinstance(value, ast.Lambda) else _term(value) if value is not None else (),
+                    looks_mocked(value),
                 )
                 for receiver, scope, value in found
             )
@@ -405,14 +427,14 @@ class _Collector:
             for node, scope, call in kept
         )
         bindings = self._bindings_reached(
-            [a[0] for a in accesses] + [t for found in stores.values() for _, r, _, v in found for t in (r, v)]
+            [a[0] for a in accesses] + [t for found in stores.values() for _, r, _, v, _ in found for t in (r, v)]
         )
         scopes = tuple(
             (
                 scope.kind,
                 scope.parent.number if scope.parent is not None else -1,
                 scope.path,
-                scope.open,
+                tuple(scope.stars),
                 tuple(scope.narrowed),
                 {name: bindings[name][scope.number] for name in scope.bindings if name in bindings},
             )
@@ -434,15 +456,40 @@ class _Collector:
             if name in reached or name not in where_bound:
                 continue
             per_scope = reached[name] = {}
+            stars = len(self.module.stars)
             for scope in where_bound[name]:
                 evidence = []
-                for kind, payload, where in scope.bindings[name]:
-                    if kind in _NODE_PAYLOADS:
-                        payload = _term(payload, kind == "annotation")
+                for kind, payload, where, before in scope.bindings[name]:
+                    if kind == "annotation":
+                        pending.extend(_annotation_names(payload))
+                        payload = _annotation_text(payload, self.source)
+                    elif kind == "value":
+                        kind = "mocked" if looks_mocked(payload) else kind
+                        payload = _term(payload)
                         pending.extend(_names_in(payload))
-                    evidence.append((kind, payload, where))
+                    evidence.append((kind, payload, where, tuple(range(before, stars)) if before is not None else ()))
                 per_scope[scope.number] = tuple(evidence)
         return reached
+
+
+def _annotation_text(node: ast.expr, source: SourceFile) -> str:
+    """An annotation's text (a dotted name's without finding it in the file)."""
+    return dotted_name(node) or source.text[slice(*source.ast_span(node))]
+
+
+def _annotation_names(node: ast.expr) -> Iterator[str]:
+    """The names an annotation mentions, forward references included."""
+    stack: list[ast.AST] = [node]
+    while stack:
+        current = stack.pop()
+        if type(current) is ast.Name:
+            yield current.id  # type: ignore[attr-defined]
+        elif type(current) is ast.Constant and isinstance(current.value, str):  # type: ignore[attr-defined]
+            parsed = parse_annotation(current.value)  # type: ignore[attr-defined]
+            if parsed is not None:
+                stack.append(parsed)
+        else:
+            stack.extend(ast.iter_child_nodes(current))
 
 
 def _same_key(node: ast.expr) -> str:
@@ -452,9 +499,6 @@ def _same_key(node: ast.expr) -> str:
         return dotted_name(node) or ast.dump(node)
     except RecursionError:
         return f"<too deep {id(node)}>"
-
-
-_NODE_PAYLOADS = frozenset({"value", "annotation"})
 
 
 def _may_have_type(node: ast.expr, scope: _Scope) -> bool:
@@ -477,7 +521,7 @@ def _may_have_type(node: ast.expr, scope: _Scope) -> bool:
     if found is None:
         return False
     evidence = found[1]
-    return any(kind == "annotation" for kind, _, _ in evidence) or all(kind != "unknown" for kind, _, _ in evidence)
+    return any(e[0] == "annotation" for e in evidence) or all(e[0] != "unknown" for e in evidence)
 
 
 def collect_facts(tree: ast.Module, source: SourceFile) -> tuple[Any, ...]:
@@ -490,7 +534,7 @@ def collect_facts(tree: ast.Module, source: SourceFile) -> tuple[Any, ...]:
 def _scopes_from(facts: tuple[Any, ...]) -> list[_Scope]:
     """The scopes of the facts, each ``narrowed`` holding its enclosing scopes' too."""
     scopes: list[_Scope] = []
-    for number, (kind, parent, path, is_open, narrowed, bindings) in enumerate(facts):
+    for number, (kind, parent, path, stars, narrowed, bindings) in enumerate(facts):
         outer = scopes[parent] if parent >= 0 else None
         inherited = outer.narrowed if outer is not None else set()
         scopes.append(
@@ -501,7 +545,7 @@ def _scopes_from(facts: tuple[Any, ...]) -> list[_Scope]:
                 path,
                 bindings,
                 narrowed=inherited.union(narrowed) if narrowed else inherited,
-                open=is_open,
+                stars=list(stars),
             )
         )
     return scopes

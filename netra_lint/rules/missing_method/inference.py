@@ -1,18 +1,23 @@
 """The types of expressions in one file: a small, flow-insensitive inference over the
 file's scopes (constructor calls, annotations, ``self``/``cls``/``super()``, typed
-attributes and return annotations), asking the class model about first-party classes."""
+attributes and return annotations), asking the class model about first-party classes.
+Annotations are read by the semantic layer's ``declared_type``, and bindings agree as it
+says they must (``agreeing``)."""
 
 from __future__ import annotations
 
+import ast
 import builtins
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from ...index import BUILTIN_TYPES, TypeEvidence, absolute_module
-from ...semantics.instances import makes_mocks
+from ...semantics.instances import TypeRef, agreeing, declared_type
+from ...semantics.model import star_may_export
+from ...semantics.names import dotted_name
 from .classes import _CLASS, _FUNCTION, _INSTANCE, _MODULE, _SUPER, _Classes, _Type
-from .facts import _Scope
-from .terms import _UNPARSABLE, _dotted, _parse_annotation
+from .facts import BindingFact, _Scope
+from .terms import _dotted, parse_annotation
 
 _TYPING = ("typing.", "typing_extensions.")
 
@@ -28,17 +33,25 @@ class _Inference:
         scopes: list[_Scope],
         stores: Mapping[str, Any] | None = None,
         beside: Callable[[str], str | None] | None = None,
+        exports: Callable[[str], Collection[str] | None] | None = None,
     ) -> None:
         self.classes = classes
         self.index = classes.index
         self.module = module
         self.is_package = is_package
         self.scopes = scopes
-        self.stores = stores or {}  # attribute name → (key, receiver, scope, value) of each assignment in the file
-        self._names: dict[tuple[int, str], _Type | None] = {}
+        self.stores = stores or {}  # attribute name → the assignments in the file (``facts._Store``)
+        self._names: dict[tuple[Any, ...], _Type | None] = {}
         #: The index's name for a module the file imports from its own directory (see
         #: ``ProjectIndex.beside``): "" when it has none, None when imported as usual.
         self.beside = beside
+        #: What a first-party module's star import binds (``ProjectIndex.exported``).
+        self.exports = exports
+        #: The modules of the module's star imports ("" when unknown), in order.
+        self.star_sources = [
+            absolute_module(module, is_package, level, name) or ""
+            for level, name in (scopes[0].stars if scopes else ())
+        ]
 
     # -- names --
 
@@ -49,13 +62,14 @@ class _Inference:
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        found = scope.lookup(head)
+        found = self.lookup(head, scope)
         if found is None:
-            return f"builtins.{dotted}" if head in vars(builtins) and not self.open(scope) else None
+            unbound = scope.lookup(head) is None
+            return f"builtins.{dotted}" if unbound and head in vars(builtins) and not self.star_may_bind(head) else None
         where, evidence = found
         if len(evidence) != 1:
             return None
-        kind, payload, _ = evidence[0]
+        kind, payload, _, _ = evidence[0]
         if kind == "import":
             base = self.imported(payload)
         elif kind == "from":
@@ -76,6 +90,22 @@ class _Inference:
             return None
         return f"{base}.{rest}" if rest else base
 
+    def lookup(self, name: str, scope: _Scope) -> tuple[_Scope, tuple[BindingFact, ...]] | None:
+        """The scope that binds ``name`` as seen from ``scope`` and its bindings; None when
+        unbound, or when a star import written after one of its module-level bindings may
+        replace it."""
+        found = scope.lookup(name)
+        if found is None:
+            return None
+        for _, _, _, stars in found[1]:
+            if any(star_may_export(self.exports, self.star_sources[star], name) for star in stars):
+                return None
+        return found
+
+    def star_may_bind(self, name: str) -> bool:
+        """Whether one of the module's star imports may bind ``name``."""
+        return any(star_may_export(self.exports, source, name) for source in self.star_sources)
+
     def imported(self, module: str) -> str | None:
         """The index's name for a module an absolute import names (None: no name)."""
         found = self.beside(module) if self.beside is not None else None
@@ -83,18 +113,8 @@ class _Inference:
             return module
         return found or None
 
-    @staticmethod
-    def open(scope: _Scope) -> bool:
-        """True when a star import on the way may bind any name."""
-        current: _Scope | None = scope
-        while current is not None:
-            if current.open:
-                return True
-            current = current.parent
-        return False
-
     def name_type(self, name: str, scope: _Scope, depth: int) -> _Type | None:
-        found = scope.lookup(name)
+        found = self.lookup(name, scope)
         if found is None:
             return None
         where, evidence = found
@@ -106,18 +126,15 @@ class _Inference:
         self._names[key] = result
         return result
 
-    def _evidence_type(
-        self, name: str, where: _Scope, evidence: list[tuple[str, Any, int]], depth: int
-    ) -> _Type | None:
-        annotations = [(payload, self.scopes[scope]) for kind, payload, scope in evidence if kind == "annotation"]
+    def _evidence_type(self, name: str, where: _Scope, evidence: tuple[BindingFact, ...], depth: int) -> _Type | None:
+        annotations = [(payload, self.scopes[scope]) for kind, payload, scope, _ in evidence if kind == "annotation"]
         if annotations:
-            values = [payload for kind, payload, _ in evidence if kind == "value"]
-            if any(_looks_mocked(v) for v in values):
+            if any(kind == "mocked" for kind, _, _, _ in evidence):
                 return None
-            return _agree([self.annotation_type(term, scope, None) for term, scope in annotations])
+            return _agree([self.annotation_type(text, scope, None) for text, scope in annotations])
         found: list[_Type | None] = []
-        for kind, payload, scope in evidence:
-            if kind == "value":
+        for kind, payload, scope, _ in evidence:
+            if kind in ("value", "mocked"):
                 if payload is None:
                     continue
                 found.append(self.type_of(payload, self.scopes[scope], depth + 1))
@@ -161,7 +178,7 @@ class _Inference:
         = FakeController()``), on the same expression or on an object of a related class: which
         one the read sees depends on the order of execution. Assigning ``None`` changes
         nothing, as in the class."""
-        for _, receiver, number, value in self.stores.get(term[2], ()):
+        for _, receiver, number, value, _ in self.stores.get(term[2], ()):
             if value is None or not _reaches(self.scopes[number], scope):
                 continue
             if receiver != term[1]:
@@ -202,7 +219,9 @@ class _Inference:
             return _Type(_SUPER, owner.name, contextual=True) if owner is not None and owner.kind == _CLASS else None
         if scope.kind != "function" or scope.parent is None or scope.parent.kind != "class":
             return None
-        receivers = [payload for evidence in scope.bindings.values() for kind, payload, _ in evidence if kind == "self"]
+        receivers = [
+            payload for evidence in scope.bindings.values() for kind, payload, _, _ in evidence if kind == "self"
+        ]
         if len(receivers) != 1 or not self.module:
             return None
         return _Type(_SUPER, f"{self.module}::{receivers[0][0]}", contextual=True)
@@ -266,102 +285,58 @@ class _Inference:
 
     # -- annotations --
 
+    def declared_builtin(self, term: Any, scope: _Scope) -> bool:
+        """Whether ``term`` is a name annotated with a builtin type (``obj: object``, ``data:
+        dict[str, int]``): no first-party object, whatever is assigned on it."""
+        found = self.lookup(term, scope) if type(term) is str else None
+        if found is None:
+            return False
+        annotations = [parse_annotation(payload) for kind, payload, _, _ in found[1] if kind == "annotation"]
+        heads = [a.value if isinstance(a, ast.Subscript) else a for a in annotations]
+        return bool(heads) and all(isinstance(h, ast.Name) and h.id in BUILTIN_TYPES for h in heads)
+
     def annotation_text_type(self, text: str, self_class: str | None) -> _Type | None:
         """An annotation stored by the index (its names already absolute)."""
-        if not text:
+        node = parse_annotation(text) if text else None
+        if node is None:
             return None
-        return _annotation_from_text(text, self._resolve_qualified, self_class)
+        return self.declared(declared_type(node, dotted_name, _forward), self_class)
 
-    def _resolve_qualified(self, qualified: str) -> _Type | None:
-        return self.classes.symbol(qualified)
+    def annotation_type(self, text: str, scope: _Scope, self_class: str | None) -> _Type | None:
+        """An annotation written in this file (its text), its names looked up in ``scope``."""
+        node = parse_annotation(text)
+        if node is None:
+            return None
+        ref = declared_type(node, lambda name: self.qualified(dotted_name(name), scope), _forward)
+        return self.declared(ref, self_class)
 
-    def annotation_type(self, term: Any, scope: _Scope, self_class: str | None) -> _Type | None:
-        """An annotation written in this file, its names looked up in ``scope``."""
-        return _annotation(term, lambda t: self.qualified(t, scope), self._resolve_qualified, self_class)
-
-
-def _annotation_from_text(text: str, resolve: Callable[[str], _Type | None], self_class: str | None) -> _Type | None:
-    term = _parse_annotation(text)
-    return _annotation(term, _dotted, resolve, self_class) if term is not _UNPARSABLE else None
-
-
-def _annotation(
-    term: Any,
-    qualify: Callable[[Any], str | None],
-    resolve: Callable[[str], _Type | None],
-    self_class: str | None,
-    depth: int = 0,
-) -> _Type | None:
-    """The instance (or, for ``type[C]``, class) type an annotation declares, or None."""
-    if depth > 8:
-        return None
-    tag = term[0] if type(term) is tuple and term else None
-    if tag == "str":
-        inner = _parse_annotation(term[1].strip())
-        return _annotation(inner, qualify, resolve, self_class, depth + 1) if inner is not _UNPARSABLE else None
-    if tag == "|":
-        return _union([term[1], term[2]], qualify, resolve, self_class, depth)
-    if tag == "[]":
-        head = qualify(term[1]) or ""
-        wrapper = head.rpartition(".")[2] if head.startswith(_TYPING) or head.startswith("builtins.") else ""
-        arguments = term[2]
-        if wrapper in ("Optional", "Union"):
-            return _union(arguments, qualify, resolve, self_class, depth)
-        if wrapper in ("Annotated", "ClassVar", "Final") and arguments:
-            return _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
-        if wrapper in ("type", "Type") and len(arguments) == 1:
-            declared = _annotation(arguments[0], qualify, resolve, self_class, depth + 1)
+    def declared(self, ref: TypeRef | None, self_class: str | None) -> _Type | None:
+        """The instance (or, for ``type[C]``, class) type a declared type (``semantics.instances``)
+        gives: of a first-party class, or ``Self``."""
+        if ref is None:
+            return None
+        if ref.name in ("typing.Self", "typing_extensions.Self") and not ref.args:
+            return _Type(_INSTANCE, self_class) if self_class else None
+        wrapper = ref.name.rpartition(".")[2] if ref.name.startswith((*_TYPING, "builtins.")) else ""
+        if wrapper in ("type", "Type") and len(ref.args) == 1:
+            declared = self.declared(ref.args[0], self_class)
             return _Type(_CLASS, declared.name) if declared is not None and declared.kind == _INSTANCE else None
-        return None
-    qualified = qualify(term)
-    if qualified is None:
-        return None
-    if qualified in ("typing.Self", "typing_extensions.Self"):
-        return _Type(_INSTANCE, self_class) if self_class else None
-    symbol = resolve(qualified)
-    return _Type(_INSTANCE, symbol.name) if symbol is not None and symbol.kind == _CLASS else None
+        symbol = self.classes.symbol(ref.name)
+        return _Type(_INSTANCE, symbol.name) if symbol is not None and symbol.kind == _CLASS else None
 
 
-def _union(
-    members: list[Any],
-    qualify: Callable[[Any], str | None],
-    resolve: Callable[[str], _Type | None],
-    self_class: str | None,
-    depth: int,
-) -> _Type | None:
-    """``X | None`` / ``Optional[X]`` / ``Union[X, None]`` is X; a union of classes is unknown."""
-    real = [m for m in members if m is not None and qualify(m) not in ("None", "builtins.None")]
-    if len(real) != 1:
-        return None
-    return _annotation(real[0], qualify, resolve, self_class, depth + 1)
+def _forward(node: ast.Constant) -> ast.expr | None:
+    """A forward reference (``"C"``) as the expression it holds."""
+    return parse_annotation(node.value)
 
 
 def _agree(types: list[_Type | None]) -> _Type | None:
     """The one type all pieces of evidence give (exact only if all are exact)."""
-    if not types or any(t is None for t in types):
-        return None
-    kinds = {(t.kind, t.name, t.contextual) for t in types if t is not None}
-    if len(kinds) != 1:
-        return None
-    kind, name, contextual = kinds.pop()
-    return _Type(kind, name, exact=all(t.exact for t in types if t is not None), contextual=contextual)
-
-
-def _looks_mocked(value: Any) -> bool:
-    """``x: C = Mock()`` and friends: the annotation describes the spec, not the object."""
-    callee = _dotted(value[1]) if type(value) is tuple and value[:1] == ("()",) else None
-    return callee is not None and makes_mocks(callee)
-
-
-def _declared_builtin(term: Any, scope: _Scope) -> bool:
-    """Whether ``term`` is a name annotated with a builtin type (``obj: object``, ``data:
-    dict[str, int]``): no first-party object, whatever is assigned on it."""
-    found = scope.lookup(term) if type(term) is str else None
+    found = agreeing(types, lambda t: (t.kind, t.name, t.contextual), None)
     if found is None:
-        return False
-    annotations = [payload for kind, payload, _ in found[1] if kind == "annotation"]
-    heads = [a[1] if type(a) is tuple and a[:1] == ("[]",) else a for a in annotations]
-    return bool(heads) and all(type(h) is str and h in BUILTIN_TYPES for h in heads)
+        return None
+    first = found[0]
+    return _Type(first.kind, first.name, exact=all(t.exact for t in found), contextual=first.contextual)
 
 
 def _reaches(assigned: _Scope, read: _Scope) -> bool:

@@ -13,8 +13,8 @@ from ...checker import Applicability, Diagnostic, Edit, FileContext, RuleInfo
 from ...index import ProjectIndex, Signature
 from ...noqa import comments
 from .classes import _CLASS, _INSTANCE, _SUPER, _Classes, _Model, _ref_dotted, _Type
-from .facts import _Access, _scopes_from
-from .inference import _declared_builtin, _Inference, _looks_mocked
+from .facts import _Access, _scopes_from, _Store
+from .inference import _Inference
 from .terms import _LAMBDA
 
 NL401 = RuleInfo(
@@ -35,7 +35,9 @@ attributes (`x: C`, `Optional[C]`, `C | None`, `"C"`, `type[C]`), `self`/`cls` i
 methods, `super()`, `self.attr` whose assignments or annotation in the class fix its
 type, and the return annotations of first-party functions and methods, across modules
 (`get_manager() -> ConnectionManager`, `async def` with `await`). A name assigned values
-of different types in one scope, or narrowed with `isinstance`, is unknown. A script that
+of different types in one scope, or narrowed with `isinstance`, is unknown, and so is a
+module-level name that a star import written after it may bind (unless the index knows
+what that first-party module exports). A script that
 puts its own directory on `sys.path` (`sys.path.insert(0, os.path.dirname(__file__))`)
 imports its classes from the modules beside it.
 
@@ -154,7 +156,7 @@ class _FileCheck:
         module, is_package = self.index.module_for_path(str(self.ctx.source.path))
         if module is None:
             module, is_package = self.index.module_for_path(os.path.realpath(self.ctx.source.path))
-        inference = _Inference(self.classes, module, is_package, scopes, stores, self.beside())
+        inference = _Inference(self.classes, module, is_package, scopes, stores, self.beside(), self.index.exported)
         receivers: dict[tuple[Any, int], _Type | None] = {}  # most reads share a few receivers
         for fact in accesses:
             access = _Access(*fact)
@@ -189,21 +191,22 @@ class _FileCheck:
         return bool(_CHECKER_IGNORE.search(self.comments.get(row, "")))
 
     def assigned_here(
-        self, access: _Access, receiver: _Type, stores: Iterable[tuple[str, Any, int, Any]], inference: _Inference
+        self, access: _Access, receiver: _Type, stores: Iterable[tuple[Any, ...]], inference: _Inference
     ) -> bool:
         """True when the file assigns the attribute on the same expression, on an object of a
         related class, or on one whose type is unknown (``self.parent.calls = []``: the parent
         may be this object; not ``obj: object``) other than with a lambda or a mock: it may
         exist after all."""
-        for dump, target, scope, value in stores:
-            if dump == access.dump:
+        for fact in stores:
+            store = _Store(*fact)
+            if store.key == access.dump:
                 return True
-            stored = inference.type_of(target, inference.scopes[scope])
+            stored = inference.type_of(store.receiver, inference.scopes[store.scope])
             if stored is None:
                 if (
-                    value != _LAMBDA
-                    and not _looks_mocked(value)
-                    and not _declared_builtin(target, inference.scopes[scope])
+                    store.value != _LAMBDA
+                    and not store.mocked
+                    and not inference.declared_builtin(store.receiver, inference.scopes[store.scope])
                 ):
                     return True
             elif stored.kind in (_INSTANCE, _CLASS, _SUPER) and self.classes.related(receiver.name, stored.name):

@@ -8,12 +8,8 @@ A file's facts (see ``facts.collect_facts``) keep expressions as small tuples in
   ("()", func)          a call                    None                 the constant None
   ("()", "super", args) a call of ``super``, with its positional arguments
 
-and, in annotations only:
-
-  ("|", left, right)    a union                   ("str", text)        a forward reference
-  ("[]", value, items)  a subscript (the slice, or the elements of a tuple slice)
-
-Anything else is ``()``: inference knows nothing about it.
+Anything else is ``()``: inference knows nothing about it. (Annotations are kept as their
+text, read by ``semantics.instances.declared_type``.)
 """
 
 from __future__ import annotations
@@ -30,7 +26,7 @@ _TERM_DEPTH = 16
 _LAMBDA = ("lambda",)
 
 
-def _term(node: ast.expr | None, annotation: bool = False, depth: int = 0) -> Any:
+def _term(node: ast.expr | None, depth: int = 0) -> Any:
     if depth > _TERM_DEPTH:
         return ()
     deeper = depth + 1
@@ -38,29 +34,18 @@ def _term(node: ast.expr | None, annotation: bool = False, depth: int = 0) -> An
     if kind is ast.Name:
         return node.id  # type: ignore[union-attr]
     if kind is ast.Attribute:
-        return (".", _term(node.value, annotation, deeper), node.attr)  # type: ignore[union-attr]
+        return (".", _term(node.value, deeper), node.attr)  # type: ignore[union-attr]
     if kind is ast.Constant:
-        value = node.value  # type: ignore[union-attr]
-        if value is None:
-            return None
-        return ("str", value) if annotation and isinstance(value, str) else ()
-    if annotation:
-        if kind is ast.BinOp and isinstance(node.op, ast.BitOr):  # type: ignore[union-attr]
-            return ("|", _term(node.left, True, deeper), _term(node.right, True, deeper))  # type: ignore[union-attr]
-        if kind is ast.Subscript:
-            piece = node.slice  # type: ignore[union-attr]
-            items = piece.elts if isinstance(piece, ast.Tuple) else [piece]
-            return ("[]", _term(node.value, True, deeper), tuple(_term(i, True, deeper) for i in items))  # type: ignore[union-attr]
-        return ()
+        return None if node.value is None else ()  # type: ignore[union-attr]
     if kind is ast.Call:
         func = node.func  # type: ignore[union-attr]
         if type(func) is ast.Name and func.id == "super":
-            return ("()", "super", tuple(_term(a, False, deeper) for a in node.args))  # type: ignore[union-attr]
-        return ("()", _term(func, False, deeper))
+            return ("()", "super", tuple(_term(a, deeper) for a in node.args))  # type: ignore[union-attr]
+        return ("()", _term(func, deeper))
     if kind is ast.Await:
-        return ("await", _term(node.value, False, deeper))  # type: ignore[union-attr]
+        return ("await", _term(node.value, deeper))  # type: ignore[union-attr]
     if kind is ast.NamedExpr:
-        return (":=", _term(node.value, False, deeper))  # type: ignore[union-attr]
+        return (":=", _term(node.value, deeper))  # type: ignore[union-attr]
     return ()
 
 
@@ -77,7 +62,7 @@ def _dotted(term: Any) -> str | None:
 
 
 def _names_in(term: Any) -> Iterator[str]:
-    """The names a term mentions (forward references included)."""
+    """The names a term mentions."""
     stack = [term]
     while stack:
         current = stack.pop()
@@ -85,15 +70,8 @@ def _names_in(term: Any) -> Iterator[str]:
             yield current
         elif type(current) is tuple and current:
             tag = current[0]
-            if tag == "str":
-                parsed = _parse_annotation(current[1].strip())
-                if parsed is not _UNPARSABLE:
-                    stack.append(parsed)
-            elif tag == ".":
+            if tag == ".":
                 stack.append(current[1])
-            elif tag == "[]":
-                stack.append(current[1])
-                stack.extend(current[2])
             elif tag == "()" and len(current) == 3:
                 stack.append("super")
                 stack.extend(current[2])
@@ -101,12 +79,10 @@ def _names_in(term: Any) -> Iterator[str]:
                 stack.extend(current[1:])
 
 
-_UNPARSABLE = ("unparsable",)
-
-
 @lru_cache(maxsize=4096)
-def _parse_annotation(text: str) -> Any:
+def parse_annotation(text: str) -> ast.expr | None:
+    """An annotation's text (or a forward reference's) as an expression; None: it doesn't parse."""
     try:
-        return _term(ast.parse(text, mode="eval").body, annotation=True)
-    except (SyntaxError, ValueError, RecursionError):
-        return _UNPARSABLE
+        return ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
