@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Hashable, Iterable
+from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
 from .model import SemanticModel
@@ -476,6 +477,7 @@ def looks_mocked(value: ast.expr | None) -> bool:
     return callee is not None and makes_mocks(callee)
 
 
+@lru_cache(maxsize=4096)
 def makes_mocks(callee: str) -> bool:
     """Whether a callable, by its dotted name, makes stand-ins (``Mock``, ``MagicMock``,
     ``create_autospec``, ``mocker.patch``...): what it returns is no instance of the class

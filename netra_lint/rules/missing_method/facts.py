@@ -408,7 +408,7 @@ class _Collector:
                     _term(receiver),
                     scope.number,
                     _LAMBDA if isinstance(value, ast.Lambda) else _term(value) if value is not None else (),
-                    looks_mocked(value),
+                    type(value) is ast.Call and looks_mocked(value),
                 )
                 for receiver, scope, value in found
             )
@@ -450,13 +450,13 @@ class _Collector:
             for name in scope.bindings:
                 where_bound.setdefault(name, []).append(scope)
         reached: dict[str, dict[int, tuple[Any, ...]]] = {}
+        stars = len(self.module.stars)
         pending = [name for term in terms for name in _names_in(term)]
         while pending:
             name = pending.pop()
             if name in reached or name not in where_bound:
                 continue
             per_scope = reached[name] = {}
-            stars = len(self.module.stars)
             for scope in where_bound[name]:
                 evidence = []
                 for kind, payload, where, before in scope.bindings[name]:
@@ -464,10 +464,11 @@ class _Collector:
                         pending.extend(_annotation_names(payload))
                         payload = _annotation_text(payload, self.source)
                     elif kind == "value":
-                        kind = "mocked" if looks_mocked(payload) else kind
+                        kind = "mocked" if type(payload) is ast.Call and looks_mocked(payload) else kind
                         payload = _term(payload)
                         pending.extend(_names_in(payload))
-                    evidence.append((kind, payload, where, tuple(range(before, stars)) if before is not None else ()))
+                    after = tuple(range(before, stars)) if before is not None and before < stars else ()
+                    evidence.append((kind, payload, where, after))
                 per_scope[scope.number] = tuple(evidence)
         return reached
 
@@ -479,6 +480,9 @@ def _annotation_text(node: ast.expr, source: SourceFile) -> str:
 
 def _annotation_names(node: ast.expr) -> Iterator[str]:
     """The names an annotation mentions, forward references included."""
+    if type(node) is ast.Name:  # most annotations
+        yield node.id  # type: ignore[attr-defined]
+        return
     stack: list[ast.AST] = [node]
     while stack:
         current = stack.pop()

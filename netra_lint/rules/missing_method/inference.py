@@ -95,10 +95,10 @@ class _Inference:
         unbound, or when a star import written after one of its module-level bindings may
         replace it."""
         found = scope.lookup(name)
-        if found is None:
-            return None
+        if found is None or not self.star_sources:
+            return found
         for _, _, _, stars in found[1]:
-            if any(star_may_export(self.exports, self.star_sources[star], name) for star in stars):
+            if stars and any(star_may_export(self.exports, self.star_sources[star], name) for star in stars):
                 return None
         return found
 
@@ -114,7 +114,7 @@ class _Inference:
         return found or None
 
     def name_type(self, name: str, scope: _Scope, depth: int) -> _Type | None:
-        found = self.lookup(name, scope)
+        found = self.lookup(name, scope) if self.star_sources else scope.lookup(name)  # the hot path: no stars
         if found is None:
             return None
         where, evidence = found
@@ -332,6 +332,8 @@ def _forward(node: ast.Constant) -> ast.expr | None:
 
 def _agree(types: list[_Type | None]) -> _Type | None:
     """The one type all pieces of evidence give (exact only if all are exact)."""
+    if len(types) == 1:  # most names: one binding
+        return types[0]
     found = agreeing(types, lambda t: (t.kind, t.name, t.contextual), None)
     if found is None:
         return None

@@ -15,6 +15,8 @@ text, read by ``semantics.instances.declared_type``.)
 from __future__ import annotations
 
 import ast
+import keyword
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -79,10 +81,23 @@ def _names_in(term: Any) -> Iterator[str]:
                 stack.extend(current[1:])
 
 
-@lru_cache(maxsize=4096)
+#: A dotted name (``C``, ``mod.C``): most annotations, made into nodes without ``ast.parse``
+#: (ASCII only: ``ast.parse`` normalizes other identifiers).
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+@lru_cache(maxsize=65536)
 def parse_annotation(text: str) -> ast.expr | None:
     """An annotation's text (or a forward reference's) as an expression; None: it doesn't parse."""
+    text = text.strip()
+    parts = text.split(".")
+    if text.isascii() and _DOTTED.fullmatch(text) and not any(map(keyword.iskeyword, parts)):
+        first, *rest = parts
+        node: ast.expr = ast.Name(first, ast.Load())
+        for part in rest:
+            node = ast.Attribute(node, part, ast.Load())
+        return node
     try:
-        return ast.parse(text.strip(), mode="eval").body
+        return ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
