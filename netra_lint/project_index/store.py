@@ -35,7 +35,7 @@ from .shared_namespaces import DECLARATION_FILES, declaration_directories
 from .summarizer import summarize, summarize_text
 
 CACHE_NAME = "project-index"
-_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v13"
+_CACHE_MAGIC = f"netra-lint-index {__version__} py{sys.version_info[0]}.{sys.version_info[1]} v14"
 _STATE_NAME = "state"
 _PARALLEL_THRESHOLD = 64
 _PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
