@@ -22,7 +22,8 @@ from .terms import _LAMBDA, _names_in, _term, parse_annotation
 #: may replace it. Kinds and payloads: "import" (module), "from" ((level, module, name)),
 #: "class" (its path in the module), "def", "self" ((class path, _CLASS or _INSTANCE)),
 #: "annotation" (its text), "value" and "mocked" (the value's term; "mocked": a stand-in
-#: such as ``Mock()``), "unknown".
+#: such as ``Mock()``, told apart only where the scope also annotates the name: the only
+#: place it matters), "unknown".
 BindingFact = tuple[str, Any, int, tuple[int, ...]]
 
 
@@ -459,12 +460,18 @@ class _Collector:
             per_scope = reached[name] = {}
             for scope in where_bound[name]:
                 evidence = []
-                for kind, payload, where, before in scope.bindings[name]:
+                found = scope.bindings[name]
+                annotated = None  # whether the scope annotates the name: only then does a mock matter
+                for kind, payload, where, before in found:
                     if kind == "annotation":
                         pending.extend(_annotation_names(payload))
                         payload = _annotation_text(payload, self.source)
                     elif kind == "value":
-                        kind = "mocked" if type(payload) is ast.Call and looks_mocked(payload) else kind
+                        if type(payload) is ast.Call:
+                            if annotated is None:
+                                annotated = any(binding[0] == "annotation" for binding in found)
+                            if annotated and looks_mocked(payload):
+                                kind = "mocked"
                         payload = _term(payload)
                         pending.extend(_names_in(payload))
                     after = tuple(range(before, stars)) if before is not None and before < stars else ()
