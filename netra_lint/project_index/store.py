@@ -424,8 +424,14 @@ def _run_jobs(todo: list[_Job], jobs: int | None) -> Iterator[_Extracted]:
         yield from map(_extract, todo)
         return
     pool = multiprocessing.get_context("fork").Pool(workers)
+    # ``todo`` comes largest first (see ``build``); a few of its smallest files go first, one
+    # at a time, so that the first answers (and the progress line) come at once.
+    first = workers * 2
     try:
-        yield from pool.imap_unordered(_extract, todo, chunksize=16)
+        head = pool.imap_unordered(_extract, todo[-first:], chunksize=1)
+        rest = pool.imap_unordered(_extract, todo[:-first], chunksize=16)  # queued behind it now
+        yield from head
+        yield from rest
         pool.close()
     finally:
         pool.terminate()
