@@ -196,9 +196,6 @@ class IndexStore:
                     continue
             todo.append(_Job(key, module, is_package, old.digest if old is not None and reusable else None))
         changed = {job.path for job in todo}
-        # Largest first: the workers then finish together, on small files (the tests of a
-        # tree, often its largest files, come last in path order).
-        todo.sort(key=lambda job: (stat(job.path) or (0, 0))[1], reverse=True)
         _FACTS = dict(facts or {})
         try:
             for count, done in enumerate(_run_jobs(todo, jobs), 1):
@@ -424,14 +421,8 @@ def _run_jobs(todo: list[_Job], jobs: int | None) -> Iterator[_Extracted]:
         yield from map(_extract, todo)
         return
     pool = multiprocessing.get_context("fork").Pool(workers)
-    # ``todo`` comes largest first (see ``build``); a few of its smallest files go first, one
-    # at a time, so that the first answers (and the progress line) come at once.
-    first = workers * 2
     try:
-        head = pool.imap_unordered(_extract, todo[-first:], chunksize=1)
-        rest = pool.imap_unordered(_extract, todo[:-first], chunksize=16)  # queued behind it now
-        yield from head
-        yield from rest
+        yield from pool.imap_unordered(_extract, todo, chunksize=16)
         pool.close()
     finally:
         pool.terminate()
