@@ -6,7 +6,7 @@ text, read by the semantic layer's ``declared_type``)."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -15,7 +15,7 @@ from ...semantics.instances import looks_mocked
 from ...semantics.scopes import method_receiver
 from ...source import SourceFile
 from .classes import _CLASS, _INSTANCE
-from .terms import _LAMBDA, _names_in, _term, parse_annotation
+from .terms import _LAMBDA, _annotation_names, _annotation_text, _call_shape, _names_in, _same_key, _term
 
 #: A binding as facts: ``(kind, payload, scope its expression is evaluated in, stars)``,
 #: ``stars`` the positions, among the module's star imports, of those written after it that
@@ -123,105 +123,128 @@ class _Collector:
     # -- statements --
 
     def body(self, statements: Iterable[ast.stmt], scope: _Scope, guarded: bool) -> None:
-        for stmt in statements:
-            self.stmt(stmt, scope, guarded)
-
-    def stmt(self, node: ast.stmt, scope: _Scope, guarded: bool) -> None:
-        if isinstance(node, _FUNCTIONS):
-            self.function(node, scope, guarded)
-        elif isinstance(node, ast.ClassDef):
-            for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
-                self.expr(expr, scope, guarded)
-            path = f"{scope.path}.{node.name}" if scope.kind == "class" else node.name
-            inner = self.scope("class", scope, path if scope.kind in ("module", "class") else "")
-            self.body(node.body, inner, guarded)
-            scope.bind(node.name, "class", inner.path)
-        elif isinstance(node, ast.Assign):
-            self.expr(node.value, scope, guarded)
-            for target in node.targets:
-                self.target(
-                    target, scope, guarded, node.value if isinstance(target, (ast.Name, ast.Attribute)) else None
-                )
-        elif isinstance(node, ast.AnnAssign):
-            if node.value is not None:
-                self.expr(node.value, scope, guarded)
-            self.expr(node.annotation, scope, guarded)
-            if isinstance(node.target, ast.Name):
-                scope.bind(node.target.id, "annotation", node.annotation)
-                if node.value is not None:
-                    scope.bind(node.target.id, "value", node.value)
+        handlers = _STATEMENTS
+        for node in statements:
+            handler = handlers.get(type(node))
+            if handler is None:
+                self.other_statement(node, scope, guarded)
             else:
-                self.target(node.target, scope, guarded, node.value)
-        elif isinstance(node, ast.AugAssign):
+                handler(self, node, scope, guarded)
+
+    def class_def(self, node: ast.ClassDef, scope: _Scope, guarded: bool) -> None:
+        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+            self.expr(expr, scope, guarded)
+        path = f"{scope.path}.{node.name}" if scope.kind == "class" else node.name
+        inner = self.scope("class", scope, path if scope.kind in ("module", "class") else "")
+        self.body(node.body, inner, guarded)
+        scope.bind(node.name, "class", inner.path)
+
+    def assign(self, node: ast.Assign, scope: _Scope, guarded: bool) -> None:
+        self.expr(node.value, scope, guarded)
+        for target in node.targets:
+            self.target(target, scope, guarded, node.value if isinstance(target, (ast.Name, ast.Attribute)) else None)
+
+    def annotated_assign(self, node: ast.AnnAssign, scope: _Scope, guarded: bool) -> None:
+        if node.value is not None:
             self.expr(node.value, scope, guarded)
-            self.target(node.target, scope, guarded, None)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self.expr(node.iter, scope, guarded)
-            self.target(node.target, scope, guarded, None)
-            self.body(node.body + node.orelse, scope, guarded)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                self.expr(item.context_expr, scope, guarded)
-                if item.optional_vars is not None:
-                    self.target(item.optional_vars, scope, guarded, None)
-            expected = any(expects_error(item.context_expr, _ATTRIBUTE_ERROR) for item in node.items)
-            self.body(node.body, scope, guarded or expected)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            catches = guarded or any(_catches_attribute_error(h) for h in node.handlers)  # type: ignore[attr-defined]
-            self.body(node.body, scope, catches)  # type: ignore[attr-defined]
-            for handler in node.handlers:  # type: ignore[attr-defined]
-                if handler.type is not None:
-                    self.expr(handler.type, scope, guarded)
-                if handler.name:
-                    scope.bind(handler.name, "unknown")
-                self.body(handler.body, scope, guarded)
-            self.body(node.orelse + node.finalbody, scope, guarded)  # type: ignore[attr-defined]
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    scope.bind(alias.asname, "import", alias.name)
-                else:
-                    top = alias.name.split(".")[0]
-                    scope.bind(top, "import", top, survives_stars=True)
-        elif isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                if alias.name == "*":
-                    scope.stars.append((node.level, node.module))
-                else:
-                    scope.bind(alias.asname or alias.name, "from", (node.level, node.module, alias.name))
-        elif isinstance(node, ast.Global):
-            scope.globals.update(node.names)
-        elif isinstance(node, ast.Nonlocal):
-            scope.nonlocals.update(node.names)
-        elif isinstance(node, ast.Delete):
-            for target in node.targets:
-                self.target(target, scope, guarded, None)
-        elif isinstance(node, ast.Match):
-            self.expr(node.subject, scope, guarded)
-            subject = dotted_name(node.subject)
-            if subject:
-                scope.narrowed.add(subject)
-            for case in node.cases:
-                for pattern in ast.walk(case.pattern):
-                    for name in (getattr(pattern, "name", None), getattr(pattern, "rest", None)):
-                        if isinstance(name, str):
-                            scope.bind(name, "unknown")
-                    if isinstance(pattern, ast.MatchValue):
-                        self.expr(pattern.value, scope, guarded)
-                    elif isinstance(pattern, ast.MatchClass):
-                        self.expr(pattern.cls, scope, guarded)
-                if case.guard is not None:
-                    self.expr(case.guard, scope, guarded)
-                self.body(case.body, scope, guarded)
-        elif isinstance(node, (ast.If, ast.While)):
-            self.expr(node.test, scope, guarded)
-            self.body(node.body + node.orelse, scope, guarded)
+        self.expr(node.annotation, scope, guarded)
+        if isinstance(node.target, ast.Name):
+            scope.bind(node.target.id, "annotation", node.annotation)
+            if node.value is not None:
+                scope.bind(node.target.id, "value", node.value)
         else:
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.expr):
-                    self.expr(child, scope, guarded)
-                elif isinstance(child, ast.stmt):
-                    self.stmt(child, scope, guarded)
+            self.target(node.target, scope, guarded, node.value)
+
+    def augmented_assign(self, node: ast.AugAssign, scope: _Scope, guarded: bool) -> None:
+        self.expr(node.value, scope, guarded)
+        self.target(node.target, scope, guarded, None)
+
+    def for_(self, node: ast.For | ast.AsyncFor, scope: _Scope, guarded: bool) -> None:
+        self.expr(node.iter, scope, guarded)
+        self.target(node.target, scope, guarded, None)
+        self.body(node.body + node.orelse, scope, guarded)
+
+    def with_(self, node: ast.With | ast.AsyncWith, scope: _Scope, guarded: bool) -> None:
+        for item in node.items:
+            self.expr(item.context_expr, scope, guarded)
+            if item.optional_vars is not None:
+                self.target(item.optional_vars, scope, guarded, None)
+        expected = any(expects_error(item.context_expr, _ATTRIBUTE_ERROR) for item in node.items)
+        self.body(node.body, scope, guarded or expected)
+
+    def try_(self, node: Any, scope: _Scope, guarded: bool) -> None:
+        """``try`` and ``try``/``except*``."""
+        catches = guarded or any(_catches_attribute_error(h) for h in node.handlers)
+        self.body(node.body, scope, catches)
+        for handler in node.handlers:
+            if handler.type is not None:
+                self.expr(handler.type, scope, guarded)
+            if handler.name:
+                scope.bind(handler.name, "unknown")
+            self.body(handler.body, scope, guarded)
+        self.body(node.orelse + node.finalbody, scope, guarded)
+
+    def import_(self, node: ast.Import, scope: _Scope, guarded: bool) -> None:
+        for alias in node.names:
+            if alias.asname:
+                scope.bind(alias.asname, "import", alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                scope.bind(top, "import", top, survives_stars=True)
+
+    def import_from(self, node: ast.ImportFrom, scope: _Scope, guarded: bool) -> None:
+        for alias in node.names:
+            if alias.name == "*":
+                scope.stars.append((node.level, node.module))
+            else:
+                scope.bind(alias.asname or alias.name, "from", (node.level, node.module, alias.name))
+
+    def global_(self, node: ast.Global, scope: _Scope, guarded: bool) -> None:
+        scope.globals.update(node.names)
+
+    def nonlocal_(self, node: ast.Nonlocal, scope: _Scope, guarded: bool) -> None:
+        scope.nonlocals.update(node.names)
+
+    def delete(self, node: ast.Delete, scope: _Scope, guarded: bool) -> None:
+        for target in node.targets:
+            self.target(target, scope, guarded, None)
+
+    def match(self, node: ast.Match, scope: _Scope, guarded: bool) -> None:
+        self.expr(node.subject, scope, guarded)
+        subject = dotted_name(node.subject)
+        if subject:
+            scope.narrowed.add(subject)
+        for case in node.cases:
+            for pattern in ast.walk(case.pattern):
+                for name in (getattr(pattern, "name", None), getattr(pattern, "rest", None)):
+                    if isinstance(name, str):
+                        scope.bind(name, "unknown")
+                if isinstance(pattern, ast.MatchValue):
+                    self.expr(pattern.value, scope, guarded)
+                elif isinstance(pattern, ast.MatchClass):
+                    self.expr(pattern.cls, scope, guarded)
+            if case.guard is not None:
+                self.expr(case.guard, scope, guarded)
+            self.body(case.body, scope, guarded)
+
+    def conditional(self, node: ast.If | ast.While, scope: _Scope, guarded: bool) -> None:
+        self.expr(node.test, scope, guarded)
+        self.body(node.body + node.orelse, scope, guarded)
+
+    def value_statement(self, node: ast.Expr | ast.Return, scope: _Scope, guarded: bool) -> None:
+        """An expression statement or ``return``: its one expression, if any."""
+        if node.value is not None:
+            self.expr(node.value, scope, guarded)
+
+    def no_operand(self, node: ast.stmt, scope: _Scope, guarded: bool) -> None:
+        """``pass``, ``break``, ``continue``: nothing to walk."""
+
+    def other_statement(self, node: ast.stmt, scope: _Scope, guarded: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.expr(child, scope, guarded)
+            elif isinstance(child, ast.stmt):
+                self.body((child,), scope, guarded)
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope, guarded: bool) -> None:
         args = node.args
@@ -267,6 +290,8 @@ class _Collector:
 
     def expr(self, node: ast.expr, scope: _Scope, guarded: bool) -> None:
         # The hottest loop of NL401: names looked up once, the commonest nodes first.
+        if type(node) is ast.Name or type(node) is ast.Constant:  # a third of the calls
+            return
         name_type, constant_type, attribute_type, call_type, load_type = (
             ast.Name,
             ast.Constant,
@@ -396,10 +421,13 @@ class _Collector:
         """What inference needs, as plain data: the reads whose receiver may have a type,
         the assignments of the attributes they read, and every scope with the bindings of
         the names those can lead to (in every scope, so shadowing stays as it is)."""
+        known: dict[tuple[str, int], bool] = {}
         kept = [
             (node, scope, call)
             for node, scope, call in self.accesses
-            if not node.attr.startswith("__") and node.attr not in self.tested and _may_have_type(node.value, scope)
+            if not node.attr.startswith("__")
+            and node.attr not in self.tested
+            and _may_have_type(node.value, scope, known)
         ]
         read = {node.attr for node, _, _ in kept}
         stores = {
@@ -480,42 +508,44 @@ class _Collector:
         return reached
 
 
-def _annotation_text(node: ast.expr, source: SourceFile) -> str:
-    """An annotation's text (a dotted name's without finding it in the file)."""
-    return dotted_name(node) or source.text[slice(*source.ast_span(node))]
+#: How ``_Collector.body`` walks a statement, by node type (the rest: ``other_statement``).
+#: A table instead of a chain of ``isinstance`` tests: expression statements, the commonest,
+#: came last in the chain (see ``body``).
+_STATEMENTS: dict[type[ast.AST], Any] = {
+    ast.Expr: _Collector.value_statement,
+    ast.Assign: _Collector.assign,
+    ast.Return: _Collector.value_statement,
+    ast.If: _Collector.conditional,
+    ast.FunctionDef: _Collector.function,
+    ast.AsyncFunctionDef: _Collector.function,
+    ast.ClassDef: _Collector.class_def,
+    ast.ImportFrom: _Collector.import_from,
+    ast.Import: _Collector.import_,
+    ast.AnnAssign: _Collector.annotated_assign,
+    ast.AugAssign: _Collector.augmented_assign,
+    ast.For: _Collector.for_,
+    ast.AsyncFor: _Collector.for_,
+    ast.With: _Collector.with_,
+    ast.AsyncWith: _Collector.with_,
+    ast.Try: _Collector.try_,
+    ast.While: _Collector.conditional,
+    ast.Global: _Collector.global_,
+    ast.Nonlocal: _Collector.nonlocal_,
+    ast.Delete: _Collector.delete,
+    ast.Match: _Collector.match,
+    ast.Pass: _Collector.no_operand,
+    ast.Break: _Collector.no_operand,
+    ast.Continue: _Collector.no_operand,
+}
+if hasattr(ast, "TryStar"):  # Python 3.11
+    _STATEMENTS[ast.TryStar] = _Collector.try_
 
 
-def _annotation_names(node: ast.expr) -> Iterator[str]:
-    """The names an annotation mentions, forward references included."""
-    if type(node) is ast.Name:  # most annotations
-        yield node.id  # type: ignore[attr-defined]
-        return
-    stack: list[ast.AST] = [node]
-    while stack:
-        current = stack.pop()
-        if type(current) is ast.Name:
-            yield current.id  # type: ignore[attr-defined]
-        elif type(current) is ast.Constant and isinstance(current.value, str):  # type: ignore[attr-defined]
-            parsed = parse_annotation(current.value)  # type: ignore[attr-defined]
-            if parsed is not None:
-                stack.append(parsed)
-        else:
-            stack.extend(ast.iter_child_nodes(current))
-
-
-def _same_key(node: ast.expr) -> str:
-    """Equal for equal expressions: the dotted name of a name/attribute chain, else the dump
-    (too deep to dump: equal to nothing else)."""
-    try:
-        return dotted_name(node) or ast.dump(node)
-    except RecursionError:
-        return f"<too deep {id(node)}>"
-
-
-def _may_have_type(node: ast.expr, scope: _Scope) -> bool:
+def _may_have_type(node: ast.expr, scope: _Scope, known: dict[tuple[str, int], bool]) -> bool:
     """False when inference can't type ``node`` whatever the index says: its root is no
     name, or a name that is unbound or bound to something unknown without an annotation.
-    (Most reads are of such receivers; the facts leave them out.)"""
+    (Most reads are of such receivers; the facts leave them out.) ``known`` keeps the
+    answer for a name in a scope: most reads share their root with others."""
     while True:
         kind = type(node)
         if kind is ast.Attribute or kind is ast.Await or kind is ast.NamedExpr:
@@ -528,11 +558,15 @@ def _may_have_type(node: ast.expr, scope: _Scope) -> bool:
             break
     if type(node) is not ast.Name:
         return False
-    found = scope.lookup(node.id)  # type: ignore[attr-defined]
-    if found is None:
-        return False
-    evidence = found[1]
-    return any(e[0] == "annotation" for e in evidence) or all(e[0] != "unknown" for e in evidence)
+    key = (node.id, scope.number)  # type: ignore[attr-defined]
+    answer = known.get(key)
+    if answer is None:
+        found = scope.lookup(node.id)  # type: ignore[attr-defined]
+        evidence = found[1] if found is not None else ()
+        answer = known[key] = found is not None and (
+            any(e[0] == "annotation" for e in evidence) or all(e[0] != "unknown" for e in evidence)
+        )
+    return answer
 
 
 def collect_facts(tree: ast.Module, source: SourceFile) -> tuple[Any, ...]:
@@ -574,10 +608,3 @@ def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
         return False
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     return any((dotted_name(t) or "").rpartition(".")[2] == "AttributeError" for t in types)
-
-
-def _call_shape(call: ast.Call | None) -> tuple[int, bool, tuple[str, ...]] | None:
-    if call is None:
-        return None
-    unpacked = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
-    return len(call.args), unpacked, tuple(k.arg for k in call.keywords if k.arg is not None)

@@ -21,6 +21,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from ...index import dotted_name
+from ...source import SourceFile
+
 #: Deeper than this a term is ``()``: inference gives up past 12 levels anyway (``type_of``),
 #: and a hostile chain of thousands of attributes must not exhaust the stack.
 _TERM_DEPTH = 16
@@ -101,3 +104,42 @@ def parse_annotation(text: str) -> ast.expr | None:
         return ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def _annotation_text(node: ast.expr, source: SourceFile) -> str:
+    """An annotation's text (a dotted name's without finding it in the file)."""
+    return dotted_name(node) or source.text[slice(*source.ast_span(node))]
+
+
+def _annotation_names(node: ast.expr) -> Iterator[str]:
+    """The names an annotation mentions, forward references included."""
+    if type(node) is ast.Name:  # most annotations
+        yield node.id  # type: ignore[attr-defined]
+        return
+    stack: list[ast.AST] = [node]
+    while stack:
+        current = stack.pop()
+        if type(current) is ast.Name:
+            yield current.id  # type: ignore[attr-defined]
+        elif type(current) is ast.Constant and isinstance(current.value, str):  # type: ignore[attr-defined]
+            parsed = parse_annotation(current.value)  # type: ignore[attr-defined]
+            if parsed is not None:
+                stack.append(parsed)
+        else:
+            stack.extend(ast.iter_child_nodes(current))
+
+
+def _same_key(node: ast.expr) -> str:
+    """Equal for equal expressions: the dotted name of a name/attribute chain, else the dump
+    (too deep to dump: equal to nothing else)."""
+    try:
+        return dotted_name(node) or ast.dump(node)
+    except RecursionError:
+        return f"<too deep {id(node)}>"
+
+
+def _call_shape(call: ast.Call | None) -> tuple[int, bool, tuple[str, ...]] | None:
+    if call is None:
+        return None
+    unpacked = any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords)
+    return len(call.args), unpacked, tuple(k.arg for k in call.keywords if k.arg is not None)
