@@ -480,7 +480,7 @@ class _Collector:
                 where_bound.setdefault(name, []).append(scope)
         reached: dict[str, dict[int, tuple[Any, ...]]] = {}
         stars = len(self.module.stars)
-        pending = [name for term in terms for name in _names_in(term)]
+        pending = [name for term in dict.fromkeys(terms) for name in _names_in(term)]  # most terms repeat
         while pending:
             name = pending.pop()
             if name in reached or name not in where_bound:
