@@ -149,6 +149,7 @@ class IndexStore:
         self._by_module: dict[str, str] = {}  # module name → path
         self._last_digest: tuple[str, bytes] | None = None
         self._last_summary: tuple[str, Path, FileSummary] | None = None  # (text, path, its summary)
+        self._last_facts: tuple[StoredFacts, dict[str, Any]] | None = None  # (stored, decoded)
         #: Changes whenever a first-party file, its module name or the roots change.
         self.fingerprint = ""
 
@@ -388,7 +389,10 @@ class IndexStore:
         entry = self._entry(path)
         if entry is None or entry.facts is None or name not in entry.facts.names or entry.digest != self._digest(text):
             return None
-        return marshal.loads(zlib.decompress(entry.facts.packed))[name]
+        # Decoded once for the file's checkers (NL401's and NL301's facts are packed together).
+        if self._last_facts is None or self._last_facts[0] is not entry.facts:
+            self._last_facts = (entry.facts, marshal.loads(zlib.decompress(entry.facts.packed)))
+        return self._last_facts[1][name]
 
     def summarize_file(self, path: Path, text: str) -> FileSummary:
         """Summarize a text the index doesn't hold (a fixed text, a file outside the roots)."""
