@@ -17,6 +17,7 @@ from netra_lint.config import load_settings
 from netra_lint.engine import Linter, RunOptions
 from netra_lint.index import ProjectIndex
 from netra_lint.registry import all_rules
+from netra_lint.rules.missing_method.classes import _Classes
 from netra_lint.rules.missing_method.facts import collect_facts
 from netra_lint.rules.missing_method.missing_method import SECTION, MissingMethod
 from netra_lint.runner import run
@@ -178,3 +179,49 @@ def test_facts_keep_only_reads_that_may_have_a_type_and_the_bindings_they_reach(
     assert [(a[0], a[1]) for a in accesses] == [("logging", "getLogger"), ("alias", "run")]
     bound = {name for scope in scopes for name in scope[5]}
     assert bound == {"logging", "alias", "given", "Service"}  # not unused, items, item, other, log, f
+
+
+#: A hierarchy with single and multiple inheritance, a metaclass and a NamedTuple base.
+HIERARCHY = (
+    "import abc\n"
+    "import typing\n\n\n"
+    "class Root:\n    def a(self): ...\n    def shared(self): ...\n\n\n"
+    "class Mid(Root):\n    def b(self): ...\n    def shared(self): ...\n\n\n"
+    "class Leaf(Mid, metaclass=abc.ABCMeta):\n    x = 1\n\n\n"
+    "class Other:\n    def c(self): ...\n\n\n"
+    "class Both(Leaf, Other):\n    def d(self): ...\n\n\n"
+    "class Below(Both):\n    y = 2\n\n\n"
+    "class Pair(typing.NamedTuple):\n    first: int\n\n\n"
+    "class Named(Pair):\n    def e(self): ...\n"
+)
+
+
+def test_a_class_model_holds_the_members_of_its_mro_most_derived_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Models built from a base's model (single inheritance) match a merge over the whole MRO."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").touch()
+    (package / "shapes.py").write_text(HIERARCHY)
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings([tmp_path], select=["NL401"])
+    classes = _Classes(ProjectIndex.build(settings, jobs=1), [])
+    names = ("Below", "Named", "Both", "Leaf", "Mid", "Root", "Other", "Pair")  # subclasses first
+    for name in names:
+        model = classes.model(f"pkg.shapes::{name}")
+        assert model is not None
+        merged: dict[str, tuple[str, str]] = {}
+        for ref in model.lineage:
+            info = classes.info(ref)
+            assert info is not None
+            for member, kind in info.members.items():
+                merged.setdefault(member, (kind, ref))
+        assert list(model.members.items()) == list(merged.items())
+        assert ("register" in model.runtime_class) == (name in ("Leaf", "Both", "Below"))
+        assert ("_fields" in model.runtime) == (name in ("Pair", "Named"))
+    below = classes.model("pkg.shapes::Below")
+    assert below is not None and below.lineage == [
+        f"pkg.shapes::{n}" for n in ("Below", "Both", "Leaf", "Mid", "Root", "Other")
+    ]
+    assert below.members["shared"] == ("method", "pkg.shapes::Mid")
