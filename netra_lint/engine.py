@@ -27,7 +27,7 @@ from .diagnostics import Applicability, Diagnostic, Edit, Fix, apply_edits
 from .engine_rules import PARSE_ERROR, UNUSED_NOQA
 from .lazy import libcst as cst
 from .module_names import ModuleNames
-from .noqa import NoqaMap, unused_noqa
+from .noqa import NoqaMap, may_name_netra_code, unused_noqa
 from .registry import all_rules, checker_classes
 from .settings import Settings
 from .source import DecodeError, SourceFile
@@ -231,7 +231,7 @@ class Linter:
         self, source: SourceFile, result: FileResult, found: list[Diagnostic], enabled: frozenset[str], parses: bool
     ) -> list[Diagnostic]:
         """Positions, ``# noqa`` and NL100 for the findings; ``parses``: Python parsed the text."""
-        check_noqa = UNUSED_NOQA in enabled and "noqa" in source.text.lower()
+        check_noqa = UNUSED_NOQA in enabled and may_name_netra_code(source.text)
         if not found and not check_noqa:
             return []
         noqa = NoqaMap.from_source(source.text, parses)

@@ -189,6 +189,18 @@ def _quick_scan(text: str, string_ends: dict[int, int]) -> list[tuple[int, int, 
     return found
 
 
+#: In a lowercased text, a line where a noqa directive may name a netra code (NL401, nl401).
+_NETRA_DIRECTIVE = re.compile(rf"noqa[^\r\n]*{NETRA_PREFIX.lower()}")
+
+
+def may_name_netra_code(text: str) -> bool:
+    """Whether a noqa comment of ``text`` may name a netra code: only such a comment can be
+    unused (``unused_noqa``). Most noqa comments name other tools' codes: mapping them for
+    nothing made the engine's ``_finish`` 0.17 CPU-s of prefect's 1.5 (0.05 s without)."""
+    lowered = text.lower()
+    return "noqa" in lowered and _NETRA_DIRECTIVE.search(lowered) is not None
+
+
 def unused_noqa(
     source: SourceFile,
     noqa: NoqaMap,
