@@ -158,8 +158,13 @@ class _FileCheck:
             module, is_package = self.index.module_for_path(os.path.realpath(self.ctx.source.path))
         inference = _Inference(self.classes, module, is_package, scopes, stores, self.beside(), self.index.exported)
         receivers: dict[tuple[Any, int], _Type | None] = {}  # most reads share a few receivers
+        # A name some function sets on an object it was passed may exist on any object: such
+        # reads (11 % of OpenPeerPower/core's, 21 % of sentry's) need no receiver type.
+        stored_on_parameters = self.index.parameter_stores()
         for fact in accesses:
             access = _Access(*fact)
+            if access.name in stored_on_parameters:
+                continue
             key = (access.receiver, access.scope)
             if key not in receivers:
                 receivers[key] = inference.type_of(access.receiver, scopes[access.scope])
@@ -216,7 +221,7 @@ class _FileCheck:
     def check_access(self, access: _Access, receiver: _Type) -> Diagnostic | None:
         model = self.classes.model(receiver.name)
         name = access.name
-        if model is None or name in self.index.parameter_stores():  # set on the object by a function it was passed to
+        if model is None:
             return None
         if receiver.kind == _SUPER:
             if self.classes.member_owner(model, name, _SUPER) is not None or name in model.runtime:
